@@ -1,0 +1,54 @@
+/**
+ * The `mxrtl` command line: one binary, one subcommand per job.
+ * Bad usage prints one line to stderr and exits with 2; an internal failure exits with 1.
+ */
+import { UsageError } from './cli-errors.js';
+
+export interface Command {
+  readonly summary: string;
+  /** Full help text printed by `mxrtl <command> --help`. */
+  readonly help: string;
+  run(args: string[]): Promise<void> | void;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  gen: async () => (await import('./commands/gen.js')).genCommand,
+};
+
+function usage(): string {
+  return [
+    'usage: mxrtl <command> [options]',
+    '',
+    'commands:',
+    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
+    '',
+    "Run 'mxrtl <command> --help' for the options of one command.",
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  try {
+    if (!load) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    const cmd = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(cmd.help + '\n');
+      return 0;
+    }
+    await cmd.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`mxrtl ${name ?? ''}: error: ${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`mxrtl ${name}: internal error: ${msg}\n`);
+    return 1;
+  }
+}

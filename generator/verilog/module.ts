@@ -1,0 +1,134 @@
+/**
+ * A Verilog-2005 module built item by item and printed in one fixed layout: header comment,
+ * port list, then declarations and logic in the order they were added. Every generated unit is
+ * built through this class; nothing else writes Verilog text.
+ */
+import type { Expr, Signal } from './signal.js';
+
+export interface Port extends Signal {
+  readonly dir: 'input' | 'output';
+  readonly comment: string;
+}
+
+/** One `case` arm: the label(s) as written (e.g. "4'b01??") and the assigned value. */
+export interface CaseArm {
+  readonly label: string;
+  readonly value: Expr;
+}
+
+type Item =
+  | { kind: 'section'; title: string }
+  | { kind: 'wire'; sig: Signal; expr: Expr; comment?: string; unusedReason?: string }
+  | { kind: 'assign'; target: Signal; expr: Expr }
+  | { kind: 'casez'; target: Signal; select: Expr; arms: CaseArm[]; dflt: Expr; comment?: string };
+
+export class VerilogModule {
+  private readonly ports: Port[] = [];
+  private readonly items: Item[] = [];
+  private readonly names = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    private readonly header: string[],
+  ) {}
+
+  private claim(name: string): void {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad Verilog name '${name}'`);
+    if (this.names.has(name)) throw new Error(`${this.name}: '${name}' declared twice`);
+    this.names.add(name);
+  }
+
+  input(name: string, width: number, comment: string): Signal {
+    this.claim(name);
+    const p: Port = { name, width, dir: 'input', comment };
+    this.ports.push(p);
+    return p;
+  }
+
+  output(name: string, width: number, comment: string): Signal {
+    this.claim(name);
+    const p: Port = { name, width, dir: 'output', comment };
+    this.ports.push(p);
+    return p;
+  }
+
+  portList(): readonly Port[] {
+    return this.ports;
+  }
+
+  /** A comment line that opens a stage of the datapath. */
+  section(title: string): void {
+    this.items.push({ kind: 'section', title });
+  }
+
+  /**
+   * A named wire driven by `expr`, which must have exactly `width` bits.
+   * `unusedReason` marks a wire some of whose bits are intentionally unread (it is said in the output).
+   */
+  wire(name: string, expr: Expr, opts: { comment?: string; unusedReason?: string } = {}): Signal {
+    this.claim(name);
+    const sig: Signal = { name, width: expr.width };
+    this.items.push({ kind: 'wire', sig, expr, ...opts });
+    return sig;
+  }
+
+  /** Drive an output port. */
+  assign(target: Signal, expr: Expr): void {
+    if (target.width !== expr.width) throw new Error(`${this.name}: assign ${target.name} (${target.width} bits) = ${expr.text} (${expr.width} bits)`);
+    this.items.push({ kind: 'assign', target, expr });
+  }
+
+  /** A combinational casez (priority table) into a new reg of `width` bits. */
+  casez(name: string, width: number, select: Expr, arms: CaseArm[], dflt: Expr, comment?: string): Signal {
+    this.claim(name);
+    const target: Signal = { name, width };
+    for (const a of [...arms.map((x) => x.value), dflt]) {
+      if (a.width !== width) throw new Error(`${this.name}: case arm ${a.text} is not ${width} bits`);
+    }
+    this.items.push({ kind: 'casez', target, select, arms, dflt, comment });
+    return target;
+  }
+
+  render(): string {
+    const out: string[] = [];
+    for (const h of this.header) out.push(h === '' ? '//' : `// ${h}`);
+    out.push('');
+    out.push(`module ${this.name} (`);
+    this.ports.forEach((p, i) => {
+      const sep = i === this.ports.length - 1 ? '' : ',';
+      out.push(`  ${p.dir.padEnd(6)} wire ${range(p.width).padEnd(9)} ${p.name}${sep}  // ${p.comment}`);
+    });
+    out.push(');');
+    for (const it of this.items) {
+      switch (it.kind) {
+        case 'section':
+          out.push('', `  // ---- ${it.title}`);
+          break;
+        case 'wire': {
+          if (it.comment) out.push(`  // ${it.comment}`);
+          if (it.unusedReason) out.push(`  // Not every bit is read: ${it.unusedReason}`, '  /* verilator lint_off UNUSEDSIGNAL */');
+          out.push(`  wire ${range(it.sig.width)}${it.sig.width > 1 ? ' ' : ''}${it.sig.name} = ${it.expr.text};`);
+          if (it.unusedReason) out.push('  /* verilator lint_on UNUSEDSIGNAL */');
+          break;
+        }
+        case 'assign':
+          out.push(`  assign ${it.target.name} = ${it.expr.text};`);
+          break;
+        case 'casez': {
+          if (it.comment) out.push(`  // ${it.comment}`);
+          out.push(`  reg ${range(it.target.width)}${it.target.width > 1 ? ' ' : ''}${it.target.name};`);
+          out.push('  always @* begin', `    casez (${it.select.text})`);
+          for (const a of it.arms) out.push(`      ${a.label}: ${it.target.name} = ${a.value.text};`);
+          out.push(`      default: ${it.target.name} = ${it.dflt.text};`, '    endcase', '  end');
+          break;
+        }
+      }
+    }
+    out.push('', 'endmodule', '');
+    return out.join('\n');
+  }
+}
+
+function range(width: number): string {
+  return width === 1 ? '' : `[${width - 1}:0]`;
+}
