@@ -5,7 +5,7 @@
  */
 import type { MinifloatSpec } from '../../src/formats/minifloat.js';
 import type { VerilogModule } from '../verilog/module.js';
-import { cmp, concat, lit, mux, binop, slice, type Signal } from '../verilog/signal.js';
+import { binop, cmp, concat, lit, mux, paren, slice, type Signal } from '../verilog/signal.js';
 import type { HwRaw } from './raw.js';
 
 export function decodeMinifloat(m: VerilogModule, prefix: string, f: MinifloatSpec, code: Signal): HwRaw {
@@ -15,10 +15,10 @@ export function decodeMinifloat(m: VerilogModule, prefix: string, f: MinifloatSp
   const e = slice(code, eHi, f.mbits);
   const sign = m.wire(`${prefix}_sign`, slice(code, eHi + 1));
   const normal = cmp(e, '!=', lit(f.ebits, 0));
-  const sig = m.wire(`${prefix}_sig`, concat({ text: `(${normal.text})`, width: 1 }, slice(code, f.mbits - 1, 0)), {
+  const sig = m.wire(`${prefix}_sig`, concat(paren(normal), slice(code, f.mbits - 1, 0)), {
     comment: `${prefix}: significand with its hidden bit, exponent above the subnormal one`,
   });
-  const exp = m.wire(`${prefix}_exp`, mux({ text: `(${normal.text})`, width: 1 }, binop(e, '-', lit(f.ebits, 1)), lit(f.ebits, 0)));
+  const exp = m.wire(`${prefix}_exp`, mux(paren(normal), binop(e, '-', lit(f.ebits, 1)), lit(f.ebits, 0)));
   return {
     sign,
     sig,

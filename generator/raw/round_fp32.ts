@@ -5,11 +5,11 @@
  * Stages: count leading zeros; normalize; biased exponent; extra right shift for a subnormal
  * result (clamped: 25 places already leave only sticky bits); round bit and sticky; one
  * increment of {exponent, fraction}, whose carry moves into the exponent and on to Inf.
- * NaN gives 0x7FC00000; an exponent at or above 255 gives +-Inf; mag = 0 gives a zero of `sign`.
+ * NaN gives 0x7FC00000; mag = 0 gives a zero of `sign`; otherwise an exponent at or above 255 gives +-Inf.
  */
 import type { VerilogModule } from '../verilog/module.js';
 import {
-  binop, bit, cmp, concat, lit, litTwos, mux, paren, reduce, ref, sext, shift, signedBits, slice,
+  binop, cmp, concat, lit, litTwos, mux, paren, reduce, ref, sext, shift, signedBits, slice,
   unsignedBits, zext, type Expr, type Signal,
 } from '../verilog/signal.js';
 
@@ -59,7 +59,7 @@ export function roundFp32(m: VerilogModule, p: string, x: RoundInput): Signal {
   const frac = m.wire(`${p}_frac`, slice(ext, T - 2, T - 24));
   const rnd = m.wire(`${p}_round`, slice(ext, T - 25));
   const sticky = m.wire(`${p}_sticky`, reduce('|', slice(ext, T - 26, 0)));
-  const up = m.wire(`${p}_up`, bit(`${rnd.name} & (${sticky.name} | ${slice(frac, 0).text})`));
+  const up = m.wire(`${p}_up`, binop(ref(rnd), '&', paren(binop(ref(sticky), '|', slice(frac, 0)))));
   const expField = m.wire(`${p}_exp_field`, mux(ref(isNormal), slice(biased, 7, 0), lit(8, 0)));
   const body = m.wire(`${p}_body`, binop(concat(ref(expField), ref(frac)), '+', zext(ref(up), 31)), {
     comment: `${p}: exponent and fraction; a carry of the increment moves into the exponent (up to Inf)`,
@@ -73,7 +73,7 @@ export function roundFp32(m: VerilogModule, p: string, x: RoundInput): Signal {
     mux(
       x.nan,
       lit(32, 0x7fc00000),
-      paren(mux(ref(overflow), concat(s, lit(8, 255), lit(23, 0)), paren(mux(ref(zero), concat(s, lit(31, 0)), concat(s, ref(body)))))),
+      paren(mux(ref(zero), concat(s, lit(31, 0)), paren(mux(ref(overflow), concat(s, lit(8, 255), lit(23, 0)), concat(s, ref(body)))))),
     ),
   );
 }

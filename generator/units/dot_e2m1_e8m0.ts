@@ -10,7 +10,7 @@ import { mulRaw } from '../raw/mul_raw.js';
 import { rawToFixed, type HwFixed } from '../raw/raw_to_fixed.js';
 import { roundFp32 } from '../raw/round_fp32.js';
 import { VerilogModule } from '../verilog/module.js';
-import { binop, bit, cmp, lit, litTwos, mux, ref, signedBits, slice, unsignedBits, zext } from '../verilog/signal.js';
+import { binop, cmp, lit, litTwos, mux, paren, ref, signedBits, slice, unsignedBits, zext } from '../verilog/signal.js';
 import { configTag, type GenConfig } from './config.js';
 import { header } from './header.js';
 import type { Unit } from './unit.js';
@@ -74,7 +74,7 @@ export function genDotE2M1E8M0(c: GenConfig, command: string): Unit {
   const exp = m.wire('sum_exp', binop(binop(zext(ref(sa), ew), '+', zext(ref(sb), ew)), '+', litTwos(ew, sum.lsbExp - 254)), {
     comment: `(scale_a - 127) + (scale_b - 127) + (${sum.lsbExp})`,
   });
-  const nan = m.wire('any_nan', bit(`${cmp(ref(sa), '==', lit(8, 255)).text} | ${cmp(ref(sb), '==', lit(8, 255)).text}`));
+  const nan = m.wire('any_nan', binop(paren(cmp(ref(sa), '==', lit(8, 255))), '|', paren(cmp(ref(sb), '==', lit(8, 255)))));
   const r = roundFp32(m, 'rnd', { nan: ref(nan), sign, mag, exp, expLo: lo, expHi: hi });
   m.section('output');
   m.assign(result, ref(r));

@@ -84,11 +84,6 @@ export function mux(cond: Expr, a: Expr, b: Expr): Expr {
   return { text: `${cond.text} ? ${a.text} : ${b.text}`, width: a.width };
 }
 
-/** A 1-bit comparison or reduction written out by the caller with operands already sized. */
-export function bit(text: string): Expr {
-  return { text, width: 1 };
-}
-
 /** Compare two operands of the same width; `signed` compares them as two's complement. */
 export function cmp(a: Expr, op: '==' | '!=' | '<' | '<=' | '>' | '>=', b: Expr, signed = false): Expr {
   if (a.width !== b.width) throw new RangeError(`${a.text} ${op} ${b.text}: widths ${a.width} and ${b.width} differ`);
