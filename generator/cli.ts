@@ -13,6 +13,9 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   gen: async () => (await import('./commands/gen.js')).genCommand,
+  quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
+  dequantize: async () => (await import('./commands/dequantize.js')).dequantizeCommand,
+  dot: async () => (await import('./commands/dot.js')).dotCommand,
 };
 
 function usage(): string {

@@ -1,33 +1,59 @@
 /**
  * MX dot products: C = scaleA * scaleB * sum_i(A_i * B_i), the sum exact and rounded once to FP32.
- * Golden function of the `dot_e2m1_e8m0` unit.
+ * Golden function of the `dot_e2m1_e8m0` unit; `dotMx` extends it to several blocks, any element
+ * and scale formats (A and B may differ) and two accumulation modes.
  */
-import { decodeMinifloat, type MinifloatSpec } from './formats/minifloat.js';
 import { E2M1 } from './formats/e2m1.js';
 import { decodeE8M0, E8M0_BIAS, E8M0_NAN } from './formats/e8m0.js';
-import { FP32_QNAN, roundRawToFp32, roundToFp32 } from './fp32.js';
+import { decodeScale, type ElementFormat, type ScaleFormat } from './formats/format.js';
+import { FP32_QNAN, fp32Add, fp32Mul, fp32ToRaw, roundRawToFp32, roundToFp32 } from './fp32.js';
+import { elementTable } from './dequant.js';
 import { MUL_E2M1_TABLE } from './mul.js';
-import { rawMul, type Raw } from './raw.js';
+import { rawFinite, rawIsZero, rawMul, type Raw } from './raw.js';
 import { sumRaws } from './sum.js';
 
 /**
- * Dot product of one block pair of any minifloat element formats with decoded scales.
+ * Dot product of one block pair of any element formats (minifloat or INT8) with decoded scales.
  *
- * NaN scale, NaN element or Inf - Inf gives the quiet NaN; an exact zero sum gives +0;
+ * NaN scale, NaN element or Inf - Inf gives the quiet NaN; an exact zero result gives +0 (also a
+ * non-zero sum times a zero scale);
  * the result is rounded to nearest even, keeps FP32 subnormals and overflows to +-Inf.
  */
 export function dotBlock(
-  fa: MinifloatSpec,
+  fa: ElementFormat,
   a: ArrayLike<number>,
-  fb: MinifloatSpec,
+  fb: ElementFormat,
   b: ArrayLike<number>,
   scaleA: Raw,
   scaleB: Raw,
 ): number {
   if (a.length !== b.length) throw new RangeError(`block lengths differ: ${a.length} and ${b.length}`);
+  return roundRawToFp32(blockExact(elementTable(fa), a, 0, elementTable(fb), b, 0, a.length, scaleA, scaleB));
+}
+
+/** The exact value scaleA * scaleB * sum_i(a_i * b_i) of one block pair, as a raw. */
+function blockExact(
+  ta: readonly Raw[],
+  a: ArrayLike<number>,
+  aOff: number,
+  tb: readonly Raw[],
+  b: ArrayLike<number>,
+  bOff: number,
+  k: number,
+  scaleA: Raw,
+  scaleB: Raw,
+): Raw {
   const products: Raw[] = [];
-  for (let i = 0; i < a.length; i++) products.push(rawMul(decodeMinifloat(fa, a[i]), decodeMinifloat(fb, b[i])));
-  return roundRawToFp32(rawMul(rawMul(sumRaws(products), scaleA), scaleB));
+  for (let i = 0; i < k; i++) products.push(rawMul(codeRaw(ta, a[aOff + i]), codeRaw(tb, b[bOff + i])));
+  const r = rawMul(rawMul(sumRaws(products), scaleA), scaleB);
+  // an exact zero is +0, also when a zero scale (UE4M3 / UE5M3 code 0) meets a negative sum
+  return rawIsZero(r) ? rawFinite(0, 0, 0) : r;
+}
+
+function codeRaw(t: readonly Raw[], code: number): Raw {
+  const r = t[code & (t.length - 1)];
+  if (r === undefined || !Number.isInteger(code) || code < 0) throw new RangeError(`element code out of range: ${code}`);
+  return r;
 }
 
 /** The MXFP4 dot product through the generic path (slow, for cross-checks). */
@@ -54,4 +80,67 @@ export function dotE2M1E8M0(
   if (s === 0) return 0;
   // products are in units of 2^-2
   return roundToFp32(s < 0, s < 0 ? -s : s, sa + sb - 2 * E8M0_BIAS - 2);
+}
+
+/** One operand of an MX dot product: element codes in blocks, one scale code per block. */
+export interface MxOperand {
+  readonly elem: ElementFormat;
+  readonly scale: ScaleFormat;
+  readonly codes: ArrayLike<number>;
+  readonly scales: ArrayLike<number>;
+  /** Per-tensor FP32 decode scale (bits), absent = 1. */
+  readonly tensorScale?: number;
+}
+
+/**
+ * How the block results of a multi-block dot product are summed:
+ * - `exact`: every block's scaled sum exactly, all blocks together, one rounding to FP32 at the end;
+ * - `fp32`: each block's result rounded to FP32 (as dotBlock), then added in FP32 in block order
+ *   with round-to-nearest-even, starting from the first block's result.
+ */
+export type Accumulation = 'exact' | 'fp32';
+
+/**
+ * The MX dot product of two operands of equal length (a whole number of blocks of `blockSize`).
+ *
+ * Tensor scales T_A, T_B: in `exact` mode the exact sum is multiplied by T_A * T_B before the one
+ * rounding; in `fp32` mode T_A * T_B is rounded to FP32 (the alpha of a GEMM) and the FP32 sum is
+ * multiplied by it with one more rounding (only when a tensor scale is given).
+ * NaN anywhere (scale, element, Inf - Inf) gives the quiet NaN; an exact zero gives +0 in `exact`
+ * mode; in `fp32` mode zeros follow IEEE 754 addition ((-0) + (-0) = -0, otherwise +0).
+ */
+export function dotMx(a: MxOperand, b: MxOperand, blockSize: number, accum: Accumulation = 'exact'): number {
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
+  if (a.codes.length !== b.codes.length) throw new RangeError(`operand lengths differ: ${a.codes.length} and ${b.codes.length}`);
+  if (a.codes.length % blockSize !== 0) throw new RangeError(`operand length ${a.codes.length} is not a multiple of the block size ${blockSize}`);
+  const nBlocks = a.codes.length / blockSize;
+  if (a.scales.length !== nBlocks || b.scales.length !== nBlocks) {
+    throw new RangeError(`${nBlocks} blocks need ${nBlocks} scale codes per operand, got ${a.scales.length} and ${b.scales.length}`);
+  }
+  if (accum !== 'exact' && accum !== 'fp32') throw new RangeError(`unknown accumulation '${String(accum)}'`);
+  const ta = elementTable(a.elem);
+  const tb = elementTable(b.elem);
+  const tensor: Raw[] = [];
+  if (a.tensorScale !== undefined) tensor.push(fp32ToRaw(a.tensorScale));
+  if (b.tensorScale !== undefined) tensor.push(fp32ToRaw(b.tensorScale));
+  if (accum === 'exact') {
+    const blocks: Raw[] = [];
+    for (let j = 0; j < nBlocks; j++) {
+      const off = j * blockSize;
+      blocks.push(blockExact(ta, a.codes, off, tb, b.codes, off, blockSize, decodeScale(a.scale, a.scales[j]), decodeScale(b.scale, b.scales[j])));
+    }
+    let total = sumRaws(blocks);
+    for (const t of tensor) total = rawMul(total, t);
+    return roundRawToFp32(total);
+  }
+  let acc = 0;
+  for (let j = 0; j < nBlocks; j++) {
+    const off = j * blockSize;
+    const p = roundRawToFp32(blockExact(ta, a.codes, off, tb, b.codes, off, blockSize, decodeScale(a.scale, a.scales[j]), decodeScale(b.scale, b.scales[j])));
+    acc = j === 0 ? p : fp32Add(acc, p);
+  }
+  if (tensor.length === 0) return acc;
+  let alpha = tensor[0];
+  for (let i = 1; i < tensor.length; i++) alpha = rawMul(alpha, tensor[i]);
+  return fp32Mul(acc, roundRawToFp32(alpha));
 }

@@ -110,3 +110,96 @@ export function fp32ToRaw(bits: number): Raw {
 export function hex32(bits: number): string {
   return '0x' + (bits >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * Round (-1)^neg * num/den * 2^exp (num >= 0, den > 0 bigints) to FP32 bits with
+ * round-to-nearest-even: subnormals kept, a result at or above 2^128 gives +-Inf, zero keeps `neg`.
+ */
+export function roundRatioToFp32(neg: boolean, num: bigint, den: bigint, exp: number): number {
+  if (den <= 0n || num < 0n) throw new RangeError('roundRatioToFp32: needs num >= 0 and den > 0');
+  const signBit = neg ? 0x80000000 : 0;
+  if (num === 0n) return signBit >>> 0;
+  // e = floor(log2(num/den))
+  let e = bigBitLength(num) - bigBitLength(den);
+  if (e >= 0 ? num < den << BigInt(e) : num << BigInt(-e) < den) e -= 1;
+  const top = e + exp; // value in [2^top, 2^(top+1))
+  if (top >= 128) return (signBit | FP32_POS_INF) >>> 0;
+  const q = top - 23 > -149 ? top - 23 : -149; // quantum 2^q
+  const s = exp - q;
+  let n = num;
+  let d = den;
+  if (s >= 0) n <<= BigInt(s);
+  else d <<= BigInt(-s);
+  let m = n / d;
+  const twoRem = (n - m * d) * 2n;
+  if (twoRem > d || (twoRem === d && (m & 1n) === 1n)) m += 1n;
+  // code = (q + 149) * 2^23 + m: a carry out of the significand moves into the exponent (and on to Inf)
+  const bits = (q + 149) * 0x800000 + Number(m);
+  if (bits >= FP32_POS_INF) return (signBit | FP32_POS_INF) >>> 0;
+  return (signBit + bits) >>> 0;
+}
+
+/**
+ * The FP32 bits of a decimal number written as text ("0.1", "-3.5e-2", "448", "inf", "nan"),
+ * or of "0x" followed by up to 8 hex digits taken as the bits themselves. Decimals are rounded
+ * once, exactly, to nearest even. Returns undefined for text that is neither.
+ */
+export function parseFp32(text: string): number | undefined {
+  const t = text.trim();
+  const hex = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(t);
+  if (hex) return parseInt(hex[1], 16) >>> 0;
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(t);
+  if (special) {
+    if (special[2].toLowerCase() === 'nan') return FP32_QNAN;
+    return special[1] === '-' ? FP32_NEG_INF : FP32_POS_INF;
+  }
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(t);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const digits = (m[2] + (m[3] ?? '')).replace(/^0+/, '');
+  const e10 = (m[4] ? parseInt(m[4], 10) : 0) - (m[3] ?? '').length;
+  const neg = m[1] === '-';
+  if (digits === '') return neg ? 0x80000000 : 0;
+  let num = BigInt(digits);
+  // value in [10^(e10 + len - 1), 10^(e10 + len)): beyond these bounds it is Inf or rounds to 0
+  if (e10 + digits.length > 60) return neg ? FP32_NEG_INF : FP32_POS_INF;
+  if (e10 + digits.length < -60) return neg ? 0x80000000 : 0;
+  let den = 1n;
+  if (e10 >= 0) num *= 10n ** BigInt(e10);
+  else den = 10n ** BigInt(-e10);
+  return roundRatioToFp32(neg, num, den, 0);
+}
+
+/**
+ * IEEE 754 binary32 addition a + b with round-to-nearest-even (subnormals kept, overflow to +-Inf):
+ * NaN in gives the quiet NaN; Inf + -Inf is NaN; an exact zero sum is +0 except (-0) + (-0) = -0.
+ */
+export function fp32Add(a: number, b: number): number {
+  const ra = fp32ToRaw(a);
+  const rb = fp32ToRaw(b);
+  if (ra.nan || rb.nan) return FP32_QNAN;
+  if (ra.inf || rb.inf) {
+    if (ra.inf && rb.inf && ra.sign !== rb.sign) return FP32_QNAN;
+    return (ra.inf ? ra : rb).sign ? FP32_NEG_INF : FP32_POS_INF;
+  }
+  const sa = ra.sign ? -BigInt(ra.sig) : BigInt(ra.sig);
+  const sb = rb.sign ? -BigInt(rb.sig) : BigInt(rb.sig);
+  const lo = ra.exp < rb.exp ? ra.exp : rb.exp;
+  const sum = (sa << BigInt(ra.exp - lo)) + (sb << BigInt(rb.exp - lo));
+  if (sum === 0n) return ra.sign && rb.sign ? 0x80000000 : 0;
+  return sum < 0n ? roundToFp32(true, -sum, lo) : roundToFp32(false, sum, lo);
+}
+
+/** IEEE 754 binary32 multiplication a * b with round-to-nearest-even. */
+export function fp32Mul(a: number, b: number): number {
+  const ra = fp32ToRaw(a);
+  const rb = fp32ToRaw(b);
+  if (ra.nan || rb.nan) return FP32_QNAN;
+  const neg = (ra.sign ^ rb.sign) === 1;
+  const za = ra.sig === 0;
+  const zb = rb.sig === 0;
+  if (ra.inf || rb.inf) {
+    if ((ra.inf && !rb.inf && zb) || (rb.inf && !ra.inf && za)) return FP32_QNAN;
+    return neg ? FP32_NEG_INF : FP32_POS_INF;
+  }
+  return roundToFp32(neg, (ra.sig as number) * (rb.sig as number), ra.exp + rb.exp);
+}

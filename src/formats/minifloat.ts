@@ -40,3 +40,50 @@ export function decodeMinifloat(f: MinifloatSpec, code: number): Raw {
   if (e === 0) return rawFinite(sign, m, 1 - f.bias - f.mbits);
   return rawFinite(sign, (1 << f.mbits) | m, e - f.bias - f.mbits);
 }
+
+/** Mask of the magnitude bits (exponent and mantissa fields) of a code. */
+export function minifloatMagMask(f: MinifloatSpec): number {
+  return (1 << (f.ebits + f.mbits)) - 1;
+}
+
+/** The sign bit of a code (0 for unsigned formats, which have none). */
+export function minifloatSignBit(f: MinifloatSpec): number {
+  return f.signed ? 1 << (f.ebits + f.mbits) : 0;
+}
+
+/** The positive code of the largest finite value. */
+export function minifloatMaxCode(f: MinifloatSpec): number {
+  const all = minifloatMagMask(f);
+  if (f.specials === 'none') return all;
+  if (f.specials === 'nan-all-ones') return all - 1;
+  return (((1 << f.ebits) - 2) << f.mbits) | ((1 << f.mbits) - 1);
+}
+
+/** Unbiased exponent of the largest finite value (OCP MX "emax"). */
+export function minifloatEmax(f: MinifloatSpec): number {
+  return (minifloatMaxCode(f) >>> f.mbits) - f.bias;
+}
+
+/** Unbiased exponent of the smallest normal value (subnormals share it). */
+export function minifloatEmin(f: MinifloatSpec): number {
+  return 1 - f.bias;
+}
+
+/** The positive NaN code the encoders produce, or -1 if the format has no NaN. */
+export function minifloatNanCode(f: MinifloatSpec): number {
+  if (f.specials === 'none') return -1;
+  return minifloatMagMask(f); // all ones: S.1111.111 (E4M3, UE4M3, UE5M3), S.11111.11 (E5M2)
+}
+
+/** The positive infinity code, or -1 if the format has no infinity. */
+export function minifloatInfCode(f: MinifloatSpec): number {
+  return f.specials === 'ieee' ? ((1 << f.ebits) - 1) << f.mbits : -1;
+}
+
+/** True if the code is a NaN of the format. */
+export function minifloatIsNan(f: MinifloatSpec, code: number): boolean {
+  const mag = code & minifloatMagMask(f);
+  if (f.specials === 'nan-all-ones') return mag === minifloatMagMask(f);
+  if (f.specials === 'ieee') return mag > minifloatInfCode(f);
+  return false;
+}

@@ -1,0 +1,98 @@
+/**
+ * Quantize throughput of the golden model, one thread: elements per second for each element
+ * format at k = 32 on 2^24 heavy-tailed values (Student-t, 3 degrees of freedom, fixed seed).
+ *
+ *   node dist/bench/golden.js [--log2n 24] [--runs 5] [--slow]
+ *
+ * --slow also times the reference-path recipes (nv, 4over6, mse) on a 2^16-value slice.
+ */
+import { performance } from 'node:perf_hooks';
+import { quantize, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
+import { ELEMENT_FORMATS, SCALE_FORMATS, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return dflt;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`);
+  return v;
+}
+
+/** mulberry32: a small seeded generator of uniform 32-bit integers. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n Student-t(3) samples: Z / sqrt(chi2_3 / 3), normals by Box-Muller. */
+function studentT3(n: number, seed: number): Float32Array {
+  const u = rng(seed);
+  const normal = (): number => {
+    const a = 1 - u();
+    return Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * u());
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = normal();
+    const c = normal() ** 2 + normal() ** 2 + normal() ** 2;
+    out[i] = z / Math.sqrt(c / 3);
+  }
+  return out;
+}
+
+function time(bits: Uint32Array, opts: QuantizeOptions, runs: number): number {
+  quantize(bits.subarray(0, Math.min(bits.length, 1 << 16)), opts); // warm-up
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    quantize(bits, opts);
+    const dt = performance.now() - t0;
+    if (dt < best) best = dt;
+  }
+  return bits.length / (best / 1000);
+}
+
+function row(name: string, recipe: ScaleRecipe, scale: ScaleFormat, n: number, rate: number): string {
+  return `| ${name} | ${scale.name} | ${recipe} | ${n} | ${(rate / 1e6).toFixed(1)} |`;
+}
+
+const log2n = arg('--log2n', 24);
+const runs = arg('--runs', 5);
+const n = 2 ** log2n;
+const values = studentT3(n, 12345);
+const bits = new Uint32Array(values.buffer);
+const e8m0 = SCALE_FORMATS.e8m0;
+const lines = [
+  `mxrtl golden quantize, k = 32, Student-t(3) values, best of ${runs} runs, node ${process.version}`,
+  '',
+  '| elements | scale | recipe | values | M elements/s |',
+  '|---|---|---|---|---|',
+];
+process.stdout.write(lines.join('\n') + '\n');
+const formats: [string, ElementFormat][] = Object.entries(ELEMENT_FORMATS);
+for (const [name, elem] of formats) {
+  for (const recipe of ['floor', 'ceil'] as const) {
+    const rate = time(bits, { elem, scale: e8m0, blockSize: 32, recipe }, runs);
+    process.stdout.write(row(name, recipe, e8m0, n, rate) + '\n');
+  }
+}
+if (process.argv.includes('--slow')) {
+  const slice = bits.subarray(0, 1 << 16);
+  const ue4m3 = SCALE_FORMATS.ue4m3;
+  const slow: [string, ElementFormat, ScaleFormat, ScaleRecipe][] = [
+    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, 'nv'],
+    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, '4over6'],
+    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, 'mse'],
+    ['e4m3', ELEMENT_FORMATS.e4m3, e8m0, 'mse'],
+  ];
+  for (const [name, elem, scale, recipe] of slow) {
+    const rate = time(slice, { elem, scale, blockSize: 32, recipe }, 1);
+    process.stdout.write(row(name, recipe, scale, slice.length, rate) + '\n');
+  }
+}

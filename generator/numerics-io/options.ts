@@ -1,0 +1,102 @@
+/** Command-line options shared by the numerics commands (quantize, dequantize, dot). */
+import { UsageError, parseIntArg } from '../cli-errors.js';
+import {
+  ELEMENT_FORMATS,
+  SCALE_FORMATS,
+  SCALE_RECIPES,
+  checkTensorScale,
+  elementFormatByName,
+  parseFp32,
+  scaleFormatByName,
+  type ElementFormat,
+  type Int8Range,
+  type RoundMode,
+  type ScaleFormat,
+  type ScaleOverflow,
+  type ScaleRecipe,
+} from '../../src/index.js';
+
+export interface ParsedArgs {
+  readonly positional: string[];
+  /** Value of each option given (the last one wins); switches map to ''. */
+  readonly values: Map<string, string>;
+}
+
+/**
+ * Split argv into positionals and options. `valued` lists the options that take a value
+ * (as `--x v` or `--x=v`), `switches` those that take none; `aliases` maps short names.
+ * A lone `-` is a positional (stdin / stdout).
+ */
+export function parseArgs(args: readonly string[], valued: readonly string[], switches: readonly string[], aliases: Record<string, string> = {}): ParsedArgs {
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-' || !a.startsWith('-')) {
+      positional.push(a);
+      continue;
+    }
+    if (a === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    const eq = a.indexOf('=');
+    let name = eq >= 0 ? a.slice(0, eq) : a;
+    name = aliases[name] ?? name;
+    if (switches.includes(name)) {
+      if (eq >= 0) throw new UsageError(`${name} takes no value`);
+      values.set(name, '');
+    } else if (valued.includes(name)) {
+      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      values.set(name, v);
+    } else {
+      throw new UsageError(`unknown option '${name}'`);
+    }
+  }
+  return { positional, values };
+}
+
+function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  const t = text.toLowerCase();
+  if (!(allowed as readonly string[]).includes(t)) throw new UsageError(`${flag}: unknown value '${text}' (one of: ${allowed.join(', ')})`);
+  return t as T;
+}
+
+export function elemFormat(flag: string, text: string): ElementFormat {
+  const f = elementFormatByName(text.toLowerCase());
+  if (!f) throw new UsageError(`${flag}: unknown element format '${text}' (one of: ${Object.keys(ELEMENT_FORMATS).join(', ')})`);
+  return f;
+}
+
+export function scaleFormat(flag: string, text: string): ScaleFormat {
+  const f = scaleFormatByName(text.toLowerCase());
+  if (!f) throw new UsageError(`${flag}: unknown scale format '${text}' (one of: ${Object.keys(SCALE_FORMATS).join(', ')})`);
+  return f;
+}
+
+export const recipe = (text: string): ScaleRecipe => oneOf('--recipe', text, SCALE_RECIPES);
+export const roundMode = (text: string): RoundMode => oneOf('--round', text, ['rne', 'away'] as const);
+export const overflowMode = (text: string): ScaleOverflow => oneOf('--overflow', text, ['clamp', 'nan'] as const);
+export const int8Range = (text: string): Int8Range => oneOf('--int8-range', text, ['symmetric', 'full'] as const);
+
+export function blockSize(text: string | undefined): number {
+  return text === undefined ? 32 : parseIntArg('--block', text, 1, 65536);
+}
+
+/** A positive finite FP32 value written as a decimal number or as 0x-prefixed bits. */
+export function tensorScaleValue(flag: string, text: string): number {
+  const bits = parseFp32(text);
+  if (bits === undefined) throw new UsageError(`${flag}: '${text}' is not a number (decimal, or 0x followed by FP32 bits)`);
+  try {
+    checkTensorScale(bits);
+  } catch {
+    throw new UsageError(`${flag}: the tensor scale must be a positive finite FP32 value, got '${text}'`);
+  }
+  return bits;
+}
+
+/** The text shown for an FP32 result: its bits and its value. */
+export function fp32Text(bits: number, value: number): string {
+  return `0x${(bits >>> 0).toString(16).padStart(8, '0')} ${Object.is(value, -0) ? '-0' : String(value)}`;
+}

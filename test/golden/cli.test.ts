@@ -1,0 +1,198 @@
+/** The numerics commands: mxrtl quantize | dequantize | dot, their files and their errors. */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../generator/cli.js';
+import { E2M1, E4M3, E8M0, INT8, UE4M3, dequantize, dotMx, quantize, type QuantizeOptions } from '../../src/index.js';
+import { bitsOf, valueOfBits } from './helpers.js';
+
+let dir: string;
+let out: string[];
+let err: string[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mxrtl-cli-'));
+  out = [];
+  err = [];
+  const capture = (sink: string[]) => (chunk: string | Uint8Array, ...rest: unknown[]) => {
+    sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture(out) as typeof process.stdout.write);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture(err) as typeof process.stderr.write);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const p = (name: string) => join(dir, name);
+
+function rawF32(path: string, values: number[]): Uint32Array {
+  const bits = Uint32Array.from(values.map(bitsOf));
+  writeFileSync(path, new Uint8Array(bits.buffer));
+  return bits;
+}
+
+/** A .npy file written by hand: version 1.0, header padded to 64 bytes. */
+function npy(path: string, descr: string, shape: number[], data: Uint8Array, fortran = false): void {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let h = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  h += ' '.repeat(64 - ((10 + h.length + 1) % 64)) + '\n';
+  const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, h.length & 0xff, h.length >> 8]), Buffer.from(h, 'latin1')]);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(data)]));
+}
+
+/** Read a .npy by hand: header dict text and data bytes. */
+function readNpy(path: string): { header: string; data: Uint8Array } {
+  const b = readFileSync(path);
+  expect([...b.subarray(0, 6)]).toEqual([0x93, ...Buffer.from('NUMPY')]);
+  const len = b[8] | (b[9] << 8);
+  expect((10 + len) % 64).toBe(0);
+  return { header: b.subarray(10, 10 + len).toString('latin1'), data: new Uint8Array(b.subarray(10 + len)) };
+}
+
+function words(data: Uint8Array): number[] {
+  const r: number[] = [];
+  for (let i = 0; i < data.length; i += 4) r.push((data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> 0);
+  return r;
+}
+
+const VALUES = Array.from({ length: 40 }, (_, i) => ((i * 37) % 23) * (i % 2 ? -0.37 : 1.3) * 2 ** ((i % 7) - 3));
+
+describe('mxrtl quantize', () => {
+  it('writes element and scale codes equal to the golden model, padding the last block', async () => {
+    const bits = rawF32(p('x.f32'), VALUES);
+    const rc = await main(['quantize', p('x.f32'), '-o', p('e.bin'), '--scales-out', p('s.npy'), '--elem', 'e4m3', '--block', '32']);
+    expect(err.join('')).toBe('');
+    expect(rc).toBe(0);
+    const q = quantize(bits, { elem: E4M3, scale: E8M0, blockSize: 32 });
+    expect([...readFileSync(p('e.bin'))]).toEqual([...q.elems]);
+    expect(q.elems.length).toBe(64);
+    const s = readNpy(p('s.npy'));
+    expect(s.header).toMatch(/'descr': '\|u1'.*'shape': \(2,\)/);
+    expect([...s.data]).toEqual([...q.scales]);
+  });
+
+  it('--emit values: the dequantized values, same count and .npy shape as the input', async () => {
+    const bits = Uint32Array.from(VALUES.map(bitsOf));
+    npy(p('x.npy'), '<f4', [2, 20], new Uint8Array(bits.buffer));
+    const opts: QuantizeOptions = { elem: E2M1, scale: UE4M3, blockSize: 16, recipe: '4over6', guard: true };
+    const rc = await main(['quantize', p('x.npy'), '-o', p('v.npy'), '--emit', 'values', '--scale', 'ue4m3', '--block', '16', '--recipe', '4over6', '--guard']);
+    expect(err.join('')).toBe('');
+    expect(rc).toBe(0);
+    const q = quantize(bits, opts);
+    const want = [...dequantize(E2M1, q.elems, UE4M3, q.scales, 16)].slice(0, 40);
+    const v = readNpy(p('v.npy'));
+    expect(v.header).toMatch(/'descr': '<f4', 'fortran_order': False, 'shape': \(2, 20\)/);
+    expect(words(v.data)).toEqual(want);
+  });
+
+  it('big-endian .npy input, INT8, ties away, full range', async () => {
+    const bits = Uint32Array.from(VALUES.map(bitsOf));
+    const be = new Uint8Array(bits.length * 4);
+    bits.forEach((w, i) => be.set([w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff], 4 * i));
+    npy(p('x.npy'), '>f4', [40], be);
+    const rc = await main(['quantize', p('x.npy'), '-o', p('e.npy'), '--scales-out', p('s.bin'), '--elem', 'int8', '--round', 'away', '--int8-range', 'full', '--recipe', 'ceil']);
+    expect(rc).toBe(0);
+    const q = quantize(bits, { elem: INT8, scale: E8M0, blockSize: 32, round: 'away', int8Range: 'full', recipe: 'ceil' });
+    expect([...readNpy(p('e.npy')).data]).toEqual([...q.elems]);
+    expect([...readFileSync(p('s.bin'))]).toEqual([...q.scales]);
+  });
+
+  it('--tensor-scale auto reports the scale it chose', async () => {
+    rawF32(p('x.f32'), VALUES);
+    const rc = await main(['quantize', p('x.f32'), '-o', p('e.bin'), '--scales-out', p('s.bin'), '--scale', 'ue4m3', '--recipe', 'nv', '--tensor-scale', 'auto']);
+    expect(rc).toBe(0);
+    expect(err.join('')).toMatch(/^mxrtl quantize: tensor scale 0x[0-9a-f]{8} /);
+  });
+
+  it('the help says that a trailing partial block is padded with zeros', async () => {
+    expect(await main(['quantize', '--help'])).toBe(0);
+    expect(out.join('')).toMatch(/partial block is padded with zeros/);
+  });
+});
+
+describe('mxrtl dequantize', () => {
+  it('round trip: the codes of quantize give the values of quantize --emit values', async () => {
+    rawF32(p('x.f32'), VALUES);
+    expect(await main(['quantize', p('x.f32'), '-o', p('e.bin'), '--scales-out', p('s.bin'), '--elem', 'e2m3', '--block', '8'])).toBe(0);
+    expect(await main(['quantize', p('x.f32'), '-o', p('v.f32'), '--emit', 'values', '--elem', 'e2m3', '--block', '8'])).toBe(0);
+    expect(await main(['dequantize', p('e.bin'), p('s.bin'), '-o', p('d.f32'), '--elem', 'e2m3', '--block', '8', '--count', '40'])).toBe(0);
+    expect([...readFileSync(p('d.f32'))]).toEqual([...readFileSync(p('v.f32'))]);
+  });
+  it('applies the tensor scale (decimal or bits)', async () => {
+    writeFileSync(p('e.bin'), Uint8Array.from([2, 0xa]));
+    writeFileSync(p('s.bin'), Uint8Array.from([127]));
+    expect(await main(['dequantize', p('e.bin'), p('s.bin'), '-o', p('d.npy'), '--block', '2', '--tensor-scale', '0.5'])).toBe(0);
+    expect(words(readNpy(p('d.npy')).data).map(valueOfBits)).toEqual([0.5, -0.5]);
+    expect(await main(['dequantize', p('e.bin'), p('s.bin'), '-o', p('d.bin'), '--block', '2', '--tensor-scale', '0x40000000'])).toBe(0);
+    expect(words(readFileSync(p('d.bin'))).map(valueOfBits)).toEqual([2, -2]);
+  });
+});
+
+describe('mxrtl dot', () => {
+  it('prints one result per dot product, bits and value; exact and fp32 accumulation', async () => {
+    const a = rawF32(p('a.f32'), VALUES);
+    const b = rawF32(p('b.f32'), VALUES.map((v, i) => v * (i % 3) - 1));
+    expect(await main(['dot', p('a.f32'), p('b.f32'), '--block', '4', '--length', '20', '--elem-b', 'e4m3', '--accum', 'fp32'])).toBe(0);
+    const lines = out.join('').trim().split('\n');
+    expect(lines.length).toBe(2);
+    for (let r = 0; r < 2; r++) {
+      const qa = quantize(a.subarray(20 * r, 20 * r + 20), { elem: E2M1, scale: E8M0, blockSize: 4 });
+      const qb = quantize(b.subarray(20 * r, 20 * r + 20), { elem: E4M3, scale: E8M0, blockSize: 4 });
+      const want = dotMx({ elem: E2M1, scale: E8M0, codes: qa.elems, scales: qa.scales }, { elem: E4M3, scale: E8M0, codes: qb.elems, scales: qb.scales }, 4, 'fp32');
+      expect(lines[r]).toBe(`0x${want.toString(16).padStart(8, '0')} ${valueOfBits(want)}`);
+    }
+  });
+  it('--codes with -o writes float32 results', async () => {
+    writeFileSync(p('ae'), Uint8Array.from([2, 3, 4, 5]));
+    writeFileSync(p('as'), Uint8Array.from([127, 128]));
+    writeFileSync(p('be'), Uint8Array.from([2, 2, 2, 0xa]));
+    writeFileSync(p('bs'), Uint8Array.from([127, 127]));
+    expect(await main(['dot', '--codes', p('ae'), p('as'), p('be'), p('bs'), '--block', '2', '-o', p('r.npy')])).toBe(0);
+    // (1 + 1.5) * 1 + (2 - 3) * 2 = 0.5
+    expect(words(readNpy(p('r.npy')).data).map(valueOfBits)).toEqual([0.5]);
+  });
+});
+
+describe('invalid input: one line, exit code 2, no output file', () => {
+  const cases: [string, () => string[]][] = [
+    ['a byte count that is not a multiple of 4', () => (writeFileSync(p('x.f32'), new Uint8Array(10)), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin')])],
+    ['a file that is not .npy', () => (writeFileSync(p('x.npy'), 'hello world, not numpy'), ['quantize', p('x.npy'), '-o', p('o.bin'), '--scales-out', p('s.bin')])],
+    ['a .npy with too little data', () => (npy(p('x.npy'), '<f4', [3], new Uint8Array(8)), ['quantize', p('x.npy'), '-o', p('o.npy'), '--scales-out', p('s.npy')])],
+    ['a .npy of float64', () => (npy(p('x.npy'), '<f8', [1], new Uint8Array(8)), ['quantize', p('x.npy'), '-o', p('o.npy'), '--scales-out', p('s.npy')])],
+    ['a Fortran-order .npy', () => (npy(p('x.npy'), '<f4', [1, 2], new Uint8Array(8), true), ['quantize', p('x.npy'), '-o', p('o.npy'), '--scales-out', p('s.npy')])],
+    ['a missing input', () => ['quantize', p('none.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin')]],
+    ['an unknown element format', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--elem', 'e3m4'])],
+    ['an unknown scale format', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--scale', 'e4m3'])],
+    ['an unknown recipe', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--recipe', 'max'])],
+    ['a recipe the scale format cannot take', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--recipe', 'nv'])],
+    ['a bad block size', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--block', '0'])],
+    ['a missing --scales-out', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin')])],
+    ['an unknown option', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('s.bin'), '--fast'])],
+    ['an output folder that does not exist', () => (rawF32(p('x.f32'), [1]), ['quantize', p('x.f32'), '-o', p('o.bin'), '--scales-out', p('no/s.bin')])],
+    ['element codes outside the format', () => (writeFileSync(p('e'), Uint8Array.from([0x10])), writeFileSync(p('s'), Uint8Array.from([127])), ['dequantize', p('e'), p('s'), '-o', p('o.bin')])],
+    ['ue4m3 scale codes with the top bit set', () => (writeFileSync(p('e'), Uint8Array.from([1])), writeFileSync(p('s'), Uint8Array.from([0x80])), ['dequantize', p('e'), p('s'), '-o', p('o.bin'), '--scale', 'ue4m3'])],
+    ['too few scale codes', () => (writeFileSync(p('e'), new Uint8Array(40)), writeFileSync(p('s'), Uint8Array.from([127])), ['dequantize', p('e'), p('s'), '-o', p('o.bin')])],
+    ['dot operands of different lengths', () => (rawF32(p('a'), [1, 2]), rawF32(p('b'), [1]), ['dot', p('a'), p('b'), '-o', p('o.bin')])],
+    ['an unknown accumulation', () => (rawF32(p('a'), [1]), rawF32(p('b'), [1]), ['dot', p('a'), p('b'), '--accum', 'fp16'])],
+  ];
+  for (const [what, setup] of cases) {
+    it(what, async () => {
+      const args = setup();
+      const before = readdirSync(dir).sort();
+      const rc = await main(args);
+      expect(rc).toBe(2);
+      const msg = err.join('');
+      expect(msg).toMatch(/^mxrtl \w+: error: .+\n$/);
+      expect(msg.trim().split('\n').length).toBe(1);
+      expect(readdirSync(dir).sort()).toEqual(before);
+      expect(out.join('')).toBe('');
+    });
+  }
+});
