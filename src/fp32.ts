@@ -49,6 +49,12 @@ export function roundToFp32(neg: boolean, mag: number | bigint, exp: number): nu
     return roundBig(signBit, mag, exp);
   }
   if (mag === 0) return signBit >>> 0;
+  if (mag < 0x1000000) {
+    // At most 24 significant bits: a normal result is exact, its fraction is mag shifted up.
+    const t = 31 - Math.clz32(mag);
+    const b = t + exp + 127;
+    if (b >= 1 && b < 255) return (signBit + b * 0x800000 + ((mag << (23 - t)) & 0x7fffff)) >>> 0;
+  }
   const top = bitLength(mag) - 1; // value in [2^(top+exp), 2^(top+exp+1))
   const biased = top + exp + 127;
   if (biased >= 255) return (signBit | FP32_POS_INF) >>> 0;

@@ -63,6 +63,15 @@ describe('FP32 rounding', () => {
       { numRuns: 20000 },
     );
   });
+  it('agrees with Math.fround for every magnitude below 2^12 at every exponent from -175 to 120', () => {
+    let bad = 0;
+    for (let mag = 1; mag < 4096; mag++) {
+      for (let exp = -175; exp <= 120; exp++) {
+        if (roundToFp32(false, mag, exp) !== numberToFp32Bits(Math.fround(mag * 2 ** exp))) bad++;
+      }
+    }
+    expect(bad).toBe(0);
+  });
   it('rounds ties to even at the subnormal boundary', () => {
     // 2^-150 is half the smallest subnormal: ties to 0; 3 * 2^-150 ties up to 2 * 2^-149.
     expect(roundToFp32(false, 1, -150)).toBe(0);
