@@ -4,8 +4,10 @@
  * readable report for the first mismatches.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { stalenessNote } from '../generator/freshness.js';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestUnit } from '../generator/manifest.js';
 import { buildHarness, verilatorInfo, type BuiltHarness } from './build.js';
 import { count, rate, seconds } from './format.js';
@@ -161,6 +163,14 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
   const log = opts.log;
   const t0 = performance.now();
   const { manifest, path } = await loadManifest(opts.rtl);
+  const stale = stalenessNote(manifest, opts.rtl, (f) => {
+    try {
+      return readFileSync(join(opts.rtl, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  if (stale) log(stale);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const results: UnitResult[] = [];
   const skipped: string[] = [];
