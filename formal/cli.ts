@@ -1,0 +1,414 @@
+/**
+ * `node dist/formal/run.js`: prove every unit of a generated configuration equal to the golden model.
+ * Exit codes: 0 every obligation proven; 1 an obligation failed, timed out (unknown) or hit an
+ * error; 2 bad arguments or a missing / malformed manifest.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../generator/manifest.js';
+import { writeVectorFile } from '../sim/vectors.js';
+import { PlanError, RECIPES, fourValuedConstruct, type UnitShape } from './plan.js';
+import { WorkerPool } from './pool.js';
+import { coverageText, renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
+import type { ObligationResult, ObligationSpec, Status, UnitRef } from './spec.js';
+import type { InspectResult } from './tasks.js';
+import { YOWASP_VERSION } from './yosys.js';
+
+export const DEFAULT_TIMEOUT_S = 300;
+const INSPECT_TIMEOUT_MS = 120_000;
+
+export const HELP = `usage: node dist/formal/run.js [--rtl DIR] [--only NAMES] [--timeout S] [--jobs N] [--reports DIR] [--work DIR]
+
+Prove every unit listed in DIR/manifest.json equal to the golden model on its whole input space,
+with Yosys (@yowasp/yosys), and write formal/reports/<config>.md and .json.
+
+  --rtl DIR      generated configuration (default rtl-out)
+  --only NAMES   comma-separated units (kind, e.g. dot_e2m1_e8m0, or top module) or obligations
+                 (e.g. dot_e2m1_e8m0.tree); a partial run writes <config>.partial.md / .json
+  --timeout S    time limit per obligation in seconds (default ${DEFAULT_TIMEOUT_S}); past it the obligation is unknown
+  --jobs N       proof workers (default: 2, or fewer CPUs)
+  --reports DIR  report folder (default formal/reports)
+  --work DIR     scripts, references and logs, one folder per configuration (default formal/work)
+
+Exit codes: 0 all obligations proven; 1 an obligation failed, timed out or hit an error; 2 bad
+arguments or manifest.`;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The project root: the nearest folder above this module holding package.json. */
+export function projectRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    const up = dirname(d);
+    if (up === d) throw new Error('cannot find package.json above ' + fileURLToPath(import.meta.url));
+    d = up;
+  }
+}
+
+function workerUrl(root: string): URL {
+  const sibling = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  const built = join(root, 'dist', 'formal', 'worker.js');
+  if (existsSync(built)) return pathToFileURL(built);
+  throw new Error(`no proof worker: build first (npx tsc -p tsconfig.json writes ${built})`);
+}
+
+interface Options {
+  readonly rtl: string;
+  readonly only: string[] | null;
+  readonly timeout: number;
+  readonly jobs: number;
+  readonly reports: string;
+  readonly work: string;
+}
+
+function parseOptions(args: string[], root: string): Options | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        rtl: { type: 'string', default: 'rtl-out' },
+        only: { type: 'string' },
+        timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_S) },
+        jobs: { type: 'string' },
+        reports: { type: 'string' },
+        work: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+  }
+  if (values.help) return 'help';
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+  const jobs = values.jobs === undefined ? Math.max(1, Math.min(2, availableParallelism())) : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, got '${values.jobs}'`);
+  const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (only !== null && only.length === 0) throw new UsageError('--only needs at least one unit or obligation name');
+  return {
+    rtl: values.rtl,
+    only,
+    timeout,
+    jobs,
+    reports: values.reports ?? join(root, 'formal', 'reports'),
+    work: values.work ?? join(root, 'formal', 'work'),
+  };
+}
+
+async function loadManifest(rtl: string): Promise<Manifest> {
+  const path = join(rtl, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`${path} not found: generate a configuration first (make gen, or node bin/mxrtl.js gen --out ${rtl})`);
+    throw new UsageError(`${path}: cannot read (${code ?? String(e)})`);
+  }
+  let m: Manifest;
+  try {
+    m = parseManifest(text, path);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const c = m.config as Partial<Manifest['config']>;
+  if (typeof c.elem !== 'string' || typeof c.scale !== 'string' || !Number.isInteger(c.block) || (c.block ?? 0) < 1) {
+    throw new UsageError(`${path}: malformed "config" (expected elem, scale and a block size)`);
+  }
+  for (const u of m.units) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(u.file)) throw new UsageError(`${path}: unit ${u.kind}: bad file name '${u.file}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(u.top)) throw new UsageError(`${path}: unit ${u.kind}: bad module name '${u.top}'`);
+  }
+  return m;
+}
+
+function configName(m: Manifest): string {
+  return `${m.config.elem}_${m.config.scale}_k${m.config.block}`;
+}
+
+interface LoadedUnit {
+  readonly ref: UnitRef;
+  readonly sha256: string;
+  readonly matchesManifest: boolean;
+  readonly parts: readonly string[];
+}
+
+/** Every name --only accepts, mapped to the obligation ids it selects. */
+function selectable(units: readonly LoadedUnit[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  const add = (name: string, ids: string[]): void => {
+    names.set(name, [...(names.get(name) ?? []), ...ids]);
+  };
+  for (const u of units) {
+    const ids = u.parts.map((p) => `${u.ref.kind}.${p}`);
+    add(u.ref.kind, ids);
+    if (u.ref.top !== u.ref.kind) add(u.ref.top, ids);
+    for (const id of ids) add(id, [id]);
+  }
+  return names;
+}
+
+function blankResult(status: Status, detail: string): ObligationResult {
+  return { status, seconds: 0, detail, logs: [], products: [], warnings: [] };
+}
+
+export async function main(args: string[], io: CliIo = processIo): Promise<number> {
+  const root = projectRoot();
+  let opts: Options;
+  let manifest: Manifest;
+  try {
+    const o = parseOptions(args, root);
+    if (o === 'help') {
+      io.out(HELP + '\n');
+      return 0;
+    }
+    opts = o;
+    manifest = await loadManifest(opts.rtl);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`formal: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const t0 = performance.now();
+  const started = new Date().toISOString();
+  const config = configName(manifest);
+
+  const units: LoadedUnit[] = [];
+  for (const u of manifest.units) {
+    const path = join(opts.rtl, u.file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      io.err(`formal: error: ${path}: listed in ${join(opts.rtl, MANIFEST_FILE)} but cannot be read\n`);
+      return 2;
+    }
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const block = Number(u.parameters?.block ?? 1);
+    const k = Number.isInteger(block) && block > 0 ? block : 1;
+    const recipe = RECIPES[u.kind];
+    units.push({
+      ref: { kind: u.kind, top: u.top, file: u.file, text, ports: u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width })), k },
+      sha256,
+      matchesManifest: u.sha256 === sha256,
+      parts: recipe ? recipe.parts(k) : ['recipe'],
+    });
+  }
+
+  let selected: Set<string> | null = null;
+  if (opts.only !== null) {
+    const names = selectable(units);
+    selected = new Set();
+    for (const n of opts.only) {
+      const ids = names.get(n);
+      if (!ids) {
+        io.err(`formal: error: --only: no unit or obligation '${n}' in ${config} (choose from: ${[...names.keys()].join(', ')})\n`);
+        return 2;
+      }
+      for (const id of ids) selected.add(id);
+    }
+  }
+  const wanted = (u: LoadedUnit): string[] => u.parts.map((p) => `${u.ref.kind}.${p}`).filter((id) => selected === null || selected.has(id));
+
+  const workDir = join(opts.work, config);
+  await mkdir(workDir, { recursive: true });
+  const pool = new WorkerPool(opts.jobs, workerUrl(root));
+  const timeoutMs = opts.timeout * 1000;
+  let yosysRelease = 'unknown';
+  const results = new Map<string, { spec: ObligationSpec | null; result: ObligationResult }>();
+  const specs: ObligationSpec[] = [];
+
+  try {
+    // 1. elaborate each selected unit once: ports and wire widths for the plan
+    const inspections = await Promise.all(
+      units.map(async (u) => {
+        if (wanted(u).length === 0 || !RECIPES[u.ref.kind]) return null;
+        // elaboration only: its own limit, so that a short --timeout applies to the proofs themselves
+        return pool.run<InspectResult>({ type: 'inspect', file: u.ref.file, text: u.ref.text, top: u.ref.top }, Math.max(timeoutMs, INSPECT_TIMEOUT_MS));
+      }),
+    );
+    // 2. plan: references from the golden model, scripts, harnesses
+    units.forEach((u, i) => {
+      const ids = wanted(u);
+      if (ids.length === 0) return;
+      const recipe = RECIPES[u.ref.kind];
+      const fail = (status: Status, why: string): void => {
+        for (const id of ids) results.set(id, { spec: null, result: blankResult(status, why) });
+      };
+      if (!recipe) return fail('error', `no proof recipe for unit kind '${u.ref.kind}': it is not proven`);
+      const ins = inspections[i];
+      if (ins === null || ins === undefined) return fail('error', 'not inspected');
+      if (ins.kind === 'timeout') return fail('unknown', `elaborating ${u.ref.file} passed the time limit`);
+      if (ins.kind === 'crash') return fail('error', ins.message);
+      if (ins.value.version) yosysRelease = ins.value.version;
+      if (ins.value.error !== null) return fail('error', `Yosys could not elaborate ${u.ref.file}: ${ins.value.error}`);
+      const fourValued = fourValuedConstruct(u.ref.text);
+      if (fourValued !== null) return fail('error', `${u.ref.file} contains ${fourValued}; the proofs model two-valued logic only`);
+      const shape: UnitShape = { ports: ins.value.ports, wires: ins.value.wires };
+      try {
+        for (const s of recipe.plan(u.ref, shape)) {
+          if (!ids.includes(s.id)) continue;
+          if ('error' in s) results.set(s.id, { spec: null, result: blankResult('error', s.error) });
+          else specs.push(s);
+        }
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        fail('error', e.message);
+      }
+    });
+
+    if (yosysRelease === 'unknown') {
+      const v = await pool.run<string | null>({ type: 'version' }, INSPECT_TIMEOUT_MS);
+      if (v.kind === 'done' && v.value) yosysRelease = v.value;
+    }
+
+    // 3. the work folder: everything a rerun by hand needs
+    for (const s of specs) {
+      await writeFile(join(workDir, s.unit.file), s.unit.text);
+      await writeFile(join(workDir, s.scriptFile), s.script);
+      for (const f of [...s.files, ...(s.cexSearch?.files ?? [])]) await writeFile(join(workDir, f.name), f.text);
+      if (s.cexSearch) await writeFile(join(workDir, s.cexSearch.scriptFile), s.cexSearch.script);
+    }
+
+    // 4. run, longest first
+    const order = [...specs].sort((x, y) => y.weight - x.weight);
+    const total = order.length;
+    let begun = 0;
+    let finished = 0;
+    await Promise.all(
+      order.map(async (s) => {
+        const outcome = await pool.run<ObligationResult>({ type: 'obligation', spec: s }, timeoutMs, () => {
+          begun++;
+          io.err(`formal: [${begun}/${total}] running ${s.id} (${s.method}) ...\n`);
+        });
+        let result: ObligationResult;
+        if (outcome.kind === 'done') result = outcome.value;
+        else if (outcome.kind === 'timeout') result = { ...blankResult('unknown', `timed out after ${opts.timeout} s (worker stopped)`), seconds: opts.timeout };
+        else result = blankResult('error', `Yosys or the proof worker crashed: ${outcome.message}`);
+        finished++;
+        io.err(`formal: [${finished}/${total} done] ${s.id}: ${result.status} in ${secondsText(result.seconds)}${result.status === 'proven' ? '' : ` (${result.detail})`}\n`);
+        for (const f of [...result.logs, ...result.products]) await writeFile(join(workDir, f.name), f.text);
+        results.set(s.id, { spec: s, result });
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+
+  // 5. counterexample vector files and the report
+  const partial = opts.only !== null;
+  const cexDir = join(opts.reports, `${config}${partial ? '.partial' : ''}.cex`);
+  if (!partial) await rm(cexDir, { recursive: true, force: true });
+  const rel = (p: string): string => relative(root, resolve(p)) || '.';
+  const unitReports: UnitReport[] = [];
+  for (const u of units) {
+    const ids = wanted(u);
+    if (ids.length === 0) continue;
+    const obligations: ObligationReport[] = [];
+    for (const id of ids) {
+      const r = results.get(id) ?? { spec: null, result: blankResult('error', 'not run') };
+      const s = r.spec;
+      let vectorFile: string | undefined;
+      const cex = r.result.counterexample;
+      if (cex?.vector) {
+        const path = join(cexDir, `${id}.json`);
+        await writeVectorFile(path, { kind: u.ref.kind, ports: u.ref.ports }, [cex.vector]);
+        vectorFile = rel(path);
+      }
+      const wd = rel(workDir);
+      const rerun = s
+        ? [
+            `node dist/formal/run.js --rtl ${rel(opts.rtl)} --only ${id}`,
+            ...(s.method === 'exhaustive'
+              ? [`# the netlist alone: (cd ${wd} && node ${relative(workDir, join(root, 'dist', 'formal', 'yosys-cli.js'))} -s ${s.scriptFile})`]
+              : [`(cd ${wd} && node ${relative(workDir, join(root, 'dist', 'formal', 'yosys-cli.js'))} -s ${s.scriptFile})   # or a system Yosys: yosys -s ${s.scriptFile}`]),
+          ]
+        : [];
+      obligations.push({
+        id,
+        title: s?.title ?? id,
+        statement: s?.statement ?? [],
+        method: s?.method ?? 'none',
+        status: r.result.status,
+        seconds: r.result.seconds,
+        detail: r.result.detail,
+        script: s ? rel(join(workDir, s.scriptFile)) : undefined,
+        scriptText: s?.script,
+        files: s ? [s.unit.file, ...s.files.map((f) => f.name)].map((f) => rel(join(workDir, f))) : [],
+        logs: r.result.logs.map((l) => rel(join(workDir, l.name))),
+        rerun,
+        warnings: r.result.warnings,
+        counterexample: cex,
+        vectorFile,
+      });
+    }
+    unitReports.push({
+      kind: u.ref.kind,
+      top: u.ref.top,
+      file: rel(join(opts.rtl, u.ref.file)),
+      sha256: u.sha256,
+      matchesManifest: u.matchesManifest,
+      coverage: coverageText(u.ref.kind, u.ref.k),
+      obligations,
+    });
+  }
+  const all = unitReports.flatMap((u) => u.obligations);
+  const counts: Record<Status, number> = { proven: 0, failed: 0, unknown: 0, error: 0 };
+  for (const o of all) counts[o.status]++;
+  const ok = all.length > 0 && counts.proven === all.length;
+  const report: Report = {
+    format: 'mxrtl-formal-report/1',
+    config,
+    rtl: rel(opts.rtl),
+    generator: { version: manifest.version, command: manifest.command },
+    yosys: { release: yosysRelease, package: `@yowasp/yosys ${YOWASP_VERSION}` },
+    node: process.version,
+    cpus: availableParallelism(),
+    jobs: opts.jobs,
+    timeoutSeconds: opts.timeout,
+    started,
+    wallSeconds: (performance.now() - t0) / 1000,
+    only: partial ? (opts.only ?? []).join(',') : null,
+    result: ok ? 'proven' : 'not proven',
+    counts,
+    units: unitReports,
+    sequential: SEQUENTIAL_TEXT,
+  };
+  await mkdir(opts.reports, { recursive: true });
+  const base = join(opts.reports, `${config}${partial ? '.partial' : ''}`);
+  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(`${base}.md`, renderMarkdown(report));
+
+  for (const u of unitReports) {
+    for (const o of u.obligations) io.out(`  ${o.status.toUpperCase().padEnd(8)} ${o.id.padEnd(34)} ${secondsText(o.seconds).padStart(8)}  ${o.status === 'proven' ? '' : o.detail}\n`);
+  }
+  const summary = ok
+    ? `formal: PROVEN, ${config}: ${all.length} obligations in ${secondsText(report.wallSeconds)}`
+    : `formal: NOT PROVEN, ${config}: ${counts.proven} of ${all.length} proven (${counts.failed} failed, ${counts.unknown} unknown, ${counts.error} error) in ${secondsText(report.wallSeconds)}`;
+  io.out(`${summary}; report ${rel(base)}.md\n`);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,149 @@
+// `node dist/formal/run.js` as make formal meets it: a clean configuration is fully proven, the
+// report says how to rerun each obligation and the rerun agrees; a timeout or an RTL Yosys cannot
+// read is never reported as proven; bad usage is one line and exit code 2.
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, formal, generate, obligation, requireBuild, statuses, tempDir, type FormalRun } from './helpers.js';
+
+const ALL = ['mul_e2m1.table', 'dequant_e2m1_e8m0.lanes', 'dot_e2m1_e8m0.products', 'dot_e2m1_e8m0.tree', 'dot_e2m1_e8m0.exponent', 'dot_e2m1_e8m0.round'];
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  requireBuild();
+  ({ dir, cleanup } = await tempDir('run'));
+});
+afterAll(async () => cleanup());
+
+describe('the unmutated k = 4 configuration', () => {
+  let run: FormalRun;
+  let rtl: string;
+  let out: string;
+  beforeAll(async () => {
+    rtl = join(dir, 'k4');
+    out = join(dir, 'k4-out');
+    await generate(rtl, 4);
+    run = await formal(rtl, out);
+  }, 120_000);
+
+  it('is fully proven: every obligation of every unit, exit code 0', () => {
+    expect(run.code).toBe(0);
+    expect(statuses(run.report)).toEqual(Object.fromEntries(ALL.map((id) => [id, 'proven'])));
+    expect(run.report?.result).toBe('proven');
+    expect(run.stdout).toMatch(/^formal: PROVEN, e2m1_e8m0_k4: 6 obligations in /m);
+  });
+
+  it('shows progress, one line per obligation started and finished', () => {
+    for (const id of ALL) {
+      expect(run.stderr).toMatch(new RegExp(`running ${id.replace('.', '\\.')} `));
+      expect(run.stderr).toMatch(new RegExp(`done\\] ${id.replace('.', '\\.')}: proven in `));
+    }
+  });
+
+  it('writes a Markdown report with the Yosys version, times, scripts and the coverage argument', async () => {
+    const md = await readFile(join(out, 'reports', 'e2m1_e8m0_k4.md'), 'utf8');
+    expect(md).toMatch(/^# Formal equivalence: e2m1_e8m0_k4/);
+    expect(md).toMatch(/Yosys: Yosys 0\.\d+ .*@yowasp\/yosys 0\.\d+/);
+    expect(md).toMatch(/\| dot_e2m1_e8m0 \| dot_e2m1_e8m0\.tree \| Yosys SAT \| proven \| \d+\.\d+ s \|/);
+    expect(md).toMatch(/### Why the obligations cover the whole unit/);
+    expect(md).toMatch(/No pipelined variants are generated yet/);
+    for (const id of ALL) expect(md).toContain(`--only ${id}\n`);
+    expect(run.report?.yosys.package).toMatch(/^@yowasp\/yosys /);
+    for (const o of run.report?.units.flatMap((u) => u.obligations) ?? []) {
+      expect(o.seconds).toBeGreaterThan(0);
+      expect(existsSync(join(ROOT, o.script as string)), o.id).toBe(true);
+      for (const f of o.files) expect(existsSync(join(ROOT, f)), f).toBe(true);
+    }
+  });
+
+  it('lets anyone rerun an obligation by hand from its script, with the same result', async () => {
+    const o = obligation(run.report, 'dot_e2m1_e8m0.tree');
+    const script = join(ROOT, o.script as string);
+    const r = await execa('node', [join(ROOT, 'dist/formal/yosys-cli.js'), '-s', script.split('/').pop() as string], { cwd: join(script, '..'), reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/SAT proof finished - no model found: SUCCESS!/);
+    const lanes = obligation(run.report, 'dequant_e2m1_e8m0.lanes');
+    const r2 = await execa('node', [join(ROOT, 'dist/formal/yosys-cli.js'), '-s', (lanes.script as string).split('/').pop() as string], { cwd: join(ROOT, lanes.script as string, '..'), reject: false });
+    expect(r2.exitCode).toBe(0);
+    expect(r2.stdout).toMatch(/Of those cells (\d+) are proven and 0 are unproven\./);
+  }, 60_000);
+});
+
+describe('block sizes that are not powers of two', () => {
+  it.each([1, 3])('k = %i is fully proven', async (k) => {
+    const rtl = join(dir, `k${k}`);
+    await generate(rtl, k);
+    const run = await formal(rtl, join(dir, `k${k}-out`), '--only', 'dot_e2m1_e8m0,dequant_e2m1_e8m0');
+    expect(run.code).toBe(0);
+    expect(Object.values(statuses(run.report))).toEqual(['proven', 'proven', 'proven', 'proven', 'proven']);
+  }, 120_000);
+});
+
+describe('never proven without a proof', () => {
+  it('a proof past its time limit is unknown and the run exits with 1', async () => {
+    const rtl = join(dir, 'timeout');
+    await generate(rtl, 8);
+    const run = await formal(rtl, join(dir, 'timeout-out'), '--only', 'dequant_e2m1_e8m0.lanes', '--timeout', '0.2');
+    expect(run.code).toBe(1);
+    expect(statuses(run.report)).toEqual({ 'dequant_e2m1_e8m0.lanes': 'unknown' });
+    expect(obligation(run.report, 'dequant_e2m1_e8m0.lanes').detail).toMatch(/timed out after 0\.2 s/);
+    expect(run.stdout).toMatch(/UNKNOWN +dequant_e2m1_e8m0\.lanes/);
+  }, 60_000);
+
+  it('RTL that Yosys cannot read is an error for every obligation of its unit, and the run exits with 1', async () => {
+    const rtl = join(dir, 'syntax');
+    await generate(rtl, 4);
+    const path = join(rtl, 'mx_dot_e2m1_e8m0_k4.v');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('endmodule', 'endmodul'));
+    const run = await formal(rtl, join(dir, 'syntax-out'), '--only', 'dot_e2m1_e8m0,mul_e2m1');
+    expect(run.code).toBe(1);
+    const st = statuses(run.report);
+    expect(st['mul_e2m1.table']).toBe('proven');
+    for (const p of ['products', 'tree', 'exponent', 'round']) expect(st[`dot_e2m1_e8m0.${p}`]).toBe('error');
+    expect(obligation(run.report, 'dot_e2m1_e8m0.tree').detail).toMatch(/Yosys could not elaborate mx_dot_e2m1_e8m0_k4\.v/);
+  }, 60_000);
+
+  it('a dot product without the wire a proof cuts at is an error, not a pass', async () => {
+    const rtl = join(dir, 'renamed');
+    await generate(rtl, 4);
+    const path = join(rtl, 'mx_dot_e2m1_e8m0_k4.v');
+    await writeFile(path, (await readFile(path, 'utf8')).replaceAll('sum_exp', 'sum_e'));
+    const run = await formal(rtl, join(dir, 'renamed-out'), '--only', 'dot_e2m1_e8m0');
+    expect(run.code).toBe(1);
+    expect(obligation(run.report, 'dot_e2m1_e8m0.round').status).toBe('error');
+    expect(obligation(run.report, 'dot_e2m1_e8m0.round').detail).toMatch(/no wire 'sum_exp'/);
+    expect(obligation(run.report, 'dot_e2m1_e8m0.exponent').status).toBe('error');
+    expect(obligation(run.report, 'dot_e2m1_e8m0.products').status).toBe('proven');
+    expect(obligation(run.report, 'dot_e2m1_e8m0.tree').status).toBe('proven');
+  }, 60_000);
+});
+
+describe('bad usage', () => {
+  it.each([
+    [['--rtl', '/nonexistent/rtl'], /manifest\.json not found: generate a configuration first/],
+    [['--timeout', 'soon'], /--timeout must be a positive number of seconds/],
+    [['--jobs', '0'], /--jobs must be a whole number/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('%j: one line, exit code 2', async (args, msg) => {
+    const r = await execa('node', [join(ROOT, 'dist/formal/run.js'), ...args], { reject: false, cwd: ROOT });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  it('a malformed manifest or an unknown --only name: one line, exit code 2', async () => {
+    const rtl = join(dir, 'usage');
+    await generate(rtl, 2);
+    let r = await execa('node', [join(ROOT, 'dist/formal/run.js'), '--rtl', rtl, '--only', 'dot.nothing'], { reject: false, cwd: ROOT });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--only: no unit or obligation 'dot\.nothing' in e2m1_e8m0_k2 \(choose from: mul_e2m1, mx_mul_e2m1, mul_e2m1\.table, /);
+    await writeFile(join(rtl, 'manifest.json'), '{"generator": "mxrtl", "units": 3}');
+    r = await execa('node', [join(ROOT, 'dist/formal/run.js'), '--rtl', rtl], { reject: false, cwd: ROOT });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/not an mxrtl manifest/);
+  });
+});

@@ -1,0 +1,90 @@
+// Shared by the formal tests: generate a configuration into a temporary folder, edit the generated
+// Verilog, run `node dist/formal/run.js` on it and read its report.
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { buildManifest, renderUnits } from '../../generator/manifest.js';
+import { makeConfig } from '../../generator/units/config.js';
+import { generateUnits } from '../../generator/units/index.js';
+import { writeOutput } from '../../generator/write-out.js';
+import type { Report } from '../../formal/report.js';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const RUN = join(ROOT, 'dist/formal/run.js');
+
+/** The proofs run from the built files (their worker threads load dist/formal/worker.js). */
+export function requireBuild(): void {
+  if (!existsSync(RUN) || !existsSync(join(ROOT, 'dist/formal/worker.js'))) {
+    throw new Error('dist/formal is missing: build first (npx tsc -p tsconfig.json, which make unit does)');
+  }
+}
+
+export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), `mxrtl-formal-${tag}-`));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** `mxrtl gen --block k --out dir`, through the generator's own functions. */
+export async function generate(dir: string, k: number): Promise<void> {
+  const config = makeConfig('e2m1', 'e8m0', k);
+  const command = `mxrtl gen --block ${k} --elem e2m1 --scale e8m0`;
+  const rendered = renderUnits(generateUnits(config, command));
+  await writeOutput(dir, rendered.map((r) => ({ name: r.file, text: r.text })), JSON.stringify(buildManifest(config, command, rendered), null, 2) + '\n');
+}
+
+/**
+ * Edit one generated file: `pattern` must match exactly once (or the test would check nothing).
+ * Returns the edited line(s) for messages.
+ */
+export async function mutate(path: string, pattern: RegExp, replace: string | ((...m: string[]) => string)): Promise<string> {
+  const text = await readFile(path, 'utf8');
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+  const hits = [...text.matchAll(global)];
+  expect(hits.length, `${pattern} must match exactly once in ${path}`).toBe(1);
+  const edited = text.replace(pattern, replace as string);
+  expect(edited).not.toBe(text);
+  await writeFile(path, edited);
+  return hits[0][0];
+}
+
+export interface FormalRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly report: Report | null;
+}
+
+/** Run the proofs on `rtl`, reports and work files under `out`. */
+export async function formal(rtl: string, out: string, ...args: string[]): Promise<FormalRun> {
+  const r = await execa('node', [RUN, '--rtl', rtl, '--reports', join(out, 'reports'), '--work', join(out, 'work'), ...args], { reject: false, cwd: ROOT });
+  const config = await readConfig(rtl);
+  const partial = args.includes('--only');
+  const path = join(out, 'reports', `${config}${partial ? '.partial' : ''}.json`);
+  const report = existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as Report) : null;
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, report };
+}
+
+async function readConfig(rtl: string): Promise<string> {
+  try {
+    const m = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { config: { elem: string; scale: string; block: number } };
+    return `${m.config.elem}_${m.config.scale}_k${m.config.block}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** Status of every obligation in a report, by id. */
+export function statuses(r: Report | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const u of r?.units ?? []) for (const o of u.obligations) out[o.id] = o.status;
+  return out;
+}
+
+export function obligation(r: Report | null, id: string): Report['units'][number]['obligations'][number] {
+  const o = r?.units.flatMap((u) => u.obligations).find((x) => x.id === id);
+  if (!o) throw new Error(`no obligation ${id} in the report`);
+  return o;
+}
