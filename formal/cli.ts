@@ -10,7 +10,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MANIFEST_FILE, parseManifest, type Manifest } from '../generator/manifest.js';
+import { configTag } from '../generator/units/config.js';
+import { MANIFEST_FILE, ManifestError, readManifest, type Manifest } from '../generator/manifest.js';
 import { writeVectorFile } from '../sim/vectors.js';
 import { PlanError, RECIPES, fourValuedConstruct, type UnitShape } from './plan.js';
 import { WorkerPool } from './pool.js';
@@ -118,35 +119,13 @@ function parseOptions(args: string[], root: string): Options | 'help' {
 }
 
 async function loadManifest(rtl: string): Promise<Manifest> {
-  const path = join(rtl, MANIFEST_FILE);
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return (await readManifest(rtl)).manifest;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${path} not found: generate a configuration first (make gen, or node bin/mxrtl.js gen --out ${rtl})`);
-    throw new UsageError(`${path}: cannot read (${code ?? String(e)})`);
+    throw e instanceof ManifestError ? new UsageError(e.message) : e;
   }
-  let m: Manifest;
-  try {
-    m = parseManifest(text, path);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const c = m.config as Partial<Manifest['config']>;
-  if (typeof c.elem !== 'string' || typeof c.scale !== 'string' || !Number.isInteger(c.block) || (c.block ?? 0) < 1) {
-    throw new UsageError(`${path}: malformed "config" (expected elem, scale and a block size)`);
-  }
-  for (const u of m.units) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(u.file)) throw new UsageError(`${path}: unit ${u.kind}: bad file name '${u.file}'`);
-    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(u.top)) throw new UsageError(`${path}: unit ${u.kind}: bad module name '${u.top}'`);
-  }
-  return m;
 }
 
-function configName(m: Manifest): string {
-  return `${m.config.elem}_${m.config.scale}_k${m.config.block}`;
-}
 
 interface LoadedUnit {
   readonly ref: UnitRef;
@@ -195,7 +174,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   }
   const t0 = performance.now();
   const started = new Date().toISOString();
-  const config = configName(manifest);
+  const config = configTag(manifest.config);
 
   const units: LoadedUnit[] = [];
   for (const u of manifest.units) {

@@ -2,7 +2,7 @@
  * The `mxrtl` command line: one binary, one subcommand per job.
  * Bad usage prints one line to stderr and exits with 2; an internal failure exits with 1.
  */
-import { UsageError } from './cli-errors.js';
+import { UsageError } from './cli-args.js';
 
 export interface Command {
   readonly summary: string;

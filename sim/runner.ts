@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stalenessNote } from '../generator/freshness.js';
-import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestUnit } from '../generator/manifest.js';
+import { ManifestError, readManifest, type Manifest, type ManifestUnit } from '../generator/manifest.js';
 import { buildHarness, verilatorInfo, type BuiltHarness } from './build.js';
 import { count, rate, seconds } from './format.js';
 import { recordLayout, type PortSpec, type RecordLayout } from './layout.js';
@@ -70,19 +70,10 @@ export interface SimResult {
 export const DEFAULT_BATCH = 8192;
 
 export async function loadManifest(rtl: string): Promise<{ manifest: Manifest; path: string }> {
-  const path = join(rtl, MANIFEST_FILE);
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readManifest(rtl);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${path} not found: generate a configuration first (make gen, or node bin/mxrtl.js gen --out ${rtl})`);
-    throw new InputError(`${path}: cannot read (${code ?? String(e)})`);
-  }
-  try {
-    return { manifest: parseManifest(text, path), path };
-  } catch (e) {
-    throw new InputError(e instanceof Error ? e.message : String(e));
+    throw e instanceof ManifestError ? new InputError(e.message) : e;
   }
 }
 

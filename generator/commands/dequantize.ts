@@ -3,9 +3,9 @@
  * scale) rounded once to FP32, as the hardware's dequantizer does.
  */
 import type { Command } from '../cli.js';
-import { UsageError, parseIntArg } from '../cli-errors.js';
+import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, writeOutputs } from '../numerics-io/files.js';
-import { blockSize, elemFormat, parseArgs, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
+import { blockSize, elemFormat, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
 import { dequantize, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/index.js';
 
 const HELP = `usage: mxrtl dequantize <elems> <scales> -o <out> [options]
@@ -45,7 +45,7 @@ export const dequantizeCommand: Command = {
   summary: 'dequantize MX element and scale codes to FP32 values',
   help: HELP,
   async run(args: string[]): Promise<void> {
-    const { positional, values } = parseArgs(args, ['--out', '--elem', '--scale', '--block', '--tensor-scale', '--count'], [], { '-o': '--out' });
+    const { positional, values } = parseFlags(args, ['--out', '--elem', '--scale', '--block', '--tensor-scale', '--count'], [], { o: '--out' });
     if (positional.length !== 2) throw new UsageError(`expected <elems> and <scales>, got ${positional.length} file(s) (see mxrtl dequantize --help)`);
     const out = values.get('--out');
     if (out === undefined) throw new UsageError('-o <out> is required');

@@ -3,9 +3,9 @@
  * (quantized first, as `mxrtl quantize` does) or from element and scale codes.
  */
 import type { Command } from '../cli.js';
-import { UsageError, parseIntArg } from '../cli-errors.js';
+import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, readFloat32, writeOutputs } from '../numerics-io/files.js';
-import { blockSize, elemFormat, fp32Text, parseArgs, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
+import { blockSize, elemFormat, fp32Text, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
 import { checkElemCodes, checkScaleCodes } from './dequantize.js';
 import { QUANTIZE_OPTIONS_HELP, QUANTIZE_VALUED, quantizeOptionsFrom } from './quantize.js';
 import {
@@ -94,7 +94,7 @@ export const dotCommand: Command = {
   summary: 'MX dot products of FP32 vectors or of element and scale codes',
   help: HELP,
   async run(args: string[]): Promise<void> {
-    const { positional, values } = parseArgs(args, VALUED, ['--guard', '--codes'], { '-o': '--out' });
+    const { positional, values } = parseFlags(args, VALUED, ['--guard', '--codes'], { o: '--out' });
     const fromCodes = values.has('--codes');
     if (positional.length !== (fromCodes ? 4 : 2)) {
       throw new UsageError(`expected ${fromCodes ? 4 : 2} input files, got ${positional.length} (see mxrtl dot --help)`);

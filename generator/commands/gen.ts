@@ -1,11 +1,8 @@
 /** `mxrtl gen`: generate the Verilog units of one configuration and their manifest. */
-import { parseArgs } from 'node:util';
-import { UsageError, parseIntArg } from '../cli-errors.js';
+import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import type { Command } from '../cli.js';
-import { buildManifest, renderUnits } from '../manifest.js';
+import { generateInto } from '../generate.js';
 import { ELEM_FORMATS, MAX_BLOCK, MIN_BLOCK, SCALE_FORMATS, configTag, makeConfig } from '../units/config.js';
-import { generateUnits } from '../units/index.js';
-import { writeOutput } from '../write-out.js';
 
 const HELP = `usage: mxrtl gen [--block K] [--elem FMT] [--scale FMT] [--out DIR]
 
@@ -22,28 +19,17 @@ export const genCommand: Command = {
   summary: 'generate Verilog units and manifest.json',
   help: HELP,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          block: { type: 'string', default: '32' },
-          elem: { type: 'string', default: 'e2m1' },
-          scale: { type: 'string', default: 'e8m0' },
-          out: { type: 'string', default: 'rtl-out' },
-        },
-      }));
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message.split('\n')[0] : String(e));
-    }
+    const { positional, values: v } = parseFlags(args, ['--block', '--elem', '--scale', '--out'], []);
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+    const values = {
+      block: v.get('--block') ?? '32',
+      elem: v.get('--elem') ?? 'e2m1',
+      scale: v.get('--scale') ?? 'e8m0',
+      out: v.get('--out') ?? 'rtl-out',
+    };
     const block = parseIntArg('--block', values.block, MIN_BLOCK, MAX_BLOCK);
     const config = makeConfig(values.elem, values.scale, block);
-    const command = `mxrtl gen --block ${block} --elem ${config.elem} --scale ${config.scale}`;
-    const rendered = renderUnits(generateUnits(config, command));
-    const manifest = buildManifest(config, command, rendered);
-    await writeOutput(values.out, rendered.map((r) => ({ name: r.file, text: r.text })), JSON.stringify(manifest, null, 2) + '\n');
+    const { rendered } = await generateInto(values.out, config);
     process.stdout.write(`mxrtl gen: ${configTag(config)} -> ${values.out}/ (${rendered.map((r) => r.file).join(', ')}, manifest.json)\n`);
   },
 };

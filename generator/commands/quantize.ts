@@ -3,7 +3,7 @@
  * golden model defines them, or to the values the hardware's dequantizer would produce.
  */
 import type { Command } from '../cli.js';
-import { UsageError } from '../cli-errors.js';
+import { UsageError, parseFlags } from '../cli-args.js';
 import { codesFile, float32File, readFloat32, writeOutputs, type OutputFile } from '../numerics-io/files.js';
 import {
   blockSize,
@@ -11,7 +11,6 @@ import {
   fp32Text,
   int8Range,
   overflowMode,
-  parseArgs,
   recipe,
   roundMode,
   scaleFormat,
@@ -101,7 +100,7 @@ export const quantizeCommand: Command = {
   summary: 'quantize FP32 values to MX scale and element codes (or fake-quantized values)',
   help: HELP,
   async run(args: string[]): Promise<void> {
-    const { positional, values } = parseArgs(args, [...QUANTIZE_VALUED, '--out', '--scales-out', '--emit'], ['--guard'], { '-o': '--out' });
+    const { positional, values } = parseFlags(args, [...QUANTIZE_VALUED, '--out', '--scales-out', '--emit'], ['--guard'], { o: '--out' });
     if (positional.length !== 1) throw new UsageError(`expected one input file, got ${positional.length} (see mxrtl quantize --help)`);
     const out = values.get('--out');
     if (out === undefined) throw new UsageError('-o <out> is required');

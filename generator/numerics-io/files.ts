@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../cli-errors.js';
+import { UsageError } from '../cli-args.js';
 import { formatNpy, isNpyPath, NpyError, parseNpy } from './npy.js';
 
 function readBytes(path: string): Uint8Array {

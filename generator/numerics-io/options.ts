@@ -1,5 +1,5 @@
 /** Command-line options shared by the numerics commands (quantize, dequantize, dot). */
-import { UsageError, parseIntArg } from '../cli-errors.js';
+import { UsageError, parseIntArg } from '../cli-args.js';
 import {
   ELEMENT_FORMATS,
   SCALE_FORMATS,
@@ -15,47 +15,6 @@ import {
   type ScaleOverflow,
   type ScaleRecipe,
 } from '../../src/index.js';
-
-export interface ParsedArgs {
-  readonly positional: string[];
-  /** Value of each option given (the last one wins); switches map to ''. */
-  readonly values: Map<string, string>;
-}
-
-/**
- * Split argv into positionals and options. `valued` lists the options that take a value
- * (as `--x v` or `--x=v`), `switches` those that take none; `aliases` maps short names.
- * A lone `-` is a positional (stdin / stdout).
- */
-export function parseArgs(args: readonly string[], valued: readonly string[], switches: readonly string[], aliases: Record<string, string> = {}): ParsedArgs {
-  const positional: string[] = [];
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '-' || !a.startsWith('-')) {
-      positional.push(a);
-      continue;
-    }
-    if (a === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
-    }
-    const eq = a.indexOf('=');
-    let name = eq >= 0 ? a.slice(0, eq) : a;
-    name = aliases[name] ?? name;
-    if (switches.includes(name)) {
-      if (eq >= 0) throw new UsageError(`${name} takes no value`);
-      values.set(name, '');
-    } else if (valued.includes(name)) {
-      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      values.set(name, v);
-    } else {
-      throw new UsageError(`unknown option '${name}'`);
-    }
-  }
-  return { positional, values };
-}
 
 function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   const t = text.toLowerCase();

@@ -1,5 +1,5 @@
 /** What one `mxrtl gen` run generates for: the formats and the block size. */
-import { UsageError } from '../cli-errors.js';
+import { UsageError } from '../cli-args.js';
 
 export const MIN_BLOCK = 1;
 /** Largest block size: keeps every FP4 dot-product sum within 24 significant bits. */

@@ -6,10 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { buildManifest, renderUnits } from '../../generator/manifest.js';
+import { generateInto } from '../../generator/generate.js';
 import { makeConfig } from '../../generator/units/config.js';
-import { generateUnits } from '../../generator/units/index.js';
-import { writeOutput } from '../../generator/write-out.js';
 import type { Report } from '../../formal/report.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -29,10 +27,7 @@ export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () =
 
 /** `mxrtl gen --block k --out dir`, through the generator's own functions. */
 export async function generate(dir: string, k: number): Promise<void> {
-  const config = makeConfig('e2m1', 'e8m0', k);
-  const command = `mxrtl gen --block ${k} --elem e2m1 --scale e8m0`;
-  const rendered = renderUnits(generateUnits(config, command));
-  await writeOutput(dir, rendered.map((r) => ({ name: r.file, text: r.text })), JSON.stringify(buildManifest(config, command, rendered), null, 2) + '\n');
+  await generateInto(dir, makeConfig('e2m1', 'e8m0', k));
 }
 
 /**
