@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parserMessage } from '../generator/cli-args.js';
 import { configTag } from '../generator/units/config.js';
 import { MANIFEST_FILE, ManifestError, readManifest, type Manifest } from '../generator/manifest.js';
 import { writeVectorFile } from '../sim/vectors.js';
@@ -99,7 +100,7 @@ function parseOptions(args: string[], root: string): Options | 'help' {
       },
     }));
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    throw new UsageError(parserMessage(e, args, []));
   }
   if (values.help) return 'help';
   const timeout = Number(values.timeout);

@@ -33,7 +33,7 @@ export function parseFlags(
   try {
     parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    throw new UsageError(parserMessage(e, args, valued));
   }
   const values = new Map<string, string>();
   for (const [k, v] of Object.entries(parsed.values)) {
@@ -42,6 +42,26 @@ export function parseFlags(
     values.set(`--${k}`, last === true ? '' : String(last));
   }
   return { positional: parsed.positionals, values };
+}
+
+/**
+ * node's parser words a few errors for its own users ("argument is ambiguous", a hint about '--');
+ * say instead what is wrong with the command line.
+ */
+export function parserMessage(e: unknown, args: readonly string[], valued: readonly string[]): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code;
+  const opt = /'(-{1,2}[A-Za-z0-9-]+)/.exec(text)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option '${opt}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
+    const long = valued.find((v) => text.includes(`'${v}`)) ?? opt;
+    const i = args.indexOf(long);
+    const next = i >= 0 ? args[i + 1] : undefined;
+    if (next === undefined) return `${long} needs a value`;
+    if (/^-[0-9]/.test(next)) return `${long} needs a value, got '${next}' (write ${long}=${next} if that is the value)`;
+    return `${long} needs a value (found the option '${next}' after it)`;
+  }
+  return text.split('\n')[0];
 }
 
 /** Parse a decimal integer argument strictly ("32" yes; "3.5", "0x20", "", "1e3" no). */

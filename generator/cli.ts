@@ -18,22 +18,20 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dot: async () => (await import('./commands/dot.js')).dotCommand,
 };
 
-function usage(): string {
-  return [
-    'usage: mxrtl <command> [options]',
-    '',
-    'commands:',
-    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
-    '',
-    "Run 'mxrtl <command> --help' for the options of one command.",
-  ].join('\n');
+async function usage(): Promise<string> {
+  const rows = await Promise.all(Object.entries(COMMANDS).map(async ([c, load]) => `  ${c.padEnd(11)} ${(await load()).summary}`));
+  return ['usage: mxrtl <command> [options]', '', 'commands:', ...rows, '', "Run 'mxrtl <command> --help' for the options of one command."].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h') {
-    process.stdout.write(usage() + '\n');
-    return name === undefined ? 2 : 0;
+  if (name === '--help' || name === '-h') {
+    process.stdout.write((await usage()) + '\n');
+    return 0;
+  }
+  if (name === undefined) {
+    process.stderr.write((await usage()) + '\n');
+    return 2;
   }
   const load = COMMANDS[name];
   try {

@@ -5,10 +5,17 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UsageError } from './cli-args.js';
 import { MANIFEST_FILE, parseManifest } from './manifest.js';
 
 export async function writeOutput(dir: string, files: { name: string; text: string }[], manifestText: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of that folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+    throw new UsageError(`cannot create the output folder '${dir}': ${why}`);
+  }
   let previous: string[] = [];
   try {
     previous = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'), MANIFEST_FILE).units.map((u) => u.file);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system tools the bench and tests use (Verilator, ccache, Icarus Verilog) from
-# Debian's packages when they are missing. Runs as part of `npm install`; as root it installs,
+# Installs the system tools the bench and tests use (Verilator, the make and g++ it builds with,
+# ccache, Icarus Verilog) from Debian's packages when they are missing. Runs as part of `npm install`; as root it installs,
 # otherwise it says how. Set MXRTL_SKIP_TOOLS=1 to skip it.
 set -u
 [ "${MXRTL_SKIP_TOOLS:-}" = 1 ] && exit 0
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v ccache >/dev/null 2>&1 || missing+=(ccache)
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { parserMessage } from '../generator/cli-args.js';
 import { ToolError } from './build.js';
 import { defaultBuildRoot, defaultOutDir } from './paths.js';
 import { parseSeed } from './prng.js';
@@ -92,7 +93,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         },
       }));
     } catch (e) {
-      throw new InputError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+      throw new InputError(parserMessage(e, argv, []));
     }
     if (values.help) {
       io.out(`${HELP}\n\nDirected dot-product classes (counted in the summary):\n${dotClassLegend().map((l) => `  ${l}`).join('\n')}\n`);

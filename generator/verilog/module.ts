@@ -16,13 +16,23 @@ export interface CaseArm {
   readonly value: Expr;
 }
 
+/** A module parameter: Verilog-2005 `parameter`, with its default value and what it means. */
+export interface Parameter {
+  readonly name: string;
+  readonly value: number;
+  readonly comment: string;
+}
+
 type Item =
   | { kind: 'section'; title: string }
+  | { kind: 'instance'; module: string; name: string; params: Record<string, number>; connections: Record<string, Expr> }
   | { kind: 'wire'; sig: Signal; expr: Expr; comment?: string; unusedReason?: string }
   | { kind: 'assign'; target: Signal; expr: Expr }
+  | { kind: 'net'; sig: Signal; comment?: string }
   | { kind: 'casez'; target: Signal; select: Expr; arms: CaseArm[]; dflt: Expr; comment?: string };
 
 export class VerilogModule {
+  private readonly params: Parameter[] = [];
   private readonly ports: Port[] = [];
   private readonly items: Item[] = [];
   private readonly names = new Set<string>();
@@ -36,6 +46,36 @@ export class VerilogModule {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad Verilog name '${name}'`);
     if (this.names.has(name)) throw new Error(`${this.name}: '${name}' declared twice`);
     this.names.add(name);
+  }
+
+  /** A parameter of this module (a value the instantiating design may override). */
+  parameter(name: string, value: number, comment: string): Parameter {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`${this.name}: parameter '${name}' must be upper case`);
+    if (this.params.some((p) => p.name === name)) throw new Error(`${this.name}: parameter '${name}' declared twice`);
+    if (!Number.isInteger(value)) throw new Error(`${this.name}: parameter '${name}' must be an integer`);
+    const p = { name, value, comment };
+    this.params.push(p);
+    return p;
+  }
+
+  /**
+   * An instance of another module. Every port of `of` is connected, each to an expression of the
+   * port's width; parameters are overridden by name.
+   */
+  instance(name: string, of: VerilogModule, connections: Record<string, Expr>, params: Record<string, number> = {}): void {
+    this.claim(name);
+    for (const p of of.portList()) {
+      const e = connections[p.name];
+      if (!e) throw new Error(`${this.name}.${name}: port ${p.name} of ${of.name} is not connected`);
+      if (e.width !== p.width) throw new Error(`${this.name}.${name}: port ${p.name} is ${p.width} bits, ${e.text} is ${e.width}`);
+    }
+    for (const c of Object.keys(connections)) {
+      if (!of.portList().some((p) => p.name === c)) throw new Error(`${this.name}.${name}: ${of.name} has no port ${c}`);
+    }
+    for (const k of Object.keys(params)) {
+      if (!of.params.some((p) => p.name === k)) throw new Error(`${this.name}.${name}: ${of.name} has no parameter ${k}`);
+    }
+    this.items.push({ kind: 'instance', module: of.name, name, params, connections });
   }
 
   input(name: string, width: number, comment: string): Signal {
@@ -72,6 +112,14 @@ export class VerilogModule {
     return sig;
   }
 
+  /** A wire declared without a driver: an instance output drives it. */
+  net(name: string, width: number, comment?: string): Signal {
+    this.claim(name);
+    const sig: Signal = { name, width };
+    this.items.push({ kind: 'net', sig, comment });
+    return sig;
+  }
+
   /** Drive an output port. */
   assign(target: Signal, expr: Expr): void {
     if (target.width !== expr.width) throw new Error(`${this.name}: assign ${target.name} (${target.width} bits) = ${expr.text} (${expr.width} bits)`);
@@ -93,7 +141,13 @@ export class VerilogModule {
     const out: string[] = [];
     for (const h of this.header) out.push(h === '' ? '//' : `// ${h}`);
     out.push('');
-    out.push(`module ${this.name} (`);
+    if (this.params.length > 0) {
+      out.push(`module ${this.name} #(`);
+      this.params.forEach((p, i) => out.push(`  parameter ${p.name} = ${p.value}${i === this.params.length - 1 ? '' : ','}  // ${p.comment}`));
+      out.push(') (');
+    } else {
+      out.push(`module ${this.name} (`);
+    }
     this.ports.forEach((p, i) => {
       const sep = i === this.ports.length - 1 ? '' : ',';
       out.push(`  ${p.dir.padEnd(6)} wire ${range(p.width).padEnd(9)} ${p.name}${sep}  // ${p.comment}`);
@@ -114,6 +168,17 @@ export class VerilogModule {
         case 'assign':
           out.push(`  assign ${it.target.name} = ${it.expr.text};`);
           break;
+        case 'net':
+          if (it.comment) out.push(`  // ${it.comment}`);
+          out.push(`  wire ${range(it.sig.width)}${it.sig.width > 1 ? ' ' : ''}${it.sig.name};`);
+          break;
+        case 'instance': {
+          const ps = Object.entries(it.params);
+          const head = ps.length > 0 ? `${it.module} #(${ps.map(([k, v]) => `.${k}(${v})`).join(', ')}) ${it.name} (` : `${it.module} ${it.name} (`;
+          const cs = Object.entries(it.connections);
+          out.push(`  ${head}`, ...cs.map(([port, e], i) => `    .${port}(${e.text})${i === cs.length - 1 ? '' : ','}`), '  );');
+          break;
+        }
         case 'casez': {
           if (it.comment) out.push(`  // ${it.comment}`);
           out.push(`  reg ${range(it.target.width)}${it.target.width > 1 ? ' ' : ''}${it.target.name};`);

@@ -126,7 +126,7 @@ describe('bad usage', () => {
     [['--rtl', '/nonexistent/rtl'], /manifest\.json not found: generate a configuration first/],
     [['--timeout', 'soon'], /--timeout must be a positive number of seconds/],
     [['--jobs', '0'], /--jobs must be a whole number/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'/],
   ])('%j: one line, exit code 2', async (args, msg) => {
     const r = await execa('node', [join(ROOT, 'dist/formal/run.js'), ...args], { reject: false, cwd: ROOT });
     expect(r.exitCode).toBe(2);

@@ -1,6 +1,6 @@
 // The gen command as a user meets it: files, manifest, determinism, and refusals.
 import { execa } from 'execa';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,9 +62,12 @@ describe('mxrtl gen', () => {
     ['block 0', ['--block', '0'], /--block must be from 1 to 4096/],
     ['a fractional block', ['--block', '3.5'], /--block needs a whole number/],
     ['a block that is too large', ['--block', '4097'], /--block must be from 1 to 4096/],
-    ['an unknown flag', ['--blok', '32'], /Unknown option '--blok'/],
+    ['an unknown flag', ['--blok', '32'], /unknown option '--blok'/],
     ['an unknown element format', ['--elem', 'e9m9'], /unknown element format 'e9m9'/],
-    ['a missing value', ['--block'], /argument missing/],
+    ['a missing value', ['--block'], /--block needs a value$/m],
+    ['a negative block', ['--block', '-3'], /--block needs a value, got '-3'/],
+    ['an option where a value belongs', ['--block', '--elem', 'e2m1'], /--block needs a value \(found the option '--elem' after it\)/],
+    ['a stray argument', ['32'], /unexpected argument '32'/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);
@@ -75,6 +78,24 @@ describe('mxrtl gen', () => {
       await expect(readdir(out)).rejects.toThrow();
     });
   }
+
+  it('refuses an output folder that is a file, with one line and exit code 2', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'keep');
+    const r = await gen('--out', join(file, 'sub'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^mxrtl gen: error: cannot create the output folder '.*a-file\/sub': a file is in the way of that folder$/);
+    expect(await readFile(file, 'utf8')).toBe('keep');
+  });
+
+  it('prints usage with every command on stderr and exits 2 when no command is given', async () => {
+    const r = await execa('node', [BIN], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    for (const c of ['gen', 'quantize', 'dequantize', 'dot']) expect(r.stderr).toMatch(new RegExp(`^  ${c} +\\S`, 'm'));
+    const h = await execa('node', [BIN, '--help'], { reject: false });
+    expect([h.exitCode, h.stdout]).toEqual([0, r.stderr.trimEnd()]);
+  });
 
   it('refuses an unknown command', async () => {
     const r = await execa('node', [BIN, 'frobnicate'], { reject: false });
