@@ -52,7 +52,9 @@ export function roundFp32(m: VerilogModule, p: string, x: RoundInput): Signal {
     mux(ref(isNormal), lit(5, 0), paren(mux(cmp(ref(under), '>', litTwos(bw, 25), true), lit(5, 25), slice(under, 4, 0)))),
     { comment: `${p}: right shift for a subnormal result; 25 places leave only sticky bits` },
   );
-  const T = Math.max(W, 24) + 26;
+  // The normalized magnitude on top, zeros below: wide enough that a shift by 25 keeps every bit
+  // (as sticky) and that 23 fraction bits, the round bit and a sticky bit exist below the hidden one.
+  const T = Math.max(W + 25, 26);
   const ext = m.wire(`${p}_ext`, shift(concat(ref(norm), lit(T - W, 0)), '>>', ref(rs)), {
     unusedReason: `bit ${T - 1} is the hidden bit, which the exponent field already implies`,
   });
