@@ -1,42 +1,18 @@
 /**
  * What the proofs take from the golden model (src/), in one place: the truth tables, the unit
- * functions used to confirm counterexamples, and readable format values.
+ * functions used to confirm counterexamples, and readable format values (from src/text.ts).
  */
-import { dequantBlockE2M1E8M0, elementRaw } from '../src/dequant.js';
+import { dequantBlockE2M1E8M0 } from '../src/dequant.js';
 import { dotE2M1E8M0 } from '../src/dot.js';
 import { E2M1 } from '../src/formats/e2m1.js';
 import { E8M0_BIAS, E8M0_NAN } from '../src/formats/e8m0.js';
-import { FP32_QNAN, fp32BitsToNumber, roundToFp32 } from '../src/fp32.js';
+import { FP32_QNAN, roundToFp32 } from '../src/fp32.js';
 import { MUL_E2M1_TABLE, MUL_E2M1_WIDTH, mulE2M1, mulElements } from '../src/mul.js';
-import { hexDigits, twos } from './verilog.js';
+import { e2m1List, e2m1Text, e8m0Text, fp32Text, hexDigits } from '../src/text.js';
+import { twos } from './verilog.js';
 
 export { E8M0_BIAS, E8M0_NAN, FP32_QNAN, MUL_E2M1_TABLE, MUL_E2M1_WIDTH, roundToFp32 };
-
-/** The number an E2M1 code stands for, e.g. "-1.5", "-0". */
-export function e2m1Text(code: number): string {
-  const r = elementRaw(E2M1, code);
-  const v = Number(r.sig) * 2 ** r.exp;
-  return (code & 8) !== 0 ? (v === 0 ? '-0' : `-${v}`) : `${v}`;
-}
-
-/** An E8M0 scale code, e.g. "0x7f (2^0)", "0xff (NaN)". */
-export function e8m0Text(code: number): string {
-  const hex = `0x${code.toString(16).padStart(2, '0')}`;
-  return code === E8M0_NAN ? `${hex} (NaN)` : `${hex} (2^${code - E8M0_BIAS})`;
-}
-
-/** FP32 bits with their value, e.g. "0x3fc00000 (1.5)". */
-export function fp32Text(bits: number): string {
-  const b = bits >>> 0;
-  const x = fp32BitsToNumber(b);
-  let v: string;
-  if (Number.isNaN(x)) v = 'NaN';
-  else if (x === Infinity) v = '+Inf';
-  else if (x === -Infinity) v = '-Inf';
-  else if (x === 0) v = Object.is(x, -0) ? '-0' : '+0';
-  else v = String(x);
-  return `0x${b.toString(16).padStart(8, '0')} (${v})`;
-}
+export { e2m1Text, e8m0Text, fp32Text };
 
 /**
  * The exponent of the multiplier's product LSB: every E2M1 product a*b equals
@@ -144,7 +120,7 @@ export function goldenOutputs(kind: string, k: number, inputs: PortValues): Reco
 
 /** A unit's input vector in format values, one line per port. */
 export function describeInputs(kind: string, k: number, inputs: PortValues): string[] {
-  const block = (v: bigint): string => `[${lanes(v, k, 4).map(e2m1Text).join(', ')}]`;
+  const block = (v: bigint): string => e2m1List(lanes(v, k, 4));
   switch (kind) {
     case 'mul_e2m1':
       return [`a = 0x${inputs.a.toString(16)} (${e2m1Text(Number(inputs.a))})`, `b = 0x${inputs.b.toString(16)} (${e2m1Text(Number(inputs.b))})`];

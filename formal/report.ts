@@ -68,7 +68,15 @@ const METHOD_TEXT: Record<Method | 'none', string> = {
   none: '-',
 };
 
-function cexMarkdown(c: Counterexample, vectorFile: string | undefined): string[] {
+/**
+ * The command that replays a counterexample's vector file on the simulation bench, on the RTL the
+ * proofs ran on (`rtl`, relative to the project root): the Makefile's RTL defaults to rtl-out.
+ */
+export function replayCommand(rtl: string, vectorFile: string): string {
+  return `make sim${rtl === 'rtl-out' ? '' : ` RTL=${rtl}`} SIM_ARGS="--replay ${vectorFile}"`;
+}
+
+function cexMarkdown(c: Counterexample, vectorFile: string | undefined, rtl: string): string[] {
   const out: string[] = ['', '**Counterexample**', ''];
   for (const l of c.at) out.push(`- found: ${l}`);
   if (c.inputs.length > 0) {
@@ -79,7 +87,7 @@ function cexMarkdown(c: Counterexample, vectorFile: string | undefined): string[
   if (c.actual !== undefined) out.push(`- generated unit (evaluated by Yosys, nothing cut): ${c.actual}`);
   out.push(`- confirmed on the whole unit: ${c.confirmed ? 'yes, the outputs differ' : 'no'}`);
   if (c.note) out.push(`- note: ${c.note}`);
-  if (vectorFile) out.push(`- vector file: \`${vectorFile}\` (replay: \`make sim SIM_ARGS="--replay ${vectorFile}"\`)`);
+  if (vectorFile) out.push(`- vector file: \`${vectorFile}\` (replay: \`${replayCommand(rtl, vectorFile)}\`)`);
   return out;
 }
 
@@ -124,7 +132,7 @@ export function renderMarkdown(r: Report): string {
       for (const l of o.statement) out.push(`> ${l}`);
       out.push('', `Method: ${METHOD_TEXT[o.method]}. Engine: ${o.detail}`);
       if (o.warnings.length > 0) out.push('', `Yosys warnings: ${o.warnings.slice(0, 5).map((w) => `\`${w}\``).join('; ')}`);
-      if (o.counterexample) out.push(...cexMarkdown(o.counterexample, o.vectorFile));
+      if (o.counterexample) out.push(...cexMarkdown(o.counterexample, o.vectorFile, r.rtl));
       if (o.rerun.length > 0) {
         out.push('', 'Rerun by hand (from the project root):', '', '```sh', ...o.rerun, '```');
       }

@@ -8,7 +8,7 @@ import { decodeModel, decodeRound, type Decoded } from './decode.js';
 import { evaluateRoundStage } from './exhaustive.js';
 import { describeInputs, describeOutput, goldenOutputs, lanes, fp32Text, type PortValues } from './golden.js';
 import type { Counterexample, ObligationResult, ObligationSpec, PortInfo, UnitRef, WorkFile } from './spec.js';
-import { hexDigits } from './verilog.js';
+import { hexDigits } from '../src/text.js';
 import {
   bitsToBigInt,
   equivStatus,

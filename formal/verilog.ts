@@ -2,6 +2,7 @@
  * Verilog text for the reference modules and proof harnesses: sized literals, truth tables.
  * References are written from golden-model values only; nothing here reads the generated RTL.
  */
+import { article } from '../src/text.js';
 
 /** Bits of a two's complement value in lo..hi. */
 export function signedBits(lo: number, hi: number): number {
@@ -36,17 +37,12 @@ export function hexLit(width: number, v: number | bigint): string {
   return `${width}'h${twos(b, width).toString(16)}`;
 }
 
-/** Hex digits of an unsigned value, MSB first, ceil(width/4) digits. */
-export function hexDigits(u: bigint, width: number): string {
-  return u.toString(16).padStart(Math.ceil(width / 4), '0');
-}
-
 /**
  * A combinational truth table as a Verilog module: output = table[input] for every input value.
  * `rows[i]` is the value for input i (all 2^inWidth rows given, so the table is complete).
  */
 export function tableModule(name: string, comment: string[], inName: string, inWidth: number, outName: string, outWidth: number, rows: ArrayLike<number | bigint>): string {
-  if (rows.length !== 2 ** inWidth) throw new Error(`${name}: ${rows.length} rows for a ${inWidth}-bit input`);
+  if (rows.length !== 2 ** inWidth) throw new Error(`${name}: ${rows.length} rows for ${article(String(inWidth))} ${inWidth}-bit input`);
   const lines: string[] = [];
   for (const c of comment) lines.push(`// ${c}`);
   lines.push(`module ${name} (`, `  input  wire [${inWidth - 1}:0] ${inName},`, `  output reg  [${outWidth - 1}:0] ${outName}`, ');');

@@ -5,6 +5,7 @@
  * each in ceil(width/32) words with its least significant word first (Verilator's VlWide order).
  * Bits above a port's width are zero.
  */
+import { article, hexDigitCount } from '../src/text.js';
 
 export interface PortSpec {
   readonly name: string;
@@ -55,19 +56,14 @@ export function slotOf(slots: readonly PortSlot[], name: string): PortSlot {
   return s;
 }
 
-/** Hex digits a port's value is written with (MSB first, no 0x). */
-export function hexDigits(width: number): number {
-  return Math.ceil(width / 4);
-}
-
 /**
- * Parse a port value written as hex (MSB first, exactly hexDigits(width) digits) into its words.
+ * Parse a port value written as hex (MSB first, exactly hexDigitCount(width) digits) into its words.
  * Returns an error text instead of throwing.
  */
 export function hexToWords(hex: string, width: number, out: Uint32Array, off: number): string | null {
   if (!/^[0-9a-fA-F]+$/.test(hex)) return `'${hex.length > 40 ? hex.slice(0, 40) + '...' : hex}' is not hex digits`;
-  const digits = hexDigits(width);
-  if (hex.length !== digits) return `${hex.length} hex digits for a ${width}-bit port (needs ${digits})`;
+  const digits = hexDigitCount(width);
+  if (hex.length !== digits) return `${hex.length} hex digits for ${article(String(width))} ${width}-bit port (needs ${digits})`;
   const words = Math.ceil(width / 32);
   for (let w = 0; w < words; w++) {
     const end = hex.length - 8 * w;
@@ -79,12 +75,12 @@ export function hexToWords(hex: string, width: number, out: Uint32Array, off: nu
   return null;
 }
 
-/** A port value as hex, MSB first, hexDigits(width) digits. */
+/** A port value as hex, MSB first, hexDigitCount(width) digits. */
 export function wordsToHex(words: ArrayLike<number>, off: number, width: number): string {
   const n = Math.ceil(width / 32);
   let s = '';
   for (let w = n - 1; w >= 0; w--) s += (words[off + w] >>> 0).toString(16).padStart(8, '0');
-  return s.slice(s.length - hexDigits(width));
+  return s.slice(s.length - hexDigitCount(width));
 }
 
 /** A port value as a bigint (for messages and tests). */

@@ -10,7 +10,8 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { hexDigits, hexToWords, wordsToHex, type PortSpec, type RecordLayout } from './layout.js';
+import { hexDigits } from '../src/text.js';
+import { hexToWords, wordsToHex, type PortSpec, type RecordLayout } from './layout.js';
 
 export const VECTOR_FORMAT = 'mxrtl-vectors/1';
 
@@ -113,10 +114,9 @@ function valueToHex(val: PortValue, width: number | null, what: string): string 
   }
   const big = typeof val === 'bigint' ? val : Number.isSafeInteger(val) ? BigInt(val) : -1n;
   if (big < 0n) throw new VectorFileError(`${what}: ${String(val)} is not a non-negative integer`);
-  const hex = big.toString(16);
-  if (width === null) return hex;
+  if (width === null) return big.toString(16);
   if (big >> BigInt(width) !== 0n) throw new VectorFileError(`${what}: ${String(val)} does not fit ${width} bits`);
-  return hex.padStart(hexDigits(width), '0');
+  return hexDigits(big, width);
 }
 
 /**

@@ -17,3 +17,4 @@ export * from './dequant.js';
 export * from './dot.js';
 export * from './quantize.js';
 export * from './quantize-fast.js';
+export * from './text.js';

@@ -6,7 +6,7 @@ import type { Command } from '../cli.js';
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, writeOutputs } from '../numerics-io/files.js';
 import { blockSize, elemFormat, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
-import { dequantize, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/index.js';
+import { article, dequantize, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/index.js';
 
 const HELP = `usage: mxrtl dequantize <elems> <scales> -o <out> [options]
 
@@ -29,7 +29,7 @@ the format (e.g. 0x10 for e2m1, 0x80 for ue4m3) are an error: exit code 2, no ou
 function checkCodes(what: string, name: string, bits: number, codes: Uint8Array): void {
   const limit = 2 ** bits;
   for (let i = 0; i < codes.length; i++) {
-    if (codes[i] >= limit) throw new UsageError(`${what} code 0x${codes[i].toString(16)} at index ${i} is not a ${name} code (0x00..0x${(limit - 1).toString(16)})`);
+    if (codes[i] >= limit) throw new UsageError(`${what} code 0x${codes[i].toString(16)} at index ${i} is not ${article(name)} ${name} code (0x00..0x${(limit - 1).toString(16)})`);
   }
 }
 
@@ -66,6 +66,6 @@ export const dequantizeCommand: Command = {
     }
     const count = countText === undefined ? codes.length : parseIntArg('--count', countText, 0, codes.length);
     const deq = dequantize(elem, codes, scale, scales, k, tensorScale).subarray(0, count);
-    await writeOutputs([{ path: out, bytes: float32File(out, deq, [count]) }]);
+    await writeOutputs([{ path: out, bytes: float32File(out, deq, [count]) }], positional);
   },
 };

@@ -5,13 +5,13 @@
 import type { Command } from '../cli.js';
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, readFloat32, writeOutputs } from '../numerics-io/files.js';
-import { blockSize, elemFormat, fp32Text, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
+import { blockSize, elemFormat, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
 import { checkElemCodes, checkScaleCodes } from './dequantize.js';
 import { QUANTIZE_OPTIONS_HELP, QUANTIZE_VALUED, quantizeOptionsFrom } from './quantize.js';
 import {
   autoTensorScale,
   dotMx,
-  fp32BitsToNumber,
+  fp32Text,
   quantize,
   type Accumulation,
   type MxOperand,
@@ -140,8 +140,8 @@ export const dotCommand: Command = {
       if (n % len !== 0 && n > 0) throw new UsageError(`${n} values are not a whole number of dot products of length ${len}`);
       const oa = a.auto ? { ...a.opts, tensorScale: autoTensorScale(fa.bits, a.opts.elem, a.opts.scale) } : a.opts;
       const ob = b.auto ? { ...b.opts, tensorScale: autoTensorScale(fb.bits, b.opts.elem, b.opts.scale) } : b.opts;
-      if (a.auto) process.stderr.write(`mxrtl dot: tensor scale a ${fp32Text(oa.tensorScale as number, fp32BitsToNumber(oa.tensorScale as number))}\n`);
-      if (b.auto) process.stderr.write(`mxrtl dot: tensor scale b ${fp32Text(ob.tensorScale as number, fp32BitsToNumber(ob.tensorScale as number))}\n`);
+      if (a.auto) process.stderr.write(`mxrtl dot: tensor scale a ${fp32Text(oa.tensorScale as number, 'plain')}\n`);
+      if (b.auto) process.stderr.write(`mxrtl dot: tensor scale b ${fp32Text(ob.tensorScale as number, 'plain')}\n`);
       for (let r = 0; n > 0 && r * len < n; r++) {
         const qa = quantize(fa.bits.subarray(r * len, (r + 1) * len), oa);
         const qb = quantize(fb.bits.subarray(r * len, (r + 1) * len), ob);
@@ -150,10 +150,10 @@ export const dotCommand: Command = {
     }
     const out = values.get('--out');
     if (out === undefined) {
-      process.stdout.write(results.map((r) => fp32Text(r, fp32BitsToNumber(r)) + '\n').join(''));
+      process.stdout.write(results.map((r) => fp32Text(r, 'plain') + '\n').join(''));
       return;
     }
-    await writeOutputs([{ path: out, bytes: float32File(out, Uint32Array.from(results), [results.length]) }]);
+    await writeOutputs([{ path: out, bytes: float32File(out, Uint32Array.from(results), [results.length]) }], positional);
   },
 };
 

@@ -8,7 +8,6 @@ import { codesFile, float32File, readFloat32, writeOutputs, type OutputFile } fr
 import {
   blockSize,
   elemFormat,
-  fp32Text,
   int8Range,
   overflowMode,
   recipe,
@@ -19,7 +18,7 @@ import {
 import {
   autoTensorScale,
   dequantize,
-  fp32BitsToNumber,
+  fp32Text,
   quantize,
   resolveQuantizeOptions,
   type QuantizeOptions,
@@ -114,7 +113,7 @@ export const quantizeCommand: Command = {
     if (autoTensor) {
       const t = autoTensorScale(input.bits, given.elem, given.scale);
       opts = { ...given, tensorScale: t };
-      process.stderr.write(`mxrtl quantize: tensor scale ${fp32Text(t, fp32BitsToNumber(t))}\n`);
+      process.stderr.write(`mxrtl quantize: tensor scale ${fp32Text(t, 'plain')}\n`);
     }
     const q = quantize(input.bits, opts);
     const outputs: OutputFile[] = [];
@@ -126,6 +125,6 @@ export const quantizeCommand: Command = {
       outputs.push({ path: out, bytes: float32File(out, deq.subarray(0, input.bits.length), input.shape) });
       if (scalesOut !== undefined) outputs.push({ path: scalesOut, bytes: codesFile(scalesOut, q.scales) });
     }
-    await writeOutputs(outputs);
+    await writeOutputs(outputs, positional);
   },
 };

@@ -2,13 +2,14 @@
  * Reading the inputs and writing the outputs of the numerics commands (quantize, dequantize, dot).
  *
  * Inputs: a path ending in .npy is read as NumPy, any other path as raw bytes, `-` as raw bytes
- * from stdin. Outputs: the same rule; every output is first written to a temporary file in the
- * target's folder and renamed into place only once all of them are written, so a failure leaves
- * no output file behind.
+ * from stdin. Outputs: the same rule; every output is checked, then written to a temporary file
+ * in the target's folder, then renamed into place once all of them are written; a file that was
+ * already there is moved aside first and put back on failure. So a failure leaves the files the
+ * user had as they were and no new output file behind.
  */
-import { readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants, readFileSync } from 'node:fs';
+import { access, lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
 import { formatNpy, isNpyPath, NpyError, parseNpy } from './npy.js';
 
@@ -97,41 +98,145 @@ export interface OutputFile {
   readonly bytes: Uint8Array;
 }
 
+/** A file output with its resolved path (symbolic links in its folder followed, for comparisons). */
+interface Target extends OutputFile {
+  readonly real: string;
+  readonly exists: boolean;
+}
+
+function errCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException).code;
+}
+
+/** The path with its folder resolved through symbolic links when it exists (the file itself too). */
+async function realPath(path: string): Promise<string> {
+  const abs = resolve(path);
+  try {
+    return await realpath(abs);
+  } catch {
+    try {
+      return join(await realpath(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
 /**
- * Write every output, or none: temporary files in the target folders first, then renames.
- * At most one output may be `-` (stdout), written after the files are in place.
+ * Check one output before anything is written: its folder exists, is a folder and can be written
+ * in; the path itself is not a folder or another kind of non-regular file (a device, a pipe).
  */
-export async function writeOutputs(outputs: readonly OutputFile[]): Promise<void> {
+async function checkTarget(f: OutputFile): Promise<Target> {
+  const abs = resolve(f.path);
+  const folder = dirname(abs);
+  const where = `cannot write '${f.path}'`;
+  try {
+    if (!(await stat(folder)).isDirectory()) throw new UsageError(`${where}: '${dirname(f.path)}' is not a folder`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = errCode(e);
+    if (code === 'ENOENT') throw new UsageError(`${where}: no such folder '${dirname(f.path)}'`);
+    if (code === 'ENOTDIR') throw new UsageError(`${where}: '${dirname(f.path)}' is not a folder`);
+    throw new UsageError(`${where}: ${code ?? (e as Error).message}`);
+  }
+  try {
+    await access(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${where}: no permission to write in '${dirname(f.path)}'`);
+  }
+  let exists = true;
+  try {
+    const st = await stat(abs);
+    if (st.isDirectory()) throw new UsageError(`${where}: it is a folder`);
+    if (!st.isFile()) throw new UsageError(`${where}: it is not a regular file (use - for stdout)`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = errCode(e);
+    if (code !== 'ENOENT') throw new UsageError(`${where}: ${code ?? (e as Error).message}`);
+    exists = (await lstat(abs).catch(() => null)) !== null;
+  }
+  return { ...f, real: await realPath(abs), exists };
+}
+
+/**
+ * Write every output, or none: each output is checked first (its folder, the path itself, no two
+ * outputs and no output and input naming the same file), then written to a temporary file in its
+ * folder, then renamed into place. A file already at a target is first moved aside next to it and
+ * put back if a later step fails, so a failure leaves every existing file as it was and no new file.
+ * At most one output may be `-` (stdout), written after the files are in place. `inputs` are the
+ * paths the command read (`-` for stdin is skipped).
+ */
+export async function writeOutputs(outputs: readonly OutputFile[], inputs: readonly string[] = []): Promise<void> {
   const toStdout = outputs.filter((o) => o.path === '-');
   if (toStdout.length > 1) throw new UsageError('only one output can go to stdout (-)');
-  const files = outputs.filter((o) => o.path !== '-');
-  const seen = new Set<string>();
-  for (const f of files) {
-    if (seen.has(f.path)) throw new UsageError(`two outputs name the same file '${f.path}'`);
-    seen.add(f.path);
+  const targets: Target[] = [];
+  for (const o of outputs) if (o.path !== '-') targets.push(await checkTarget(o));
+  const seen = new Map<string, string>();
+  for (const t of targets) {
+    const other = seen.get(t.real);
+    if (other !== undefined) throw new UsageError(`two outputs name the same file: '${other}' and '${t.path}'`);
+    seen.set(t.real, t.path);
   }
-  const temps: string[] = [];
-  const renamed: string[] = [];
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const real = await realPath(input);
+    const clash = targets.find((t) => t.real === real);
+    if (clash) throw new UsageError(`the output '${clash.path}' is the input '${input}'`);
+  }
+
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const side = (t: Target, i: number, what: string) => join(dirname(resolve(t.path)), `.${basename(t.path)}.${what}-${tag}-${i}`);
+  const temps = targets.map((t, i) => side(t, i, 'tmp'));
+  const backups = targets.map((t, i) => side(t, i, 'old'));
+  const written: string[] = [];
+  /** per target: 0 untouched, 1 moved aside, 2 moved aside and replaced, 3 new file in place */
+  const state = targets.map(() => 0);
+  let failed = '';
   try {
-    for (const f of files) {
-      const tmp = join(dirname(f.path), `.${basename(f.path)}.tmp-${process.pid}-${temps.length}`);
-      temps.push(tmp);
-      await writeFile(tmp, f.bytes);
+    for (let i = 0; i < targets.length; i++) {
+      failed = targets[i].path;
+      await writeFile(temps[i], targets[i].bytes, { flag: 'wx' });
+      written.push(temps[i]);
     }
-    for (let i = 0; i < files.length; i++) {
-      await rename(temps[i], files[i].path);
-      renamed.push(files[i].path);
+    for (let i = 0; i < targets.length; i++) {
+      failed = targets[i].path;
+      if (targets[i].exists) {
+        await rename(resolve(targets[i].path), backups[i]);
+        state[i] = 1;
+      }
+      await rename(temps[i], resolve(targets[i].path));
+      state[i] = state[i] === 1 ? 2 : 3;
     }
   } catch (e) {
-    await Promise.all([...temps, ...renamed].map((t) => rm(t, { force: true })));
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write the output: ${code ?? (e as Error).message}${code === 'ENOENT' ? ' (no such folder)' : ''}`);
+    const left = await undo(targets, backups, state, written);
+    const code = errCode(e);
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message;
+    throw new UsageError(`cannot write '${failed}': ${why}${left.length > 0 ? `; ${left.join('; ')}` : ''}`);
   }
+  await Promise.all(backups.filter((_, i) => state[i] === 2).map((b) => rm(b, { force: true })));
   for (const o of toStdout) await writeStdout(o.bytes);
 }
 
+/**
+ * Put back what writeOutputs changed, last change first: new files removed, files moved aside
+ * renamed back, temporary files removed. Returns what it could not undo, as text for the error.
+ */
+async function undo(targets: readonly Target[], backups: readonly string[], state: readonly number[], written: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (let i = targets.length - 1; i >= 0; i--) {
+    const path = resolve(targets[i].path);
+    if (state[i] === 3) {
+      await rm(path, { force: true }).catch(() => left.push(`could not remove the new '${targets[i].path}'`));
+    } else if (state[i] === 1 || state[i] === 2) {
+      await rename(backups[i], path).catch(() => left.push(`could not put back '${targets[i].path}', it is kept as '${backups[i]}'`));
+    }
+  }
+  for (const t of written) await rm(t, { force: true }).catch(() => undefined);
+  return left;
+}
+
 function writeStdout(bytes: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
+  return new Promise((done, reject) => {
+    process.stdout.write(bytes, (err) => (err ? reject(err) : done()));
   });
 }

@@ -54,8 +54,3 @@ export function tensorScaleValue(flag: string, text: string): number {
   }
   return bits;
 }
-
-/** The text shown for an FP32 result: its bits and its value. */
-export function fp32Text(bits: number, value: number): string {
-  return `0x${(bits >>> 0).toString(16).padStart(8, '0')} ${Object.is(value, -0) ? '-0' : String(value)}`;
-}

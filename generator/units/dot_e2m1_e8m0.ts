@@ -4,6 +4,7 @@
  * Golden function: src/dot.ts dotE2M1E8M0.
  */
 import { E2M1 } from '../../src/formats/e2m1.js';
+import { article } from '../../src/text.js';
 import { addTree } from '../raw/add_tree.js';
 import { decodeMinifloat } from '../raw/decode_minifloat.js';
 import { mulRaw } from '../raw/mul_raw.js';
@@ -38,7 +39,7 @@ export function genDotE2M1E8M0(c: GenConfig, command: string): Unit {
       configuration: ['element format: FP4 E2M1 (both blocks)', 'scale format: E8M0 (2^(scale-127); 8\'hFF is NaN)', `block size k = ${k}`],
       computes: ['result = 2^(scale_a-127) * 2^(scale_b-127) * sum_i a_i*b_i as IEEE FP32'],
       numerics: [
-        `Products exact (9-bit two's complement, units of 2^-2); their sum exact in a ${w.sumBits}-bit adder tree (|sum| <= ${w.sumMax}).`,
+        `Products exact (9-bit two's complement, units of 2^-2); their sum exact in ${article(String(w.sumBits))} ${w.sumBits}-bit adder tree (|sum| <= ${w.sumMax}).`,
         'One rounding, to nearest even; FP32 subnormal results are produced (no flush to zero).',
         'Results of 2^128 and above give +-Inf; a scale of 8\'hFF on either side gives the quiet NaN 32\'h7FC00000.',
         'An exact zero sum gives +0 (32\'h00000000), whatever the signs of the products.',

@@ -4,7 +4,8 @@
  * vectors put all 4096 (code, scale) pairs on each lane; a coverage map confirms it.
  */
 import { dequantE2M1E8M0 } from '../../src/dequant.js';
-import { count, e2m1Value, e8m0Text, fp32Text, num } from '../format.js';
+import { e2m1List, e2m1Text, e8m0Text, fp32Text } from '../../src/text.js';
+import { count } from '../format.js';
 import { fieldOf, slotOf, wordsToHex, type PortSpec, type RecordLayout } from '../layout.js';
 import type { Mismatch } from '../stream.js';
 import { batchesOf, type UnitBench } from './types.js';
@@ -41,11 +42,11 @@ export const dequantBench: UnitBench = {
     const res = slotOf(layout.outputs, 'result').offset;
     const codes: number[] = [];
     for (let i = 0; i < k; i++) codes.push(fieldOf(m.input, el.offset, 4 * i, 4));
-    const lines = [`elems  = ${wordsToHex(m.input, el.offset, el.width)} = [${codes.map((c) => num(e2m1Value(c))).join(', ')}]`, `scale  = ${e8m0Text(scale)}`];
+    const lines = [`elems  = ${wordsToHex(m.input, el.offset, el.width)} = ${e2m1List(codes)}`, `scale  = ${e8m0Text(scale)}`];
     const bad: number[] = [];
     for (let i = 0; i < k; i++) if (m.expected[res + i] !== m.actual[res + i]) bad.push(i);
     for (const i of bad.slice(0, 8)) {
-      lines.push(`lane ${i}: elem ${num(e2m1Value(codes[i]))} (code 0x${codes[i].toString(16)})`);
+      lines.push(`lane ${i}: elem ${e2m1Text(codes[i])} (code 0x${codes[i].toString(16)})`);
       lines.push(`    result expected ${fp32Text(m.expected[res + i])}`);
       lines.push(`           actual   ${fp32Text(m.actual[res + i])}`);
     }

@@ -1,6 +1,6 @@
 /** mul_e2m1: the FP4 multiplier, checked on all 256 operand pairs. */
 import { MUL_E2M1_WIDTH, mulE2M1 } from '../../src/mul.js';
-import { num, e2m1Value } from '../format.js';
+import { e2m1Text, num } from '../../src/text.js';
 import { slotOf, type PortSpec, type RecordLayout } from '../layout.js';
 import type { Mismatch } from '../stream.js';
 import { batchesOf, type UnitBench } from './types.js';
@@ -8,7 +8,7 @@ import { batchesOf, type UnitBench } from './types.js';
 const PROD_MASK = (1 << MUL_E2M1_WIDTH) - 1;
 
 function codeText(code: number): string {
-  return `0x${code.toString(16)} (${num(e2m1Value(code))})`;
+  return `0x${code.toString(16)} (${e2m1Text(code)})`;
 }
 
 /** "0x1e8 (-24 * 2^-2 = -6)" */

@@ -84,6 +84,9 @@ export function describeMutations(tag: string, cases: readonly Case[]): void {
       expect(cex?.confirmed).toBe(true);
       expect(cex?.at.length).toBeGreaterThan(0);
       expect(o.vectorFile).toBeDefined();
+      // the proofs ran on a temporary folder, so the replay command names it
+      const md = await readFile(join(dir, `out${c.i}`, 'reports', `e2m1_e8m0_k${c.k}.partial.md`), 'utf8');
+      expect(md).toContain(`make sim RTL=${run.report?.rtl} SIM_ARGS="--replay ${o.vectorFile}"`);
       const file = parseVectorFile(await readFile(join(ROOT, o.vectorFile as string), 'utf8'), 'vector file');
       expect(file.unit).toBe(c.kind);
       expect(file.vectors).toHaveLength(1);

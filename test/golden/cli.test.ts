@@ -1,7 +1,7 @@
 /** The numerics commands: mxrtl quantize | dequantize | dot, their files and their errors. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../generator/cli.js';
 import { E2M1, E4M3, E8M0, INT8, UE4M3, dequantize, dotMx, quantize, type QuantizeOptions } from '../../src/index.js';
@@ -195,4 +195,130 @@ describe('invalid input: one line, exit code 2, no output file', () => {
       expect(out.join('')).toBe('');
     });
   }
+});
+
+describe('outputs: a failure keeps every file the user had and leaves nothing new', () => {
+  /** Every file under the test folder with its contents (folders as 'dir/', links as '-> target'). */
+  function snapshot(): Record<string, string> {
+    const s: Record<string, string> = {};
+    const walk = (rel: string) => {
+      for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+        const r = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.isSymbolicLink()) s[r] = `-> ${readlinkSync(join(dir, r))}`;
+        else if (e.isDirectory()) {
+          s[`${r}/`] = '';
+          walk(r);
+        } else s[r] = readFileSync(join(dir, r), 'latin1');
+      }
+    };
+    walk('');
+    return s;
+  }
+
+  async function refused(args: string[], message: RegExp): Promise<void> {
+    err.length = 0;
+    const before = snapshot();
+    expect(await main(args)).toBe(2);
+    const msg = err.join('');
+    expect(msg).toMatch(/^mxrtl \w+: error: .+\n$/);
+    expect(msg).toMatch(message);
+    expect(snapshot()).toEqual(before);
+    expect(out.join('')).toBe('');
+  }
+
+  it('--scales-out naming an existing folder: the existing -o file is kept', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('o.npy'), 'keep\n');
+    mkdirSync(p('dir'));
+    await refused(['quantize', p('ok.f32'), '-o', p('o.npy'), '--scales-out', p('dir')], /cannot write '.*dir': it is a folder/);
+    expect(readFileSync(p('o.npy'), 'latin1')).toBe('keep\n');
+  });
+
+  it('-o naming an existing folder, --scales-out an existing file: both kept', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('s.bin'), 'scales\n');
+    mkdirSync(p('dir'));
+    await refused(['quantize', p('ok.f32'), '-o', p('dir'), '--scales-out', p('s.bin')], /cannot write '.*dir': it is a folder/);
+  });
+
+  it('an output in a missing folder, the other output replacing a file: the file is kept', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('o.bin'), 'keep\n');
+    await refused(['quantize', p('ok.f32'), '-o', p('o.bin'), '--scales-out', p('no/s.bin')], /cannot write '.*no\/s\.bin': no such folder '.*no'/);
+  });
+
+  it('an output whose folder is a file', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('o.bin'), 'keep\n');
+    writeFileSync(p('f'), 'a file\n');
+    await refused(['quantize', p('ok.f32'), '-o', p('o.bin'), '--scales-out', p('f/s.bin')], /cannot write '.*f\/s\.bin': '.*f' is not a folder/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an output in a folder without write permission', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('o.bin'), 'keep\n');
+    mkdirSync(p('ro'), { mode: 0o555 });
+    try {
+      await refused(['quantize', p('ok.f32'), '-o', p('o.bin'), '--scales-out', p('ro/s.bin')], /cannot write '.*ro\/s\.bin': no permission to write in '.*ro'/);
+    } finally {
+      chmodSync(p('ro'), 0o755);
+    }
+  });
+
+  it('two spellings of the same output file are refused', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    mkdirSync(p('out'));
+    await refused(['quantize', p('ok.f32'), '-o', p('out/o.bin'), '--scales-out', `${dir}/out/../out/./o.bin`], /two outputs name the same file/);
+    const rel = relative(process.cwd(), p('out/o.bin'));
+    await refused(['quantize', p('ok.f32'), '-o', p('out/o.bin'), '--scales-out', `./${rel}`], /two outputs name the same file/);
+  });
+
+  it('the same output file through a symbolic link to its folder is refused', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    mkdirSync(p('out'));
+    symlinkSync(p('out'), p('link'));
+    await refused(['quantize', p('ok.f32'), '-o', p('out/o.bin'), '--scales-out', p('link/o.bin')], /two outputs name the same file/);
+  });
+
+  it('an output that is one of the inputs is refused', async () => {
+    rawF32(p('x.f32'), [1, 2, 3, 4]);
+    await refused(['quantize', p('x.f32'), '-o', `${dir}/./x.f32`, '--emit', 'values'], /output '.*x\.f32' is the input '.*x\.f32'/);
+    writeFileSync(p('e.bin'), Uint8Array.from([2, 3]));
+    writeFileSync(p('s.bin'), Uint8Array.from([127]));
+    await refused(['dequantize', p('e.bin'), p('s.bin'), '-o', p('s.bin'), '--block', '2'], /output '.*s\.bin' is the input/);
+    rawF32(p('b.f32'), [1, 2, 3, 4]);
+    await refused(['dot', p('x.f32'), p('b.f32'), '--block', '4', '-o', p('b.f32')], /output '.*b\.f32' is the input/);
+  });
+
+  it('outputs replace existing files when nothing fails', async () => {
+    rawF32(p('ok.f32'), [1, 2, 3, 4]);
+    writeFileSync(p('e.bin'), 'old\n');
+    writeFileSync(p('s.bin'), 'old\n');
+    expect(await main(['quantize', p('ok.f32'), '-o', p('e.bin'), '--scales-out', p('s.bin'), '--block', '4'])).toBe(0);
+    const q = quantize(Uint32Array.from([1, 2, 3, 4].map(bitsOf)), { elem: E2M1, scale: E8M0, blockSize: 4 });
+    expect([...readFileSync(p('e.bin'))]).toEqual([...q.elems]);
+    expect([...readFileSync(p('s.bin'))]).toEqual([...q.scales]);
+    expect(readdirSync(dir).sort()).toEqual(['e.bin', 'ok.f32', 's.bin']);
+  });
+});
+
+describe('code range errors', () => {
+  it('say "an e2m1 code", "a ue4m3 code"', async () => {
+    writeFileSync(p('e'), Uint8Array.from([1, 0x10]));
+    writeFileSync(p('s'), Uint8Array.from([127]));
+    expect(await main(['dequantize', p('e'), p('s'), '-o', p('o.bin')])).toBe(2);
+    expect(err.join('')).toMatch(/element code 0x10 at index 1 is not an e2m1 code \(0x00\.\.0xf\)/);
+    err.length = 0;
+    writeFileSync(p('e'), Uint8Array.from([1]));
+    writeFileSync(p('s'), Uint8Array.from([0x80]));
+    expect(await main(['dequantize', p('e'), p('s'), '-o', p('o.bin'), '--scale', 'ue4m3'])).toBe(2);
+    expect(err.join('')).toMatch(/scale code 0x80 at index 0 is not a ue4m3 code/);
+    err.length = 0;
+    writeFileSync(p('e'), Uint8Array.from([0x80]));
+    writeFileSync(p('s'), Uint8Array.from([127]));
+    expect(await main(['dequantize', p('e'), p('s'), '-o', p('o.bin'), '--elem', 'e4m3'])).toBe(0);
+    writeFileSync(p('e'), Uint8Array.from([0x40]));
+    expect(await main(['dequantize', p('e'), p('s'), '-o', p('o.bin'), '--elem', 'e2m3'])).toBe(2);
+    expect(err.join('')).toMatch(/is not an e2m3 code/);
+  });
 });

@@ -49,6 +49,8 @@ describe('hex port values', () => {
     expect(hexToWords('3ff', 9, p, 0)).toMatch(/does not fit 9 bits/);
     expect(hexToWords('7f', 9, p, 0)).toMatch(/2 hex digits for a 9-bit port \(needs 3\)/);
     expect(hexToWords('0x7f', 8, p, 0)).toMatch(/not hex digits/);
+    expect(hexToWords('7', 8, p, 0)).toBe('1 hex digits for an 8-bit port (needs 2)');
+    expect(hexToWords('7', 11, p, 0)).toMatch(/for an 11-bit port/);
   });
 });
 
