@@ -39,6 +39,16 @@ export function quantizePow2E8M0Fast(
   }
 }
 
+/** The largest |x| of a block as FP32 magnitude bits (these order like the values; NaN and Inf sort above every finite value). */
+function blockAmax(bits: Uint32Array, base: number, end: number): number {
+  let amax = 0;
+  for (let i = base; i < end; i++) {
+    const a = bits[i] & 0x7fffffff;
+    if (a > amax) amax = a;
+  }
+  return amax;
+}
+
 /**
  * The block's scale exponent x from amax (non-zero, finite FP32 magnitude bits): floor(log2 amax)
  * - emax, plus one for `ceil` when amax's significand exceeds max_elem's. Returns 999 on an
@@ -81,11 +91,7 @@ function quantizeMinifloat(
   for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
-    let amax = 0;
-    for (let i = base; i < end; i++) {
-      const a = bits[i] & 0x7fffffff;
-      if (a > amax) amax = a;
-    }
+    const amax = blockAmax(bits, base, end);
     if (amax >= 0x7f800000) {
       scales[j] = E8M0_NAN;
       elems.fill(0, base, end);
@@ -151,11 +157,7 @@ function quantizeInt(
   for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
-    let amax = 0;
-    for (let i = base; i < end; i++) {
-      const a = bits[i] & 0x7fffffff;
-      if (a > amax) amax = a;
-    }
+    const amax = blockAmax(bits, base, end);
     if (amax >= 0x7f800000 || amax === 0) {
       scales[j] = amax === 0 ? 0 : E8M0_NAN;
       elems.fill(0, base, end);
