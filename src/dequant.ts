@@ -7,7 +7,9 @@ import { E2M1 } from './formats/e2m1.js';
 import { decodeE8M0 } from './formats/e8m0.js';
 import { decodeInt } from './formats/int8.js';
 import { decodeScale, isIntFormat, type ElementFormat, type ScaleFormat } from './formats/format.js';
+import { FP32, type FloatFormat } from './formats/float.js';
 import { fp32ToRaw, roundRawToFp32 } from './fp32.js';
+import { roundRawToFloat } from './round-float.js';
 import { rawMul, type Raw } from './raw.js';
 
 /** The exact value of an element code (minifloat codes are masked to the format's width). */
@@ -16,12 +18,13 @@ export function elementRaw(fmt: ElementFormat, code: number): Raw {
 }
 
 /**
- * element * scale rounded once to FP32 (round to nearest even, subnormals kept, overflow to +-Inf).
+ * element * scale rounded once to `out`, FP32 by default or BF16 (round to nearest even, subnormals
+ * kept, overflow to +-Inf).
  * A NaN scale or element gives the quiet NaN 0x7FC00000; a zero element keeps its sign (-0 stays -0);
  * an E5M2 Inf times a zero scale (UE4M3 / UE5M3 code 0) is NaN.
  */
-export function dequantElement(fmt: ElementFormat, code: number, scale: Raw): number {
-  return roundRawToFp32(rawMul(elementRaw(fmt, code), scale));
+export function dequantElement(fmt: ElementFormat, code: number, scale: Raw, out: FloatFormat = FP32): number {
+  return roundRawToFloat(out, rawMul(elementRaw(fmt, code), scale));
 }
 
 /**

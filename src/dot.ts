@@ -6,6 +6,8 @@
 import { E2M1 } from './formats/e2m1.js';
 import { decodeE8M0, E8M0_BIAS, E8M0_NAN } from './formats/e8m0.js';
 import { decodeScale, type ElementFormat, type ScaleFormat } from './formats/format.js';
+import { FP32, type FloatFormat } from './formats/float.js';
+import { roundRawToFloat } from './round-float.js';
 import { FP32_QNAN, fp32Add, fp32Mul, fp32ToRaw, roundRawToFp32, roundToFp32 } from './fp32.js';
 import { elementTable } from './dequant.js';
 import { MUL_E2M1_TABLE } from './mul.js';
@@ -17,7 +19,8 @@ import { sumRaws } from './sum.js';
  *
  * NaN scale, NaN element or Inf - Inf gives the quiet NaN; an exact zero result gives +0 (also a
  * non-zero sum times a zero scale);
- * the result is rounded to nearest even, keeps FP32 subnormals and overflows to +-Inf.
+ * the result is rounded once to `out` (FP32 by default, or BF16) to nearest even, keeps subnormals
+ * and overflows to +-Inf.
  */
 export function dotBlock(
   fa: ElementFormat,
@@ -26,9 +29,10 @@ export function dotBlock(
   b: ArrayLike<number>,
   scaleA: Raw,
   scaleB: Raw,
+  out: FloatFormat = FP32,
 ): number {
   if (a.length !== b.length) throw new RangeError(`block lengths differ: ${a.length} and ${b.length}`);
-  return roundRawToFp32(blockExact(elementTable(fa), a, 0, elementTable(fb), b, 0, a.length, scaleA, scaleB));
+  return roundRawToFloat(out, blockExact(elementTable(fa), a, 0, elementTable(fb), b, 0, a.length, scaleA, scaleB));
 }
 
 /** The exact value scaleA * scaleB * sum_i(a_i * b_i) of one block pair, as a raw. */

@@ -18,6 +18,7 @@ import { E2M1 } from './e2m1.js';
 import { E2M3, E3M2 } from './fp6.js';
 import { E4M3, E5M2 } from './fp8.js';
 import { UE4M3, UE5M3 } from './scales.js';
+import { FLOAT_FORMATS, type FloatFormat } from './float.js';
 
 export type ElementFormat = MinifloatSpec | IntSpec;
 export type ScaleFormat = MinifloatSpec | E8M0Spec;
@@ -47,12 +48,60 @@ export const SCALE_FORMATS: Readonly<Record<string, ScaleFormat>> = {
   ue5m3: UE5M3,
 };
 
-export function elementFormatByName(name: string): ElementFormat | undefined {
-  return Object.prototype.hasOwnProperty.call(ELEMENT_FORMATS, name) ? ELEMENT_FORMATS[name] : undefined;
+/**
+ * Other names users type for the formats, all lower case: microxcaling's (fp8_e4m3, fp4_e2m1, ...)
+ * and ml_dtypes / PyTorch dtype names (float8_e4m3fn, float4_e2m1fn, float8_e8m0fnu, ...).
+ */
+export const FORMAT_ALIASES: Readonly<Record<string, string>> = {
+  fp4_e2m1: 'e2m1',
+  float4_e2m1fn: 'e2m1',
+  float4_e2m1fn_x2: 'e2m1',
+  fp4: 'e2m1',
+  fp6_e2m3: 'e2m3',
+  float6_e2m3fn: 'e2m3',
+  fp6_e3m2: 'e3m2',
+  float6_e3m2fn: 'e3m2',
+  fp8_e4m3: 'e4m3',
+  float8_e4m3fn: 'e4m3',
+  e4m3fn: 'e4m3',
+  fp8_e5m2: 'e5m2',
+  float8_e5m2: 'e5m2',
+  mxint8: 'int8',
+  fp8_e8m0: 'e8m0',
+  e8m0fnu: 'e8m0',
+  float8_e8m0fnu: 'e8m0',
+  float32: 'fp32',
+  f32: 'fp32',
+  bfloat16: 'bf16',
+};
+
+/**
+ * The canonical name of a format as a user may write it: case-insensitive, an alias of
+ * FORMAT_ALIASES, with an optional "torch." / "ml_dtypes." / "jnp." / "np." prefix.
+ */
+export function canonicalFormatName(text: string): string {
+  const t = text.trim().toLowerCase().replace(/^(torch|ml_dtypes|jnp|np)\./, '');
+  return Object.prototype.hasOwnProperty.call(FORMAT_ALIASES, t) ? FORMAT_ALIASES[t] : t;
 }
 
+function byName<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  const c = canonicalFormatName(name);
+  return Object.prototype.hasOwnProperty.call(table, c) ? table[c] : undefined;
+}
+
+/** An element format by its name or an alias (case-insensitive). */
+export function elementFormatByName(name: string): ElementFormat | undefined {
+  return byName(ELEMENT_FORMATS, name);
+}
+
+/** A scale format by its name or an alias (case-insensitive). */
 export function scaleFormatByName(name: string): ScaleFormat | undefined {
-  return Object.prototype.hasOwnProperty.call(SCALE_FORMATS, name) ? SCALE_FORMATS[name] : undefined;
+  return byName(SCALE_FORMATS, name);
+}
+
+/** A result format (fp32, bf16) by its name or an alias (case-insensitive). */
+export function floatFormatByName(name: string): FloatFormat | undefined {
+  return byName(FLOAT_FORMATS, name);
 }
 
 /** Width of a code in bits. */
