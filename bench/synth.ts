@@ -1,28 +1,35 @@
 /**
- * Synthesis figures of the generated RTL: for every unit of each block size, Yosys (through
- * @yowasp/yosys, all runs in this one process) reports
+ * Synthesis figures of the generated RTL: for every selected unit, Yosys (through @yowasp/yosys, all
+ * runs in this one process) reports
  *
  *   generic   synth -flatten; stat; ltp -noff    cells and logic depth (longest topological path)
  *   iCE40     synth_ice40                         SB_LUT4 / SB_CARRY
  *   Xilinx    synth_xilinx -nodsp                 LUT1..LUT6 / CARRY4 + CARRY8
  *   ECP5      synth_ecp5 -nodsp                   LUT4 / CCU2C
  *
- *   node dist/bench/synth.js [--block 16,32]
+ *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
+ *                            [--units dotsum,dot,mul,dequant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
+ *
+ * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
+ * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
+ * run holds the E2M1 and E4M3 cores at k = 32, a second table sets them next to the published
+ * figures of the open MX-for-FPGA exact dot product.
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
- * Prints a progress line per (unit, flow) to stderr and a Markdown table to stdout. A failed flow
+ * Prints a progress line per (unit, flow) to stderr and Markdown tables to stdout. A failed flow
  * shows its error in the table cell; the script then exits 1. Bad arguments exit 2.
  */
 import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
-import { genCommandLine } from '../generator/generate.js';
-import { renderUnits, type RenderedUnit } from '../generator/manifest.js';
-import { makeConfig, MAX_BLOCK, MIN_BLOCK } from '../generator/units/config.js';
-import { generateUnits } from '../generator/units/index.js';
+import { generateConfig } from '../generator/generate.js';
+import { MAX_BLOCK, MIN_BLOCK, elementFormat, makeConfig } from '../generator/units/config.js';
 import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/yosys.js';
+import { ELEMENT_FORMATS } from '../src/index.js';
 
-const USAGE = 'usage: node dist/bench/synth.js [--block K[,K...]]   (default --block 16,32)';
+const USAGE =
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n]';
+
 const STAT_FILE = 'stat.json';
 const LTP_FILE = 'ltp.txt';
 
@@ -79,18 +86,18 @@ interface FlowResult {
   readonly failed: boolean;
 }
 
-/** Run one flow on one unit; a Yosys error or crash becomes the text of the flow's table cells. */
-async function runFlow(flow: Flow, r: RenderedUnit): Promise<FlowResult> {
-  const top = r.unit.module.name;
+
+/** Run one flow on one module (with the files of its hierarchy); a Yosys error or crash becomes the text of the flow's table cells. */
+async function runFlow(flow: Flow, top: string, files: Record<string, string>): Promise<FlowResult> {
   const script = [
-    `read_verilog ${r.file}`,
+    ...Object.keys(files).map((f) => `read_verilog ${f}`),
     flow.script(top),
     `tee -q -o ${STAT_FILE} stat -json`,
     ...(flow.name === 'generic' ? [`tee -q -o ${LTP_FILE} ltp -noff`] : []),
   ].join('; ');
   const t0 = performance.now();
   try {
-    const run = await yosys(['-q', '-p', script], { [r.file]: r.text });
+    const run = await yosys(['-q', '-p', script], files);
     const seconds = (performance.now() - t0) / 1000;
     if (run.code !== 0) throw new Error(yosysError(run.log) ?? `Yosys exited with ${run.code}`);
     const statText = run.files[STAT_FILE];
@@ -106,55 +113,117 @@ async function runFlow(flow: Flow, r: RenderedUnit): Promise<FlowResult> {
   }
 }
 
-/** Block sizes from --block "16,32" (each checked like `mxrtl gen --block`), in order, no repeats. */
-function parseBlocks(argv: readonly string[]): number[] {
-  const { positional, values } = parseFlags(argv, ['--block'], ['--help'], { h: '--help' });
+/** The published generic-flow figures of MX-for-FPGA's exact dot product at k = 32 (yowasp 0.55, synth -flatten). */
+const PEER: Record<string, { cells: number; depth: number }> = { e2m1: { cells: 5394, depth: 49 }, e4m3: { cells: 17816, depth: 74 } };
+
+const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot'] as const;
+type UnitKind = (typeof UNIT_KINDS)[number];
+
+interface Options {
+  readonly blocks: number[];
+  readonly pairs: [string, string][];
+  readonly scale: string;
+  readonly out: string;
+  readonly units: UnitKind[];
+  readonly flows: Flow[];
+  readonly shard: { index: number; count: number };
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard'], ['--help'], { h: '--help' });
   if (values.has('--help')) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
   }
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  const text = values.get('--block') ?? '16,32';
-  const blocks = text.split(',').map((k) => parseIntArg('--block', k, MIN_BLOCK, MAX_BLOCK));
-  return [...new Set(blocks)];
+  const blocks = [...new Set((values.get('--block') ?? '32').split(',').map((k) => parseIntArg('--block', k, MIN_BLOCK, MAX_BLOCK)))];
+  const names = Object.keys(ELEMENT_FORMATS);
+  const pairsText = values.get('--pairs') ?? 'all';
+  const pairs: [string, string][] =
+    pairsText === 'all'
+      ? names.flatMap((a) => names.map((b) => [a, b] as [string, string]))
+      : pairsText === 'same'
+        ? names.map((a) => [a, a] as [string, string])
+        : pairsText.split(',').map((p) => {
+            const [a, b] = p.split(':');
+            return [elementFormat(a).name, elementFormat(b ?? a).name] as [string, string];
+          });
+  const units = (values.get('--units') ?? 'dotsum,dot').split(',').map((u) => {
+    if (!(UNIT_KINDS as readonly string[]).includes(u)) throw new UsageError(`--units: unknown unit '${u}' (one of: ${UNIT_KINDS.join(', ')})`);
+    return u as UnitKind;
+  });
+  const flows = (values.get('--flows') ?? 'generic').split(',').map((f) => {
+    const flow = FLOWS.find((x) => x.name === f);
+    if (!flow) throw new UsageError(`--flows: unknown flow '${f}' (one of: ${FLOWS.map((x) => x.name).join(', ')})`);
+    return flow;
+  });
+  const sh = /^(\d+)\/(\d+)$/.exec(values.get('--shard') ?? '1/1');
+  if (!sh || Number(sh[1]) < 1 || Number(sh[1]) > Number(sh[2])) throw new UsageError(`--shard needs i/n with 1 <= i <= n, got '${values.get('--shard')}'`);
+  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) } };
 }
 
 /** A table cell: one line, with no `|` to break the row. */
 const cell = (text: string): string => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
 
 async function main(argv: readonly string[]): Promise<number> {
-  const blocks = parseBlocks(argv);
+  const opts = parseOptions(argv);
   const start = performance.now();
   const banner = await yosys(['-V'], {});
   const version = yosysVersionLine(banner.log) ?? banner.log.trim();
   const rows: string[] = [];
+  const cores: Record<string, { cells: number; depth: number }> = {};
   let failures = 0;
-  for (const k of blocks) {
-    const config = makeConfig('e2m1', 'e8m0', k);
-    for (const r of renderUnits(generateUnits(config, genCommandLine(config)))) {
+  // every (block, pair, unit) job, dealt round-robin to the shards
+  const jobs: { k: number; a: string; b: string; unit: UnitKind }[] = [];
+  for (const k of opts.blocks) for (const [a, b] of opts.pairs) for (const unit of opts.units) jobs.push({ k, a, b, unit });
+  const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
+  const done = new Set<string>();
+  for (const [n, job] of mine.entries()) {
+    const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k }));
+    const family = job.unit === 'dotsum' ? 'dot' : job.unit;
+    const units = g.manifest.units.filter((u) => u.family === family);
+    for (const u of units) {
+      // the exact-sum core is the dot product's second-to-last module
+      const files = job.unit === 'dotsum' ? u.files.slice(0, -1) : u.files;
+      const top = files[files.length - 1].replace(/\.v$/, '');
+      if (done.has(top)) continue;
+      done.add(top);
+      const texts: Record<string, string> = {};
+      for (const f of files) texts[f] = g.files.find((x) => x.name === f)?.text ?? '';
       const cells: string[] = [];
       let seconds = 0;
-      for (const flow of FLOWS) {
-        const result = await runFlow(flow, r);
+      for (const flow of opts.flows) {
+        const result = await runFlow(flow, top, texts);
         cells.push(...result.cells);
         seconds += result.seconds;
         if (result.failed) failures++;
-        const what = result.failed ? result.cells[0] : result.cells.join(', ');
-        process.stderr.write(`synth: k=${k} ${r.unit.module.name} ${flow.name}: ${result.seconds.toFixed(1)} s  ${what}\n`);
+        if (flow.name === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[1]) };
+        process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow.name}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
       }
-      rows.push(`| ${[r.unit.module.name, String(k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
+      rows.push(`| ${[top, String(job.k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
     }
   }
   const total = (performance.now() - start) / 1000;
+  const header = ['unit', 'k', ...opts.flows.flatMap((f) => (f.name === 'generic' ? ['generic cells', 'depth'] : [{ ice40: 'iCE40 LUT4 / carry', xilinx: 'Xilinx LUT / carry', ecp5: 'ECP5 LUT4 / CCU2C' }[f.name as 'ice40' | 'xilinx' | 'ecp5']])), 'seconds'];
   const lines = [
-    `mxrtl synthesis, e2m1 elements, e8m0 scales; ${version}, @yowasp/yosys ${YOWASP_VERSION}, node ${process.version}`,
+    `mxrtl synthesis, ${opts.scale} scales, ${opts.out} results${opts.shard.count > 1 ? `, shard ${opts.shard.index}/${opts.shard.count}` : ''}; ${version}, @yowasp/yosys ${YOWASP_VERSION}, node ${process.version}`,
     '',
-    '| unit | k | generic cells | depth | iCE40 LUT4 / carry | Xilinx LUT / carry | ECP5 LUT4 / CCU2C | seconds |',
-    '|---|---|---|---|---|---|---|---|',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
     ...rows,
-    '',
-    `total ${total.toFixed(1)} s${failures > 0 ? `; ${failures} flow(s) failed` : ''}`,
   ];
+  const peers = Object.keys(PEER).filter((f) => cores[f]);
+  if (peers.length > 0) {
+    lines.push(
+      '',
+      'Exact-sum core (k products and the adder tree, k = 32) next to MX-for-FPGA\'s exact dot product (yowasp 0.55, synth -flatten):',
+      '',
+      '| elements | mxrtl cells | depth | MX-for-FPGA cells | depth | cell ratio |',
+      '|---|---|---|---|---|---|',
+      ...peers.map((f) => `| ${f.toUpperCase()} | ${cores[f].cells} | ${cores[f].depth} | ${PEER[f].cells} | ${PEER[f].depth} | ${(cores[f].cells / PEER[f].cells).toFixed(2)} |`),
+    );
+  }
+  lines.push('', `total ${total.toFixed(1)} s${failures > 0 ? `; ${failures} flow(s) failed` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
   return failures > 0 ? 1 : 0;
 }

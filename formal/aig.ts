@@ -184,3 +184,31 @@ export function transpose32(m: Int32Array | Uint32Array): void {
     mask ^= mask << j;
   }
 }
+
+interface PortsJson {
+  modules?: Record<string, { ports?: Record<string, { direction: string; bits: (number | string)[] }> }>;
+}
+
+/**
+ * An AIGER netlist with the constant output bits added: Yosys's AIGER map leaves output bits
+ * driven by a constant unnamed, so the ports are read again from a JSON dump of the module with its
+ * cells deleted, where such bits appear as "0" or "1".
+ */
+export function parseAagWithPorts(aag: string, map: string, portsJson: string, top: string): Aig {
+  const aig = parseAag(aag, map);
+  const mod = (JSON.parse(portsJson) as PortsJson).modules?.[top];
+  if (!mod) throw new Error(`the port list has no module ${top}`);
+  const named = new Set(aig.outputNames.map((n) => `${n.port}[${n.bit}]`));
+  const outputLits = [...aig.outputLits];
+  const outputNames = [...aig.outputNames];
+  for (const [name, p] of Object.entries(mod.ports ?? {})) {
+    if (p.direction !== 'output') continue;
+    p.bits.forEach((b, i) => {
+      if (named.has(`${name}[${i}]`)) return;
+      if (b !== '0' && b !== '1') throw new Error(`output ${name}[${i}] is neither in the AIGER map nor a constant`);
+      outputLits.push(b === '1' ? 1 : 0);
+      outputNames.push({ port: name, bit: i });
+    });
+  }
+  return { ...aig, outputLits, outputNames };
+}

@@ -3,7 +3,6 @@
  * Exit codes: 0 every obligation proven; 1 an obligation failed, timed out (unknown) or hit an
  * error; 2 bad arguments or a missing / malformed manifest.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -11,12 +10,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parserMessage } from '../generator/cli-args.js';
-import { configTag } from '../generator/units/config.js';
-import { MANIFEST_FILE, ManifestError, readManifest, type Manifest } from '../generator/manifest.js';
+import { configTag, makeConfig } from '../generator/units/config.js';
+import { MANIFEST_FILE, ManifestError, readManifest, sha256, type Manifest } from '../generator/manifest.js';
 import { writeVectorFile } from '../sim/vectors.js';
-import { PlanError, RECIPES, fourValuedConstruct, type UnitShape } from './plan.js';
+import { PlanError, isUnplanned, type ModuleShape } from './recipes/common.js';
+import { recipeFor } from './recipes/index.js';
 import { WorkerPool } from './pool.js';
-import { coverageText, renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
+import { renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
 import type { ObligationResult, ObligationSpec, Status, UnitRef } from './spec.js';
 import type { InspectResult } from './tasks.js';
 import { YOWASP_VERSION } from './yosys.js';
@@ -30,8 +30,8 @@ Prove every unit listed in DIR/manifest.json equal to the golden model on its wh
 with Yosys (@yowasp/yosys), and write formal/reports/<config>.md and .json.
 
   --rtl DIR      generated configuration (default rtl-out)
-  --only NAMES   comma-separated units (kind, e.g. dot_e2m1_e8m0, or top module) or obligations
-                 (e.g. dot_e2m1_e8m0.tree); a partial run writes <config>.partial.md / .json
+  --only NAMES   comma-separated units (a family, e.g. dot, or a top module) or obligations
+                 (e.g. mx_dot_e2m1_e8m0_k32.tree); a partial run writes <config>.partial.md / .json
   --timeout S    time limit per obligation in seconds (default ${DEFAULT_TIMEOUT_S}); past it the obligation is unknown
   --jobs N       proof workers (default: 2, or fewer CPUs)
   --reports DIR  report folder (default formal/reports)
@@ -130,9 +130,21 @@ async function loadManifest(rtl: string): Promise<Manifest> {
 
 interface LoadedUnit {
   readonly ref: UnitRef;
-  readonly sha256: string;
-  readonly matchesManifest: boolean;
+  /** the files whose sha256 differs from the manifest's (edited after generation) */
+  readonly edited: readonly string[];
   readonly parts: readonly string[];
+}
+
+/**
+ * The proofs model two-valued logic (no x or z). A generated file must not contain x or z
+ * constants or `casex`; returns what was found, or null.
+ */
+export function fourValuedConstruct(verilog: string): string | null {
+  const code = verilog.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '');
+  const lit = /\d*'[sS]?(?:[bBoOhH][0-9a-fA-F_?xXzZ]*[xXzZ][0-9a-fA-F_?xXzZ]*|[dD][xXzZ])/.exec(code);
+  if (lit) return `the literal ${lit[0]}`;
+  if (/\bcasex\b/.test(code)) return 'a casex statement';
+  return null;
 }
 
 /** Every name --only accepts, mapped to the obligation ids it selects. */
@@ -142,9 +154,9 @@ function selectable(units: readonly LoadedUnit[]): Map<string, string[]> {
     names.set(name, [...(names.get(name) ?? []), ...ids]);
   };
   for (const u of units) {
-    const ids = u.parts.map((p) => `${u.ref.kind}.${p}`);
-    add(u.ref.kind, ids);
-    if (u.ref.top !== u.ref.kind) add(u.ref.top, ids);
+    const ids = u.parts.map((p) => `${u.ref.top}.${p}`);
+    add(u.ref.family, ids);
+    add(u.ref.top, ids);
     for (const id of ids) add(id, [id]);
   }
   return names;
@@ -175,28 +187,32 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   }
   const t0 = performance.now();
   const started = new Date().toISOString();
-  const config = configTag(manifest.config);
+  let config: string;
+  try {
+    config = configTag(makeConfig(manifest.config));
+  } catch (e) {
+    io.err(`formal: error: ${join(opts.rtl, MANIFEST_FILE)}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
 
   const units: LoadedUnit[] = [];
   for (const u of manifest.units) {
-    const path = join(opts.rtl, u.file);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      io.err(`formal: error: ${path}: listed in ${join(opts.rtl, MANIFEST_FILE)} but cannot be read\n`);
-      return 2;
+    const files: { name: string; text: string }[] = [];
+    const edited: string[] = [];
+    for (const name of u.files) {
+      const path = join(opts.rtl, name);
+      try {
+        const text = await readFile(path, 'utf8');
+        files.push({ name, text });
+        if (manifest.files.find((f) => f.name === name)?.sha256 !== sha256(text)) edited.push(name);
+      } catch {
+        io.err(`formal: error: ${path}: listed in ${join(opts.rtl, MANIFEST_FILE)} but cannot be read\n`);
+        return 2;
+      }
     }
-    const sha256 = createHash('sha256').update(text).digest('hex');
-    const block = Number(u.parameters?.block ?? 1);
-    const k = Number.isInteger(block) && block > 0 ? block : 1;
-    const recipe = RECIPES[u.kind];
-    units.push({
-      ref: { kind: u.kind, top: u.top, file: u.file, text, ports: u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width })), k },
-      sha256,
-      matchesManifest: u.sha256 === sha256,
-      parts: recipe ? recipe.parts(k) : ['recipe'],
-    });
+    const ref: UnitRef = { family: u.family, top: u.top, files, ports: u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width })), parameters: u.parameters };
+    const recipe = recipeFor(u.family);
+    units.push({ ref, edited, parts: recipe ? recipe.parts(ref) : ['recipe'] });
   }
 
   let selected: Set<string> | null = null;
@@ -212,47 +228,54 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       for (const id of ids) selected.add(id);
     }
   }
-  const wanted = (u: LoadedUnit): string[] => u.parts.map((p) => `${u.ref.kind}.${p}`).filter((id) => selected === null || selected.has(id));
+  const wanted = (u: LoadedUnit): string[] => u.parts.map((p) => `${u.ref.top}.${p}`).filter((id) => selected === null || selected.has(id));
 
   const workDir = join(opts.work, config);
   await mkdir(workDir, { recursive: true });
   const pool = new WorkerPool(opts.jobs, workerUrl(root));
   const timeoutMs = opts.timeout * 1000;
   let yosysRelease = 'unknown';
-  const results = new Map<string, { spec: ObligationSpec | null; result: ObligationResult }>();
+  const results = new Map<string, { spec: ObligationSpec | null; result: ObligationResult; title?: string; statement?: readonly string[] }>();
   const specs: ObligationSpec[] = [];
 
   try {
-    // 1. elaborate each selected unit once: ports and wire widths for the plan
+    // 1. elaborate each selected unit once: ports and wire widths of its modules for the plan
     const inspections = await Promise.all(
       units.map(async (u) => {
-        if (wanted(u).length === 0 || !RECIPES[u.ref.kind]) return null;
+        if (wanted(u).length === 0 || !recipeFor(u.ref.family)) return null;
         // elaboration only: its own limit, so that a short --timeout applies to the proofs themselves
-        return pool.run<InspectResult>({ type: 'inspect', file: u.ref.file, text: u.ref.text, top: u.ref.top }, Math.max(timeoutMs, INSPECT_TIMEOUT_MS));
+        return pool.run<InspectResult>({ type: 'inspect', files: u.ref.files, top: u.ref.top }, Math.max(timeoutMs, INSPECT_TIMEOUT_MS));
       }),
     );
     // 2. plan: references from the golden model, scripts, harnesses
     units.forEach((u, i) => {
       const ids = wanted(u);
       if (ids.length === 0) return;
-      const recipe = RECIPES[u.ref.kind];
+      const recipe = recipeFor(u.ref.family);
       const fail = (status: Status, why: string): void => {
         for (const id of ids) results.set(id, { spec: null, result: blankResult(status, why) });
       };
-      if (!recipe) return fail('error', `no proof recipe for unit kind '${u.ref.kind}': it is not proven`);
+      if (!recipe) return fail('error', `no proof recipe for unit family '${u.ref.family}': it is not proven`);
       const ins = inspections[i];
       if (ins === null || ins === undefined) return fail('error', 'not inspected');
-      if (ins.kind === 'timeout') return fail('unknown', `elaborating ${u.ref.file} passed the time limit`);
+      if (ins.kind === 'timeout') return fail('unknown', `elaborating ${u.ref.top} passed the time limit`);
       if (ins.kind === 'crash') return fail('error', ins.message);
       if (ins.value.version) yosysRelease = ins.value.version;
-      if (ins.value.error !== null) return fail('error', `Yosys could not elaborate ${u.ref.file}: ${ins.value.error}`);
-      const fourValued = fourValuedConstruct(u.ref.text);
-      if (fourValued !== null) return fail('error', `${u.ref.file} contains ${fourValued}; the proofs model two-valued logic only`);
-      const shape: UnitShape = { ports: ins.value.ports, wires: ins.value.wires };
+      if (ins.value.error !== null) return fail('error', `Yosys could not elaborate ${u.ref.top}: ${ins.value.error}`);
+      for (const f of u.ref.files) {
+        const fourValued = fourValuedConstruct(f.text);
+        if (fourValued !== null) return fail('error', `${f.name} contains ${fourValued}; the proofs model two-valued logic only`);
+      }
+      const modules = ins.value.modules;
+      const shape = (name: string): ModuleShape => {
+        const m = modules[name];
+        if (!m) throw new PlanError(`${u.ref.top} has no module ${name} in its hierarchy`);
+        return m;
+      };
       try {
         for (const s of recipe.plan(u.ref, shape)) {
           if (!ids.includes(s.id)) continue;
-          if ('error' in s) results.set(s.id, { spec: null, result: blankResult('error', s.error) });
+          if (isUnplanned(s)) results.set(s.id, { spec: null, result: blankResult(s.status, s.detail), title: s.title, statement: s.statement });
           else specs.push(s);
         }
       } catch (e) {
@@ -268,7 +291,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
 
     // 3. the work folder: everything a rerun by hand needs
     for (const s of specs) {
-      await writeFile(join(workDir, s.unit.file), s.unit.text);
+      for (const f of s.unit.files) await writeFile(join(workDir, f.name), f.text);
       await writeFile(join(workDir, s.scriptFile), s.script);
       for (const f of [...s.files, ...(s.cexSearch?.files ?? [])]) await writeFile(join(workDir, f.name), f.text);
       if (s.cexSearch) await writeFile(join(workDir, s.cexSearch.scriptFile), s.cexSearch.script);
@@ -316,7 +339,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       const cex = r.result.counterexample;
       if (cex?.vector) {
         const path = join(cexDir, `${id}.json`);
-        await writeVectorFile(path, { kind: u.ref.kind, ports: u.ref.ports }, [cex.vector]);
+        await writeVectorFile(path, { unit: u.ref.top, ports: u.ref.ports }, [cex.vector]);
         vectorFile = rel(path);
       }
       const wd = rel(workDir);
@@ -330,15 +353,15 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
         : [];
       obligations.push({
         id,
-        title: s?.title ?? id,
-        statement: s?.statement ?? [],
+        title: s?.title ?? r.title ?? id,
+        statement: s?.statement ?? r.statement ?? [],
         method: s?.method ?? 'none',
         status: r.result.status,
         seconds: r.result.seconds,
         detail: r.result.detail,
         script: s ? rel(join(workDir, s.scriptFile)) : undefined,
         scriptText: s?.script,
-        files: s ? [s.unit.file, ...s.files.map((f) => f.name)].map((f) => rel(join(workDir, f))) : [],
+        files: s ? [...s.unit.files.map((f) => f.name), ...s.files.map((f) => f.name)].map((f) => rel(join(workDir, f))) : [],
         logs: r.result.logs.map((l) => rel(join(workDir, l.name))),
         rerun,
         warnings: r.result.warnings,
@@ -346,13 +369,13 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
         vectorFile,
       });
     }
+    const recipe = recipeFor(u.ref.family);
     unitReports.push({
-      kind: u.ref.kind,
+      family: u.ref.family,
       top: u.ref.top,
-      file: rel(join(opts.rtl, u.ref.file)),
-      sha256: u.sha256,
-      matchesManifest: u.matchesManifest,
-      coverage: coverageText(u.ref.kind, u.ref.k),
+      files: u.ref.files.map((f) => ({ path: rel(join(opts.rtl, f.name)), sha256: sha256(f.text) })),
+      edited: u.edited,
+      coverage: recipe ? recipe.coverage(u.ref) : ['No proof recipe for this unit family: nothing is proven.'],
       obligations,
     });
   }
@@ -384,7 +407,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   await writeFile(`${base}.md`, renderMarkdown(report));
 
   for (const u of unitReports) {
-    for (const o of u.obligations) io.out(`  ${o.status.toUpperCase().padEnd(8)} ${o.id.padEnd(34)} ${secondsText(o.seconds).padStart(8)}  ${o.status === 'proven' ? '' : o.detail}\n`);
+    for (const o of u.obligations) io.out(`  ${o.status.toUpperCase().padEnd(8)} ${o.id.padEnd(44)} ${secondsText(o.seconds).padStart(8)}  ${o.status === 'proven' ? '' : o.detail}\n`);
   }
   const summary = ok
     ? `formal: PROVEN, ${config}: ${all.length} obligations in ${secondsText(report.wallSeconds)}`

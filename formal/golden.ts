@@ -1,69 +1,108 @@
 /**
- * What the proofs take from the golden model (src/), in one place: the truth tables, the unit
- * functions used to confirm counterexamples, and readable format values (from src/text.ts).
+ * What the proofs take from the golden model (src/), in one place: the lane functions the
+ * exhaustive obligations compare with, the constants the references are written from, and the
+ * check that the golden dot product decomposes the way the dot-product proof assumes.
  */
-import { dequantBlockE2M1E8M0 } from '../src/dequant.js';
-import { dotE2M1E8M0 } from '../src/dot.js';
-import { E2M1 } from '../src/formats/e2m1.js';
-import { E8M0_BIAS, E8M0_NAN } from '../src/formats/e8m0.js';
-import { FP32_QNAN, roundToFp32 } from '../src/fp32.js';
-import { MUL_E2M1_TABLE, MUL_E2M1_WIDTH, mulE2M1, mulElements } from '../src/mul.js';
-import { e2m1List, e2m1Text, e8m0Text, fp32Text, hexDigits } from '../src/text.js';
-import { twos } from './verilog.js';
+import { dequantElement } from '../src/dequant.js';
+import { dotBlock } from '../src/dot.js';
+import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js';
+import { floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
+import { decodeScale, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { roundToFloat } from '../src/round-float.js';
+import { elementFormat, floatFormat, scaleFormat } from '../generator/units/config.js';
+import type { GoldenRef } from './spec.js';
 
-export { E8M0_BIAS, E8M0_NAN, FP32_QNAN, MUL_E2M1_TABLE, MUL_E2M1_WIDTH, roundToFp32 };
-export { e2m1Text, e8m0Text, fp32Text };
+export { productTable };
+
+/** The golden scale decode in the hardware's terms: significand, exponent above the smallest one, NaN, zero. */
+export interface ScaleGolden {
+  readonly sig: readonly bigint[];
+  /** exponent of the significand's unit minus `offset` (0 for NaN codes) */
+  readonly exp: readonly number[];
+  readonly nan: readonly boolean[];
+  /** the smallest exponent of any code: value = sig * 2^(exp + offset) */
+  readonly offset: number;
+  readonly sigMax: bigint;
+  readonly expMax: number;
+}
+
+export function scaleGolden(f: ScaleFormat): ScaleGolden {
+  const n = 2 ** scaleBits(f);
+  const raws = Array.from({ length: n }, (_, c) => decodeScale(f, c));
+  const offset = Math.min(...raws.filter((r) => !r.nan).map((r) => r.exp));
+  const sig = raws.map((r) => (r.nan ? 0n : BigInt(r.sig)));
+  const exp = raws.map((r) => (r.nan ? 0 : r.exp - offset));
+  return {
+    sig,
+    exp,
+    nan: raws.map((r) => r.nan),
+    offset,
+    sigMax: sig.reduce((m, s) => (s > m ? s : m), 0n),
+    expMax: Math.max(...exp),
+  };
+}
 
 /**
- * The exponent of the multiplier's product LSB: every E2M1 product a*b equals
- * MUL_E2M1_TABLE[a,b] * 2^e. Derived from the golden model's exact products and checked on all
- * 256 pairs (throws if the table is not such a scaled product).
+ * The golden function of an exhaustive obligation: the pattern's fields (lane inputs, then shared
+ * inputs, as unsigned numbers) to the values of the lane's output fields, in order; null where an
+ * output is not compared for that pattern.
  */
-export function productLsbExp(): number {
-  let e: number | null = null;
-  for (let i = 0; i < 256; i++) {
-    const r = mulElements(E2M1, i >> 4, E2M1, i & 15);
-    const sig = Number(r.sig);
-    const t = MUL_E2M1_TABLE[i];
-    const value = (r.sign ? -sig : sig) * 2 ** r.exp;
-    if (t === 0) {
-      if (sig !== 0) throw new Error(`MUL_E2M1_TABLE[${i}] is 0 but the product is not`);
-      continue;
+export function laneGolden(g: GoldenRef): (pattern: readonly number[]) => (bigint | null)[] {
+  switch (g.kind) {
+    case 'product': {
+      const t = productTable(elementFormat(g.elemA), elementFormat(g.elemB));
+      const bit = { nan: 1, pinf: 2, ninf: 4 } as const;
+      return ([a, b]) => {
+        const i = (a << t.bBits) | b;
+        return [BigInt.asUintN(g.prodWidth, t.big[i]), ...g.flags.map((f) => (t.flags[i] & bit[f] ? 1n : 0n))];
+      };
     }
-    const ratio = value / t;
-    const le = Math.log2(ratio);
-    if (!Number.isInteger(le)) throw new Error(`MUL_E2M1_TABLE[${i}] = ${t} is not the product ${value} times a power of two`);
-    if (e === null) e = le;
-    else if (e !== le) throw new Error(`MUL_E2M1_TABLE is not in one unit: 2^${e} and 2^${le}`);
+    case 'dequant': {
+      const e = elementFormat(g.elem);
+      const s = scaleFormat(g.scale);
+      const o = floatFormat(g.out);
+      return ([c, sc]) => [BigInt(dequantElement(e, c, decodeScale(s, sc), o) >>> 0)];
+    }
+    case 'multiply':
+      return ([x, y]) => [BigInt(x) * BigInt(y)];
+    case 'scales': {
+      // the significand and exponent of a NaN scale are not the value's: compared only without NaN
+      const sg = scaleGolden(scaleFormat(g.scale));
+      return ([a, b]) => {
+        const nan = sg.nan[a] || sg.nan[b];
+        const v: Record<string, bigint | null> = {
+          sig: nan ? null : sg.sig[a] * sg.sig[b],
+          exp: nan ? null : BigInt(sg.exp[a] + sg.exp[b]),
+          nan: sg.nan[a] || sg.nan[b] ? 1n : 0n,
+          zero: nan ? null : sg.sig[a] * sg.sig[b] === 0n ? 1n : 0n,
+        };
+        return g.outputs.map((o) => v[o]);
+      };
+    }
   }
-  if (e === null) throw new Error('MUL_E2M1_TABLE is all zeros');
-  return e;
 }
 
-/** The distinct product values of MUL_E2M1_TABLE, ascending, and the largest magnitude. */
-export function productValues(): { values: number[]; max: number } {
-  const values = [...new Set(Array.from(MUL_E2M1_TABLE))].sort((x, y) => x - y);
-  return { values, max: Math.max(...values.map((v) => Math.abs(v))) };
+/** The golden tail of the rounding stage: the value (-1)^sign * mag * 2^(exp + offset) in `out`; +0 for mag = 0. */
+export function roundGolden(out: FloatFormat, sign: boolean, mag: number | bigint, exp: number): number {
+  if (mag === 0 || mag === 0n) return 0;
+  return roundToFloat(out, sign, mag, exp) >>> 0;
 }
 
-/**
- * The tail of the golden dot product after the exact sum: with s the sum of products (units of
- * 2^lsb) and e the exponent of its unit with both scales applied. Mirrors src/dot.ts
- * dotE2M1E8M0 (checked against it by `checkDotTail`).
- */
-export function dotTail(nan: boolean, s: number, e: number): number {
-  if (nan) return FP32_QNAN;
-  if (s === 0) return 0;
-  return roundToFp32(s < 0, s < 0 ? -s : s, e);
+export interface DotDecomposition {
+  readonly products: ProductTable;
+  readonly scales: ScaleGolden;
 }
 
 /**
- * Check on `n` pseudo-random blocks (and corner cases) that dotE2M1E8M0 is dotTail of
- * sum(MUL_E2M1_TABLE) and sa + sb - 2*bias + lsb: the decomposition the dot-product proof uses.
- * Returns a description of the first disagreement, or null.
+ * The decomposition the dot-product proof rests on, computed from the golden pieces: products from
+ * the table, their exact sum, the NaN / Inf rules of the sum, the scale significands and exponents,
+ * and one rounding. Checked against dotBlock on `n` pseudo-random blocks (and corners): returns a
+ * description of the first disagreement, or null.
  */
-export function checkDotTail(k: number, n: number): string | null {
-  const lsb = productLsbExp();
+export function checkDotDecomposition(a: ElementFormat, b: ElementFormat, s: ScaleFormat, out: FloatFormat, k: number, n: number): string | null {
+  const t = productTable(a, b);
+  const sg = scaleGolden(s);
+  const qnan = floatQuietNan(out);
   let seed = 0x9e3779b9;
   const rnd = (m: number): number => {
     seed ^= seed << 13;
@@ -71,79 +110,38 @@ export function checkDotTail(k: number, n: number): string | null {
     seed ^= seed << 5;
     return (seed >>> 0) % m;
   };
-  const a = new Array<number>(k);
-  const b = new Array<number>(k);
-  for (let t = 0; t < n; t++) {
-    const mode = t % 4;
+  const na = 2 ** elementBits(a);
+  const nb = 2 ** elementBits(b);
+  const ns = 2 ** scaleBits(s);
+  const kern = dotKernel(a, b, s, out, k);
+  const ca = new Array<number>(k);
+  const cb = new Array<number>(k);
+  for (let trial = 0; trial < n; trial++) {
+    const mode = trial % 4;
     for (let i = 0; i < k; i++) {
-      a[i] = mode === 0 ? 0x7 : rnd(16);
-      b[i] = mode === 0 ? (i % 2 === 0 ? 0x7 : 0xf) : rnd(16);
+      ca[i] = mode === 0 ? na / 2 - 2 : rnd(na);
+      cb[i] = mode === 0 ? (i % 2 === 0 ? nb / 2 - 2 : nb - 2) : rnd(nb);
     }
-    const sa = mode === 1 ? 255 - rnd(3) : rnd(256);
-    const sb = mode === 2 ? rnd(4) : rnd(256);
-    let s = 0;
-    for (let i = 0; i < k; i++) s += MUL_E2M1_TABLE[(a[i] << 4) | b[i]];
-    const want = dotE2M1E8M0(a, 0, b, 0, k, sa, sb) >>> 0;
-    const got = dotTail(sa === E8M0_NAN || sb === E8M0_NAN, s, sa + sb - 2 * E8M0_BIAS + lsb) >>> 0;
-    if (want !== got) return `a=[${a.join(',')}] b=[${b.join(',')}] sa=${sa} sb=${sb}: dotE2M1E8M0 gives ${fp32Text(want)}, the decomposition ${fp32Text(got)}`;
+    const sa = mode === 1 ? ns - 1 - rnd(3) : rnd(ns);
+    const sb = mode === 2 ? rnd(4) : rnd(ns);
+    let sum = 0n;
+    let fl = 0;
+    for (let i = 0; i < k; i++) {
+      const j = (ca[i] << t.bBits) | cb[i];
+      sum += t.big[j];
+      fl |= t.flags[j];
+    }
+    const sumNan = (fl & 1) !== 0 || ((fl & 2) !== 0 && (fl & 4) !== 0);
+    const sumInf = !sumNan && (fl & 6) !== 0;
+    const p = sg.sig[sa] * sg.sig[sb];
+    const nan = sumNan || sg.nan[sa] || sg.nan[sb] || (sumInf && p === 0n);
+    let got: number;
+    if (nan) got = qnan;
+    else if (sumInf) got = floatInf(out, (fl & 4) !== 0);
+    else got = roundGolden(out, sum < 0n, (sum < 0n ? -sum : sum) * p, t.lsb + sg.exp[sa] + sg.exp[sb] + 2 * sg.offset);
+    const want = dotBlock(a, ca, b, cb, decodeScale(s, sa), decodeScale(s, sb), out) >>> 0;
+    const fast = kern(ca, 0, cb, 0, k, sa, sb) >>> 0;
+    if (want !== got >>> 0 || fast !== want) return `a=[${ca.join(',')}] b=[${cb.join(',')}] scales ${sa}, ${sb}: dotBlock gives 0x${want.toString(16)}, the decomposition 0x${(got >>> 0).toString(16)}, the kernel 0x${fast.toString(16)}`;
   }
   return null;
-}
-
-/** Input port values of a unit, as bigints. */
-export type PortValues = Readonly<Record<string, bigint>>;
-
-/** Lane values of a packed block, lane 0 in the low bits. */
-export function lanes(v: bigint, k: number, width: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < k; i++) out.push(Number((v >> BigInt(width * i)) & ((1n << BigInt(width)) - 1n)));
-  return out;
-}
-
-/** Golden outputs of a unit on one input vector (bigints, unsigned), or null for an unknown kind. */
-export function goldenOutputs(kind: string, k: number, inputs: PortValues): Record<string, bigint> | null {
-  switch (kind) {
-    case 'mul_e2m1':
-      return { prod: twos(mulE2M1(Number(inputs.a), Number(inputs.b)), MUL_E2M1_WIDTH) };
-    case 'dequant_e2m1_e8m0': {
-      const words = dequantBlockE2M1E8M0(lanes(inputs.elems, k, 4), Number(inputs.scale));
-      let r = 0n;
-      for (let i = k - 1; i >= 0; i--) r = (r << 32n) | BigInt(words[i] >>> 0);
-      return { result: r };
-    }
-    case 'dot_e2m1_e8m0':
-      return { result: BigInt(dotE2M1E8M0(lanes(inputs.a, k, 4), 0, lanes(inputs.b, k, 4), 0, k, Number(inputs.scale_a), Number(inputs.scale_b)) >>> 0) };
-    default:
-      return null;
-  }
-}
-
-/** A unit's input vector in format values, one line per port. */
-export function describeInputs(kind: string, k: number, inputs: PortValues): string[] {
-  const block = (v: bigint): string => e2m1List(lanes(v, k, 4));
-  switch (kind) {
-    case 'mul_e2m1':
-      return [`a = 0x${inputs.a.toString(16)} (${e2m1Text(Number(inputs.a))})`, `b = 0x${inputs.b.toString(16)} (${e2m1Text(Number(inputs.b))})`];
-    case 'dequant_e2m1_e8m0':
-      return [`elems = ${block(inputs.elems)} (lane 0 first)`, `scale = ${e8m0Text(Number(inputs.scale))}`];
-    case 'dot_e2m1_e8m0':
-      return [
-        `a = ${block(inputs.a)} (lane 0 first)`,
-        `b = ${block(inputs.b)}`,
-        `scale_a = ${e8m0Text(Number(inputs.scale_a))}`,
-        `scale_b = ${e8m0Text(Number(inputs.scale_b))}`,
-      ];
-    default:
-      return Object.entries(inputs).map(([n, v]) => `${n} = 0x${v.toString(16)}`);
-  }
-}
-
-/** An output value in format values (a dequantizer result: see `dequantLanes`). */
-export function describeOutput(kind: string, port: string, v: bigint, width: number): string {
-  if (kind === 'mul_e2m1' && port === 'prod') {
-    const s = Number(BigInt.asIntN(width, v));
-    return `0x${hexDigits(v, width)} (${s} * 2^${productLsbExp()} = ${s * 2 ** productLsbExp()})`;
-  }
-  if (width === 32) return fp32Text(Number(v));
-  return `0x${hexDigits(v, width)}`;
 }

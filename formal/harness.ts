@@ -97,7 +97,8 @@ export function equivModules(m: Miter): string {
 
 /** How the generated unit enters a proof: renamed `dut`, then cut and observed at internal wires. */
 export interface DutPrep {
-  readonly rtlFile: string;
+  /** the RTL files to read (the unit's hierarchy) */
+  readonly rtlFiles: readonly string[];
   readonly top: string;
   /** internal wires turned into free inputs (their drivers disconnected) */
   readonly cuts: readonly string[];
@@ -106,7 +107,7 @@ export interface DutPrep {
 }
 
 export function dutPrologue(p: DutPrep): string[] {
-  const lines = [`read_verilog ${p.rtlFile}`, `hierarchy -top ${p.top}`, `rename ${p.top} dut`, 'setattr -mod -unset top dut', 'proc'];
+  const lines = [...p.rtlFiles.map((f) => `read_verilog ${f}`), `hierarchy -top ${p.top}`, `rename ${p.top} dut`, 'setattr -mod -unset top dut', 'proc'];
   const named = [...p.cuts, ...p.observes];
   if (named.length > 0) {
     lines.push('# every cut and observed wire exists under its name');

@@ -1,84 +1,56 @@
 /**
- * Turning a value found at a cut point of the dot product back into an input block: a sum of
- * products as k lane products, and each product as a pair of E2M1 codes.
+ * Turning values found at a cut point back into inputs of the whole unit: a lane product as a pair
+ * of element codes, a sum of products as k lane products, an exponent as a pair of scale codes.
  */
-import { MUL_E2M1_TABLE } from './golden.js';
+import type { ProductTable } from '../src/dot-kernel.js';
+import type { ScaleGolden } from './golden.js';
 
 /** A code pair (a, b) for every product value, preferring small codes; 0 -> (0, 0). */
-export function codesForProduct(): Map<number, [number, number]> {
-  const m = new Map<number, [number, number]>();
-  for (let i = 0; i < 256; i++) {
-    const v = MUL_E2M1_TABLE[i];
-    if (!m.has(v)) m.set(v, [i >> 4, i & 15]);
+export function codesForProduct(t: ProductTable): Map<bigint, [number, number]> {
+  const m = new Map<bigint, [number, number]>();
+  for (let i = 0; i < t.big.length; i++) {
+    if (t.flags[i] !== 0) continue;
+    const v = t.big[i];
+    if (!m.has(v)) m.set(v, [i >> t.bBits, i & ((1 << t.bBits) - 1)]);
   }
   return m;
 }
 
-/** Largest block size for the exact search (one byte per reachable sum per lane). */
-const EXACT_MAX_CELLS = 24_000_000;
-
 /**
- * Lane products (values of `values`, which holds 0) for k lanes summing to s, or null when none
- * exists. Exact when k * (2 * k * max + 1) is small; beyond, a search that fills lanes with +-max
- * and solves the rest exactly on a few lanes (it may miss a solution, never returns a wrong one).
+ * k lane products (values of the table) summing to s, or null when the search finds none: each lane
+ * takes the largest product not past what remains (it may miss a solution, never returns a wrong one).
  */
-export function realizeSum(s: number, k: number, values: readonly number[]): number[] | null {
-  const max = Math.max(...values.map(Math.abs));
-  if (Math.abs(s) > max * k) return null;
-  if (k * (2 * max * k + 1) <= EXACT_MAX_CELLS) return exactSum(s, k, values, max);
-  const m = Math.min(k, 12);
-  const sign = s < 0 ? -1 : 1;
-  const mag = Math.abs(s);
-  const full = Math.min(k - m, Math.floor(mag / max));
-  for (let q = full; q >= Math.max(0, full - 2 * m); q--) {
-    const rest = exactSum(sign * (mag - q * max), m, values, max);
-    if (rest) return [...new Array<number>(q).fill(sign * max), ...rest, ...new Array<number>(k - m - q).fill(0)];
+export function realizeSum(s: bigint, k: number, t: ProductTable): bigint[] | null {
+  const values = [...new Set(Array.from(codesForProduct(t).keys()))].sort((x, y) => (x < y ? 1 : x > y ? -1 : 0));
+  const pos = values.filter((v) => v > 0n);
+  const neg = values.filter((v) => v < 0n).reverse();
+  const out: bigint[] = [];
+  let rest = s;
+  for (let i = 0; i < k; i++) {
+    if (rest === 0n) {
+      out.push(0n);
+      continue;
+    }
+    const list = rest > 0n ? pos : neg;
+    const v = list.find((x) => (rest > 0n ? x <= rest : x >= rest));
+    if (v === undefined) return null;
+    out.push(v);
+    rest -= v;
+  }
+  return rest === 0n ? out : null;
+}
+
+/** Scale codes (neither NaN) whose exponents add up to `e` and whose significands multiply to a divisor of `mag`. */
+export function realizeScales(g: ScaleGolden, e: number, mag: bigint): [number, number] | null {
+  for (let a = 0; a < g.sig.length; a++) {
+    if (g.nan[a]) continue;
+    for (let b = 0; b < g.sig.length; b++) {
+      if (g.nan[b] || g.exp[a] + g.exp[b] !== e) continue;
+      const p = g.sig[a] * g.sig[b];
+      if (p !== 0n && mag % p === 0n) return [a, b];
+    }
   }
   return null;
-}
-
-function exactSum(s: number, k: number, values: readonly number[], max: number): number[] | null {
-  const span = 2 * max * k + 1;
-  const off = max * k;
-  if (Math.abs(s) > off) return null;
-  // reach[j][v + off] = 1 when v is a sum of j lane products
-  const reach: Uint8Array[] = [new Uint8Array(span)];
-  reach[0][off] = 1;
-  for (let j = 1; j <= k; j++) {
-    const prev = reach[j - 1];
-    const cur = new Uint8Array(span);
-    const lim = max * (j - 1);
-    for (let v = -lim; v <= lim; v++) {
-      if (prev[v + off] !== 1) continue;
-      for (const p of values) cur[v + p + off] = 1;
-    }
-    reach.push(cur);
-  }
-  if (reach[k][s + off] !== 1) return null;
-  // walk back, each lane taking the product that leaves the smallest remainder (few non-zero lanes)
-  const byCloseness = (t: number): number[] => [...values].sort((x, y) => Math.abs(t - x) - Math.abs(t - y) || Math.abs(x) - Math.abs(y));
-  const out: number[] = [];
-  let t = s;
-  for (let j = k; j >= 1; j--) {
-    const prev = reach[j - 1];
-    const p = byCloseness(t).find((x) => Math.abs(t - x) <= max * (j - 1) && prev[t - x + off] === 1);
-    if (p === undefined) throw new Error('realizeSum: inconsistent reachability table');
-    out.push(p);
-    t -= p;
-  }
-  return out;
-}
-
-/**
- * E8M0 scale codes (neither NaN) for which the exponent of the sum's unit,
- * sa + sb - 2 * bias + lsb, equals `e`; or null.
- */
-export function realizeScales(e: number, bias: number, lsb: number, nanCode: number): [number, number] | null {
-  const total = e + 2 * bias - lsb;
-  const top = nanCode - 1;
-  if (total < 0 || total > 2 * top) return null;
-  const sa = Math.min(top, total);
-  return [sa, total - sa];
 }
 
 /** Pack lane codes (lane 0 in the low bits) into a block port value. */

@@ -3,8 +3,6 @@
  * exact Yosys script and how to rerun it, counterexamples in format values, and the argument that
  * the obligations of a unit together cover the whole unit.
  */
-import { E8M0_BIAS, E8M0_NAN, productLsbExp, productValues } from './golden.js';
-import { DEQUANT_LANE_GROUP } from './plan.js';
 import type { Counterexample, Method, Status } from './spec.js';
 
 export interface ObligationReport {
@@ -27,12 +25,12 @@ export interface ObligationReport {
 }
 
 export interface UnitReport {
-  readonly kind: string;
+  readonly family: string;
   readonly top: string;
-  readonly file: string;
-  readonly sha256: string;
-  /** the file's sha256 equals the manifest's (false: edited after generation) */
-  readonly matchesManifest: boolean;
+  /** the unit's files (paths relative to the project root) and their sha256 */
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+  /** files whose sha256 differs from the manifest's (edited after generation) */
+  readonly edited: readonly string[];
   readonly coverage: readonly string[];
   readonly obligations: readonly ObligationReport[];
 }
@@ -99,7 +97,7 @@ export function renderMarkdown(r: Report): string {
   out.push(
     `**${r.result === 'proven' ? 'PROVEN' : 'NOT PROVEN'}**: ${proven} of ${all.length} obligations proven` +
       (r.counts.failed ? `, ${r.counts.failed} failed` : '') +
-      (r.counts.unknown ? `, ${r.counts.unknown} unknown (timed out)` : '') +
+      (r.counts.unknown ? `, ${r.counts.unknown} unknown (timed out, or no method reaches them yet)` : '') +
       (r.counts.error ? `, ${r.counts.error} error` : '') +
       `, in ${secondsText(r.wallSeconds)} wall time.`,
     '',
@@ -111,18 +109,19 @@ export function renderMarkdown(r: Report): string {
     `- Node ${r.node}; ${r.cpus} CPUs; ${r.jobs} proof workers; time limit ${r.timeoutSeconds} s per obligation`,
     `- started ${r.started}`,
     '',
-    'A timed-out obligation is reported as unknown and a Yosys error or crash as error; only "proven" means proven.',
+    'A timed-out obligation, or one no method reaches yet, is reported as unknown, and a Yosys error or crash as error; only "proven" means proven.',
     '',
     '| unit | obligation | method | status | time |',
     '| --- | --- | --- | --- | ---: |',
   );
   for (const u of r.units) {
-    for (const o of u.obligations) out.push(`| ${u.kind} | ${o.id} | ${METHOD_TEXT[o.method]} | ${o.status} | ${secondsText(o.seconds)} |`);
+    for (const o of u.obligations) out.push(`| ${u.family} | ${o.id} | ${METHOD_TEXT[o.method]} | ${o.status} | ${secondsText(o.seconds)} |`);
   }
   out.push('', `Sum of obligation times: ${secondsText(all.reduce((s, o) => s + o.seconds, 0))} (obligations run in parallel on ${r.jobs} workers).`, '');
   for (const u of r.units) {
-    out.push(`## ${u.kind}: \`${u.top}\``, '');
-    out.push(`File \`${u.file}\`, sha256 \`${u.sha256}\`${u.matchesManifest ? '' : ' (differs from the manifest: edited after generation; the file as it is was proven)'}.`, '');
+    out.push(`## ${u.family}: \`${u.top}\``, '');
+    out.push(`Files: ${u.files.map((f) => `\`${f.path}\` (sha256 \`${f.sha256.slice(0, 16)}...\`)`).join(', ')}.`, '');
+    if (u.edited.length > 0) out.push(`${u.edited.join(', ')} ${u.edited.length === 1 ? 'differs' : 'differ'} from the manifest: edited after generation; the files as they are were proven.`, '');
     out.push('### Why the obligations cover the whole unit', '');
     for (const l of u.coverage) out.push(l);
     out.push('');
@@ -145,58 +144,6 @@ export function renderMarkdown(r: Report): string {
   }
   out.push('## Sequential equivalence', '', r.sequential, '');
   return out.join('\n');
-}
-
-/** The coverage argument of a unit kind, as lines of Markdown. */
-export function coverageText(kind: string, k: number): string[] {
-  switch (kind) {
-    case 'mul_e2m1':
-      return [
-        'One obligation compares the whole multiplier, nothing cut, with the complete truth table the golden',
-        'model enumerates (256 code pairs), for every input. Nothing else is needed.',
-      ];
-    case 'dequant_e2m1_e8m0': {
-      const groups = Math.ceil(k / DEQUANT_LANE_GROUP);
-      return [
-        groups === 1
-          ? `One obligation compares the whole dequantizer, nothing cut, with ${k} copies of the complete lane truth`
-          : `${groups} obligations, one per group of up to ${DEQUANT_LANE_GROUP} lanes, compare the whole dequantizer, nothing cut, lane by lane with the complete lane truth`,
-        'table the golden model enumerates (16 element codes x 256 scale codes), for every input of the block.',
-        'Each output bit is its own SAT problem over all inputs of the block, so no assumption is made about which',
-        `inputs a lane reads; together the obligations cover all ${32 * k} output bits. Every lane uses the rounder`,
-        'fragment, so its whole input space at this width is covered too.',
-      ];
-    }
-    case 'dot_e2m1_e8m0': {
-      const { max } = productValues();
-      const L = productLsbExp();
-      const nan = `0x${E8M0_NAN.toString(16).toUpperCase()}`;
-      const lo = -2 * E8M0_BIAS + L;
-      const hi = 2 * (E8M0_NAN - 1) - 2 * E8M0_BIAS + L;
-      return [
-        'The dot product is cut at three stage boundaries. `expose -input` turns a wire into a free input and',
-        'disconnects its driver; the logic downstream of the cut is the generated netlist unchanged. Let T =',
-        `MUL_E2M1_TABLE, P = the set of its values (|p| <= ${max}), L = ${L} the exponent of its unit.`,
-        '',
-        '1. **products** (nothing cut): for every input, prod_i = T[a_i, b_i], for every lane i. So every prod_i is in P.',
-        '2. **tree** (prod_* cut): for every input and every prod_i in P, sum = sum_i prod_i. With 1., for every input,',
-        `   sum = S := sum_i T[a_i, b_i], and |S| <= ${max} * ${k} = ${max * k}.`,
-        `3. **exponent** (nothing cut): for every input, any_nan = (scale_a = ${nan} or scale_b = ${nan}), and when any_nan = 0,`,
-        `   sum_exp = E := scale_a + scale_b - ${2 * E8M0_BIAS} + (${L}), in ${lo} .. ${hi}.`,
-        `4. **round** (sum, sum_exp, any_nan cut; result checked to read nothing else): for every sum s with |s| <= ${max * k} and`,
-        '   every (any_nan, sum_exp) that 3. allows, result = QNaN if any_nan, +0 if s = 0, else roundToFp32(s < 0, |s|, sum_exp).',
-        '',
-        'For any input block, 1. and 2. give sum = S, 3. gives any_nan and sum_exp = E, and 4. at exactly those values gives',
-        'result = QNaN if a scale is NaN, +0 if S = 0, else roundToFp32(S < 0, |S|, E): line for line what src/dot.ts',
-        'dotE2M1E8M0 returns (the plan also checks this decomposition against dotE2M1E8M0 itself on 4000 blocks).',
-        'Each obligation holds for all values of its free inputs (the original ports stay free inputs in every',
-        'obligation), so the composition needs no other assumption: the whole unit equals the golden model on all',
-        `2^${8 * k + 16} inputs.`,
-      ];
-    }
-    default:
-      return ['No proof recipe for this unit kind: nothing is proven.'];
-  }
 }
 
 export const SEQUENTIAL_TEXT =

@@ -11,7 +11,7 @@ export type Method =
   | 'equiv'
   /** one Yosys `sat -prove` on a harness with assumptions */
   | 'sat'
-  /** every point of the stage's input space: the netlist Yosys builds, evaluated against the golden model */
+  /** every point of an input space: the netlist Yosys builds, evaluated against the golden model */
   | 'exhaustive';
 
 /** A file the proof reads or writes, by name inside the obligation's work folder. */
@@ -28,13 +28,13 @@ export interface PortInfo {
 
 /** The generated unit an obligation is about. */
 export interface UnitRef {
-  readonly kind: string;
+  readonly family: string;
   readonly top: string;
-  readonly file: string;
-  readonly text: string;
+  /** every file of the unit's hierarchy (submodules first), as read from the RTL folder */
+  readonly files: readonly WorkFile[];
   readonly ports: readonly PortInfo[];
-  /** block size (lanes), 1 for the multiplier */
-  readonly k: number;
+  /** the unit's parameters as the manifest stores them */
+  readonly parameters: Readonly<Record<string, string | number>>;
 }
 
 /** The Yosys run that looks for a counterexample once an `equiv` proof has failed. */
@@ -44,25 +44,72 @@ export interface CexSearch {
   readonly files: readonly WorkFile[];
 }
 
-/** Parameters of the exhaustive evaluation of the dot product's normalize-and-round stage. */
-export interface RoundStageSpace {
-  /** the AIGER (ASCII) file and its map that the script writes */
-  readonly aagFile: string;
-  readonly mapFile: string;
-  /** |sum| <= sumMax (units of the product LSB) */
-  readonly sumMax: number;
-  /** exponent range the scales give when neither is NaN */
-  readonly expLo: number;
-  readonly expHi: number;
-  /** the cut inputs of the stage, by their RTL names */
-  readonly sumWire: string;
-  readonly expWire: string;
-  readonly nanWire: string;
-  readonly resultPort: string;
+/** Bits [lo, lo + width) of a port of the netlist (an input, or an output or observed wire). */
+export interface Field {
+  readonly port: string;
+  readonly lo: number;
+  readonly width: number;
 }
 
+/**
+ * Which golden function an exhaustive obligation compares with; plain data, so that the proof
+ * worker rebuilds the function from the golden model itself.
+ */
+export type GoldenRef =
+  /** a multiplier lane: (a, b) -> prod, then the listed flags */
+  | { readonly kind: 'product'; readonly elemA: string; readonly elemB: string; readonly prodWidth: number; readonly flags: readonly ('nan' | 'pinf' | 'ninf')[] }
+  /** a dequantizer lane: (element, scale) -> result */
+  | { readonly kind: 'dequant'; readonly elem: string; readonly scale: string; readonly out: string }
+  /** an unsigned multiplier: (x, y) -> x * y */
+  | { readonly kind: 'multiply' }
+  /** the scale pair of a dot product: (scale_a, scale_b) -> sig, exp, nan, zero (those the unit has) */
+  | { readonly kind: 'scales'; readonly scale: string; readonly outputs: readonly ('sig' | 'exp' | 'nan' | 'zero')[] };
+
+/**
+ * Every lane of the netlist receives the same pattern (its own inputs, then the shared ones); the
+ * outputs of each lane are compared with the golden function of the pattern. A lane's outputs must
+ * depend on nothing but its inputs and the shared ones (checked on the netlist first), so the
+ * pattern space is the whole input space of every lane.
+ */
+export interface LaneSpace {
+  readonly type: 'lanes';
+  /** the AIGER netlist and map the script writes, the port list, and the module */
+  readonly aagFile: string;
+  readonly mapFile: string;
+  readonly portsFile: string;
+  readonly top: string;
+  readonly lanes: readonly { readonly inputs: readonly Field[]; readonly outputs: readonly Field[] }[];
+  readonly shared: readonly Field[];
+  readonly golden: GoldenRef;
+}
+
+/**
+ * The rounding stage of a dot product: every (sign, exp, mag) with mag <= magMax and exp <= expMax,
+ * the NaN / Inf inputs held at 0; result = roundToFloat(out, sign, mag, exp + expOffset), +0 for
+ * mag = 0.
+ */
+export interface RoundSpace {
+  readonly type: 'round';
+  readonly aagFile: string;
+  readonly mapFile: string;
+  readonly portsFile: string;
+  readonly top: string;
+  readonly mag: string;
+  readonly magMax: bigint;
+  readonly exp: string;
+  readonly expMax: number;
+  readonly expOffset: number;
+  readonly sign: string;
+  /** inputs held at 0 (the NaN and Inf flags) */
+  readonly zeros: readonly string[];
+  readonly result: string;
+  readonly out: string;
+}
+
+export type ExhaustiveSpace = LaneSpace | RoundSpace;
+
 export interface ObligationSpec {
-  /** "<unit kind>.<part>", e.g. "dot_e2m1_e8m0.tree" */
+  /** "<top module>.<part>", e.g. "mx_dot_e2m1_e8m0_k32.tree" */
   readonly id: string;
   readonly unit: UnitRef;
   /** one line: what is proven */
@@ -75,7 +122,7 @@ export interface ObligationSpec {
   /** every file the script reads besides the RTL copy */
   readonly files: readonly WorkFile[];
   readonly cexSearch?: CexSearch;
-  readonly roundSpace?: RoundStageSpace;
+  readonly space?: ExhaustiveSpace;
   /** rough cost, to start the longest obligations first */
   readonly weight: number;
 }

@@ -3,12 +3,13 @@
  * failure into a confirmed counterexample. Runs inside a worker thread (worker.ts), so that the
  * main thread can stop it at the obligation's time limit.
  */
-import { parseAag } from './aig.js';
-import { decodeModel, decodeRound, type Decoded } from './decode.js';
-import { evaluateRoundStage } from './exhaustive.js';
-import { describeInputs, describeOutput, goldenOutputs, lanes, fp32Text, type PortValues } from './golden.js';
+import { parseAagWithPorts } from './aig.js';
+import { decodeMismatch, decodeModel, type Decoded } from './decode.js';
+import { evaluateLanes, evaluateRound } from './exhaustive.js';
 import type { Counterexample, ObligationResult, ObligationSpec, PortInfo, UnitRef, WorkFile } from './spec.js';
 import { hexDigits } from '../src/text.js';
+import { familyOf } from '../generator/units/index.js';
+import type { PortValues } from '../generator/units/unit.js';
 import {
   bitsToBigInt,
   equivStatus,
@@ -24,15 +25,20 @@ import {
 
 export interface InspectTask {
   readonly type: 'inspect';
-  readonly file: string;
-  readonly text: string;
+  readonly files: readonly WorkFile[];
   readonly top: string;
+}
+
+/** Ports and named wires of one module. */
+export interface InspectedModule {
+  readonly ports: PortInfo[];
+  readonly wires: Record<string, number>;
 }
 
 export interface InspectResult {
   readonly version: string | null;
-  readonly ports: PortInfo[];
-  readonly wires: Record<string, number>;
+  /** every module of the hierarchy below (and with) the top, by name */
+  readonly modules: Record<string, InspectedModule>;
   readonly warnings: string[];
   /** the Yosys error that stopped the inspection, or null */
   readonly error: string | null;
@@ -56,27 +62,29 @@ interface JsonModule {
   netnames?: Record<string, { hide_name?: number; bits: unknown[] }>;
 }
 
-/** Elaborate a generated file and list its ports and named wires with their widths. */
+/** Elaborate a unit's files and list the ports and named wires of every module, with their widths. */
 export async function inspect(t: InspectTask): Promise<InspectResult> {
-  const script = [`read_verilog ${t.file}`, `hierarchy -top ${t.top}`, 'proc', 'write_json inspect.json', ''].join('\n');
-  const run = await yosys(['-s', 'inspect.ys'], { [t.file]: t.text, 'inspect.ys': script });
+  const script = [...t.files.map((f) => `read_verilog ${f.name}`), `hierarchy -check -top ${t.top}`, 'proc', 'write_json inspect.json', ''].join('\n');
+  const files: Record<string, string> = { 'inspect.ys': script };
+  for (const f of t.files) files[f.name] = f.text;
+  const run = await yosys(['-s', 'inspect.ys'], files);
   const base = { version: yosysVersionLine(run.log), warnings: yosysWarnings(run.log), log: run.log };
-  if (run.code !== 0) return { ...base, ports: [], wires: {}, error: yosysError(run.log) ?? `Yosys exited with status ${run.code}` };
+  if (run.code !== 0) return { ...base, modules: {}, error: yosysError(run.log) ?? `Yosys exited with status ${run.code}` };
   const json = JSON.parse(run.files['inspect.json'] ?? '{}') as { modules?: Record<string, JsonModule> };
-  const mod = json.modules?.[t.top];
-  if (!mod) return { ...base, ports: [], wires: {}, error: `no module ${t.top} after elaboration` };
-  const ports: PortInfo[] = Object.entries(mod.ports ?? {}).map(([name, p]) => ({
-    name,
-    dir: p.direction === 'output' ? 'output' : 'input',
-    width: p.bits.length,
-  }));
-  const wires: Record<string, number> = {};
-  for (const [name, n] of Object.entries(mod.netnames ?? {})) if (!n.hide_name) wires[name] = n.bits.length;
-  return { ...base, ports, wires, error: null };
+  if (!json.modules?.[t.top]) return { ...base, modules: {}, error: `no module ${t.top} after elaboration` };
+  const modules: Record<string, InspectedModule> = {};
+  for (const [name, mod] of Object.entries(json.modules)) {
+    const ports: PortInfo[] = Object.entries(mod.ports ?? {}).map(([n, p]) => ({ name: n, dir: p.direction === 'output' ? 'output' : 'input', width: p.bits.length }));
+    const wires: Record<string, number> = {};
+    for (const [n, w] of Object.entries(mod.netnames ?? {})) if (!w.hide_name) wires[n] = w.bits.length;
+    modules[name] = { ports, wires };
+  }
+  return { ...base, modules, error: null };
 }
 
 function filesOf(spec: ObligationSpec, scriptFile: string, script: string, extra: readonly WorkFile[]): Record<string, string> {
-  const files: Record<string, string> = { [spec.unit.file]: spec.unit.text, [scriptFile]: script };
+  const files: Record<string, string> = { [scriptFile]: script };
+  for (const f of spec.unit.files) files[f.name] = f.text;
   for (const f of extra) files[f.name] = f.text;
   return files;
 }
@@ -91,8 +99,10 @@ export async function evaluateUnit(unit: UnitRef, inputs: PortValues): Promise<{
       return `-set ${p.name} ${p.width}'h${hexDigits(v, p.width)}`;
     });
   const shows = unit.ports.filter((p) => p.dir === 'output').map((p) => `-show ${p.name}`);
-  const script = [`read_verilog ${unit.file}`, `hierarchy -top ${unit.top}`, 'proc', 'flatten', 'memory', 'opt_clean', `sat ${sets.join(' ')} ${shows.join(' ')}`, ''].join('\n');
-  const run = await yosys(['-s', 'evaluate.ys'], { [unit.file]: unit.text, 'evaluate.ys': script });
+  const script = [...unit.files.map((f) => `read_verilog ${f.name}`), `hierarchy -top ${unit.top}`, 'proc', 'flatten', 'memory', 'opt_clean', `sat ${sets.join(' ')} ${shows.join(' ')}`, ''].join('\n');
+  const files: Record<string, string> = { 'evaluate.ys': script };
+  for (const f of unit.files) files[f.name] = f.text;
+  const run = await yosys(['-s', 'evaluate.ys'], files);
   if (run.code !== 0) throw new Error(`evaluating ${unit.top}: ${yosysError(run.log) ?? `Yosys exited with status ${run.code}`}`);
   const model = satModel(run.log);
   const outputs: Record<string, bigint> = {};
@@ -104,21 +114,31 @@ export async function evaluateUnit(unit: UnitRef, inputs: PortValues): Promise<{
   return { outputs, log: run.log };
 }
 
-function outputText(unit: UnitRef, port: PortInfo, v: bigint, other: bigint): string {
-  if (unit.kind === 'dequant_e2m1_e8m0' && port.name === 'result') {
-    const a = lanes(v, unit.k, 32);
-    const b = lanes(other, unit.k, 32);
-    const diff = a.map((x, i) => (x !== b[i] ? `lane ${i}: ${fp32Text(x)}` : '')).filter((x) => x !== '');
-    return diff.length > 0 ? diff.join('; ') : 'all lanes as expected';
+function outputText(unit: UnitRef, port: string, v: bigint): string {
+  const f = familyOf(unit.family);
+  try {
+    return f ? f.describeOutput(f.fromParameters(unit.parameters), port, v) : `0x${v.toString(16)}`;
+  } catch {
+    return `0x${v.toString(16)}`;
   }
-  return describeOutput(unit.kind, port.name, v, port.width);
+}
+
+function goldenOutputs(unit: UnitRef, inputs: PortValues): Record<string, bigint> | null {
+  const f = familyOf(unit.family);
+  if (!f) return null;
+  return f.golden(f.fromParameters(unit.parameters))(inputs);
+}
+
+function describeInputs(unit: UnitRef, inputs: PortValues): string[] {
+  const f = familyOf(unit.family);
+  return f ? f.describeInputs(f.fromParameters(unit.parameters), inputs) : Object.entries(inputs).map(([n, v]) => `${n} = 0x${v.toString(16)}`);
 }
 
 /** Try the decoded candidates on the whole unit; the first whose output differs from the golden model confirms. */
 async function confirm(unit: UnitRef, d: Decoded, logs: WorkFile[], id: string): Promise<Counterexample> {
   let firstUnconfirmed: Counterexample | null = null;
   for (const [n, vec] of d.candidates.slice(0, 4).entries()) {
-    const want = goldenOutputs(unit.kind, unit.k, vec);
+    const want = goldenOutputs(unit, vec);
     const got = await evaluateUnit(unit, vec);
     logs.push({ name: `${id}.confirm${n === 0 ? '' : `-${n}`}.log`, text: got.log });
     const outs = unit.ports.filter((p) => p.dir === 'output');
@@ -128,9 +148,9 @@ async function confirm(unit: UnitRef, d: Decoded, logs: WorkFile[], id: string):
     const cex: Counterexample = {
       at: d.at,
       vector,
-      inputs: describeInputs(unit.kind, unit.k, vec),
-      expected: want === null ? undefined : outs.map((p) => `${p.name} = ${outputText(unit, p, want[p.name], got.outputs[p.name])}`).join('; '),
-      actual: outs.map((p) => `${p.name} = ${outputText(unit, p, got.outputs[p.name], want?.[p.name] ?? 0n)}`).join('; '),
+      inputs: describeInputs(unit, vec),
+      expected: want === null ? undefined : outs.map((p) => `${p.name} = ${outputText(unit, p.name, want[p.name])}`).join('; '),
+      actual: outs.map((p) => `${p.name} = ${outputText(unit, p.name, got.outputs[p.name])}`).join('; '),
       confirmed: differs,
       note: d.note,
     };
@@ -173,7 +193,17 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
     const outcome = satOutcome(run.log);
     if (outcome === 'proven') return done('proven', 'SAT: no input with ok = 1 and gold_y != gate_y', { warnings });
     if (outcome !== 'failed') return done('error', 'no SAT proof result in the Yosys log', { warnings });
-    const counterexample = await confirm(spec.unit, decodeModel(spec, satModel(run.log)), logs, spec.id);
+    let counterexample = await confirm(spec.unit, decodeModel(spec, satModel(run.log)), logs, spec.id);
+    if (!counterexample.confirmed && spec.cexSearch) {
+      // the free cut values the solver chose may be ones no input gives: ask again among values the unit can reach
+      const c = spec.cexSearch;
+      const search = await yosys(['-s', c.scriptFile], filesOf(spec, c.scriptFile, c.script, c.files));
+      logs.push({ name: `${spec.id}.cex.log`, text: search.log });
+      if (search.code === 0 && satOutcome(search.log) === 'failed') {
+        const again = await confirm(spec.unit, decodeModel(spec, satModel(search.log)), logs, `${spec.id}.cex`);
+        if (again.confirmed) counterexample = again;
+      }
+    }
     return done('failed', 'SAT: found an input with gold_y != gate_y', { counterexample, warnings });
   }
 
@@ -199,19 +229,27 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
   }
 
   // exhaustive
-  const space = spec.roundSpace;
+  const space = spec.space;
   if (!space) return done('error', 'exhaustive obligation without an input space');
   if (run.code !== 0) return done('error', yosysError(run.log) ?? `Yosys exited with status ${run.code}`, { warnings });
   const aag = run.files[space.aagFile];
   const map = run.files[space.mapFile];
-  if (aag === undefined || map === undefined) return done('error', `Yosys did not write ${space.aagFile} and ${space.mapFile}`, { warnings });
-  products.push({ name: space.aagFile, text: aag }, { name: space.mapFile, text: map });
-  const aig = parseAag(aag, map);
+  const ports = run.files[space.portsFile];
+  if (aag === undefined || map === undefined || ports === undefined) return done('error', `Yosys did not write ${space.aagFile}, ${space.mapFile} and ${space.portsFile}`, { warnings });
+  products.push({ name: space.aagFile, text: aag }, { name: space.mapFile, text: map }, { name: space.portsFile, text: ports });
+  let aig;
+  try {
+    aig = parseAagWithPorts(aag, map, ports, space.top);
+  } catch (e) {
+    return done('error', `reading the netlist: ${e instanceof Error ? e.message : String(e)}`, { warnings });
+  }
   const tEval = performance.now();
-  const outcome = evaluateRoundStage(aig, space);
+  const outcome = space.type === 'lanes' ? evaluateLanes(aig, space) : evaluateRound(aig, space);
   const evalSeconds = elapsed(tEval);
   const gates = aig.ands.length / 3;
   if (outcome.error) return done('error', outcome.error, { warnings });
+  if (outcome.violation) return done('failed', outcome.violation, { warnings });
+  if (outcome.points === 0) return done('error', 'no point was evaluated', { warnings });
   if (outcome.mismatches === 0) {
     return done(
       'proven',
@@ -220,11 +258,9 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
     );
   }
   const detail = `${outcome.mismatches.toLocaleString('en-US')} of ${outcome.points.toLocaleString('en-US')} points differ from the golden model`;
-  // prefer a mismatch that an input block can produce
   let counterexample: Counterexample | undefined;
   for (const m of outcome.first) {
-    const d = decodeRound(spec, m);
-    const c = await confirm(spec.unit, d, logs, spec.id);
+    const c = await confirm(spec.unit, decodeMismatch(spec, m), logs, spec.id);
     if (!counterexample || (c.confirmed && !counterexample.confirmed)) counterexample = c;
     if (c.confirmed) break;
   }

@@ -5,16 +5,11 @@
 import { article } from '../src/text.js';
 
 /** Bits of a two's complement value in lo..hi. */
-export function signedBits(lo: number, hi: number): number {
+export function signedBits(lo: number | bigint, hi: number | bigint): number {
+  const l = BigInt(lo);
+  const h = BigInt(hi);
   let b = 1;
-  while (-(2 ** (b - 1)) > lo || 2 ** (b - 1) - 1 < hi) b++;
-  return b;
-}
-
-/** Bits of an unsigned value 0..max. */
-export function unsignedBits(max: number): number {
-  let b = 1;
-  while (2 ** b <= max) b++;
+  while (-(1n << BigInt(b - 1)) > l || (1n << BigInt(b - 1)) - 1n < h) b++;
   return b;
 }
 

@@ -8,7 +8,8 @@ export interface Command {
   readonly summary: string;
   /** Full help text printed by `mxrtl <command> --help`. */
   readonly help: string;
-  run(args: string[]): Promise<void> | void;
+  /** runs the command; a number is its exit code (0 when nothing is returned) */
+  run(args: string[]): Promise<void | number> | void | number;
 }
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   dequantize: async () => (await import('./commands/dequantize.js')).dequantizeCommand,
   dot: async () => (await import('./commands/dot.js')).dotCommand,
+  regress: async () => (await import('./commands/regress.js')).regressCommand,
 };
 
 async function usage(): Promise<string> {
@@ -41,8 +43,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(cmd.help + '\n');
       return 0;
     }
-    await cmd.run(rest);
-    return 0;
+    const code = await cmd.run(rest);
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`mxrtl ${name ?? ''}: error: ${e.message}\n`);

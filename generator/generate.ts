@@ -1,18 +1,27 @@
 /** Generate one configuration into a folder: what `mxrtl gen` does, callable from code and tests. */
-import { buildManifest, renderUnits, type Manifest, type RenderedUnit } from './manifest.js';
-import type { GenConfig } from './units/config.js';
+import { buildManifest, renderFiles, type Manifest, type RenderedFile } from './manifest.js';
+import { FAMILY_NAMES, type GenConfig } from './units/config.js';
 import { generateUnits } from './units/index.js';
+import type { Unit } from './units/unit.js';
 import { writeOutput } from './write-out.js';
 
 /** The command line that generates `c`, as written into file headers and the manifest. */
 export function genCommandLine(c: GenConfig): string {
-  return `mxrtl gen --block ${c.block} --elem ${c.elem} --scale ${c.scale}`;
+  const elems = c.elemA === c.elemB ? `--elem ${c.elemA.name}` : `--elem-a ${c.elemA.name} --elem-b ${c.elemB.name}`;
+  const units = c.units.length === FAMILY_NAMES.length ? '' : ` --units ${c.units.join(',')}`;
+  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}`;
 }
 
-export async function generateInto(dir: string, c: GenConfig): Promise<{ rendered: RenderedUnit[]; manifest: Manifest }> {
+/** The units, files and manifest of a configuration, without writing anything. */
+export function generateConfig(c: GenConfig): { units: Unit[]; files: RenderedFile[]; manifest: Manifest } {
   const command = genCommandLine(c);
-  const rendered = renderUnits(generateUnits(c, command));
-  const manifest = buildManifest(c, command, rendered);
-  await writeOutput(dir, rendered.map((r) => ({ name: r.file, text: r.text })), JSON.stringify(manifest, null, 2) + '\n');
-  return { rendered, manifest };
+  const units = generateUnits(c, command);
+  const files = renderFiles(units);
+  return { units, files, manifest: buildManifest(c, command, units, files) };
+}
+
+export async function generateInto(dir: string, c: GenConfig): Promise<{ files: RenderedFile[]; manifest: Manifest }> {
+  const g = generateConfig(c);
+  await writeOutput(dir, g.files.map((f) => ({ name: f.name, text: f.text })), JSON.stringify(g.manifest, null, 2) + '\n');
+  return { files: g.files, manifest: g.manifest };
 }

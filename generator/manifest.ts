@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GenConfig } from './units/config.js';
-import type { Unit } from './units/unit.js';
+import { configNames, type ConfigNames, type GenConfig } from './units/config.js';
+import { uniqueModules, type Unit } from './units/unit.js';
 import { GENERATOR_VERSION } from './version.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -15,46 +15,60 @@ export interface ManifestPort {
   readonly description: string;
 }
 
-export interface ManifestUnit {
-  readonly kind: string;
-  readonly top: string;
-  readonly file: string;
+export interface ManifestFile {
+  readonly name: string;
+  /** the module the file holds */
+  readonly module: string;
   readonly sha256: string;
-  readonly parameters: Record<string, string | number>;
-  readonly ports: ManifestPort[];
+}
+
+export interface ManifestUnit {
+  /** unit family: mul, dequant or dot */
+  readonly family: string;
+  readonly top: string;
+  /** the files of the unit's hierarchy, submodules first, the top's file last */
+  readonly files: readonly string[];
+  readonly parameters: Readonly<Record<string, string | number>>;
+  readonly ports: readonly ManifestPort[];
 }
 
 export interface Manifest {
   readonly generator: 'mxrtl';
   readonly version: string;
   readonly command: string;
-  readonly config: GenConfig;
-  readonly units: ManifestUnit[];
+  readonly config: ConfigNames;
+  readonly files: readonly ManifestFile[];
+  readonly units: readonly ManifestUnit[];
 }
 
-export interface RenderedUnit {
-  readonly unit: Unit;
-  readonly file: string;
+export interface RenderedFile {
+  readonly name: string;
+  readonly module: string;
   readonly text: string;
 }
 
-export function renderUnits(units: Unit[]): RenderedUnit[] {
-  return units.map((unit) => ({ unit, file: `${unit.module.name}.v`, text: unit.module.render() }));
+/** One file per module of the units, each module once. */
+export function renderFiles(units: readonly Unit[]): RenderedFile[] {
+  return uniqueModules(units).map((m) => ({ name: `${m.name}.v`, module: m.name, text: m.render() }));
 }
 
-export function buildManifest(config: GenConfig, command: string, rendered: RenderedUnit[]): Manifest {
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function buildManifest(config: GenConfig, command: string, units: readonly Unit[], files: readonly RenderedFile[]): Manifest {
   return {
     generator: 'mxrtl',
     version: GENERATOR_VERSION,
     command,
-    config,
-    units: rendered.map(({ unit, file, text }) => ({
-      kind: unit.kind,
-      top: unit.module.name,
-      file,
-      sha256: createHash('sha256').update(text).digest('hex'),
-      parameters: unit.parameters,
-      ports: unit.module.portList().map((p) => ({ name: p.name, dir: p.dir, width: p.width, description: p.comment })),
+    config: configNames(config),
+    files: files.map((f) => ({ name: f.name, module: f.module, sha256: sha256(f.text) })),
+    units: units.map((u) => ({
+      family: u.family,
+      top: u.top.name,
+      files: u.modules.map((m) => `${m.name}.v`),
+      parameters: u.parameters,
+      ports: u.top.portList().map((p) => ({ name: p.name, dir: p.dir, width: p.width, description: p.comment })),
     })),
   };
 }
@@ -64,6 +78,8 @@ export class ManifestError extends Error {
   override readonly name = 'ManifestError';
 }
 
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 /** Check the shape of a manifest read from disk; throws a ManifestError naming what is wrong. */
 export function parseManifest(text: string, where: string): Manifest {
   let m: unknown;
@@ -72,18 +88,29 @@ export function parseManifest(text: string, where: string): Manifest {
   } catch {
     throw new ManifestError(`${where}: not valid JSON`);
   }
-  const o = m as Partial<Manifest>;
-  if (!o || o.generator !== 'mxrtl' || !o.config || !Array.isArray(o.units)) throw new ManifestError(`${where}: not an mxrtl manifest`);
-  const c = o.config as Partial<GenConfig>;
-  if (typeof c.elem !== 'string' || typeof c.scale !== 'string' || !Number.isInteger(c.block) || (c.block ?? 0) < 1) {
-    throw new ManifestError(`${where}: malformed "config" (expected elem, scale and a block size)`);
+  const o = m as Partial<Manifest> & { config?: Partial<ConfigNames> & { elem?: unknown } };
+  if (!o || typeof o !== 'object' || o.generator !== 'mxrtl' || !o.config || !Array.isArray(o.units)) throw new ManifestError(`${where}: not an mxrtl manifest`);
+  const c = o.config;
+  if (typeof c.elem === 'string' && c.elemA === undefined) throw new ManifestError(`${where}: written by an older mxrtl (one element format); regenerate it with mxrtl gen`);
+  if (typeof c.elemA !== 'string' || typeof c.elemB !== 'string' || typeof c.scale !== 'string' || typeof c.out !== 'string' || !Number.isInteger(c.block) || (c.block ?? 0) < 1 || !Array.isArray(c.units)) {
+    throw new ManifestError(`${where}: malformed "config" (expected elemA, elemB, scale, out, a block size and units)`);
+  }
+  if (!Array.isArray(o.files)) throw new ManifestError(`${where}: malformed: no "files" list`);
+  const names = new Set<string>();
+  for (const f of o.files) {
+    if (!f || typeof f.name !== 'string' || !FILE_NAME.test(f.name) || typeof f.module !== 'string' || typeof f.sha256 !== 'string') throw new ManifestError(`${where}: malformed file entry ${JSON.stringify(f)}`);
+    names.add(f.name);
   }
   for (const u of o.units) {
-    if (typeof u.kind !== 'string' || typeof u.top !== 'string' || typeof u.file !== 'string' || !Array.isArray(u.ports)) {
+    if (!u || typeof u.family !== 'string' || typeof u.top !== 'string' || !Array.isArray(u.files) || !Array.isArray(u.ports) || typeof u.parameters !== 'object' || u.parameters === null) {
       throw new ManifestError(`${where}: malformed unit entry`);
     }
-    if (!/^[A-Za-z0-9_.-]+$/.test(u.file)) throw new ManifestError(`${where}: unit ${u.kind}: bad file name '${u.file}'`);
-    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(u.top)) throw new ManifestError(`${where}: unit ${u.kind}: bad module name '${u.top}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(u.top)) throw new ManifestError(`${where}: unit ${u.family}: bad module name '${u.top}'`);
+    if (u.files.length === 0) throw new ManifestError(`${where}: unit ${u.top} lists no files`);
+    for (const f of u.files) if (typeof f !== 'string' || !names.has(f)) throw new ManifestError(`${where}: unit ${u.top}: file '${String(f)}' is not in "files"`);
+    for (const p of u.ports) {
+      if (!p || typeof p.name !== 'string' || (p.dir !== 'input' && p.dir !== 'output') || !Number.isInteger(p.width) || p.width < 1) throw new ManifestError(`${where}: unit ${u.top}: malformed port entry`);
+    }
   }
   return o as Manifest;
 }

@@ -18,7 +18,7 @@ export async function writeOutput(dir: string, files: { name: string; text: stri
   }
   let previous: string[] = [];
   try {
-    previous = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'), MANIFEST_FILE).units.map((u) => u.file);
+    previous = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'), MANIFEST_FILE).files.map((f) => f.name);
   } catch {
     previous = [];
   }

@@ -40,7 +40,7 @@ export const VERILATOR_FLAGS: readonly string[] = [
 ];
 
 /** Bumped when the build recipe changes in a way the flags above do not show. */
-const RECIPE = 'mxrtl-sim-harness/1';
+const RECIPE = 'mxrtl-sim-harness/2';
 
 const HARNESS_BINARY = 'harness';
 
@@ -82,8 +82,8 @@ export async function verilatorInfo(env: NodeJS.ProcessEnv = process.env): Promi
 export interface BuildRequest {
   /** top module name */
   readonly top: string;
-  /** the Verilog text of the unit */
-  readonly verilog: string;
+  /** the Verilog files of the unit's hierarchy (name and text), submodules first */
+  readonly sources: readonly { readonly name: string; readonly text: string }[];
   readonly layout: RecordLayout;
   /** cache folder (sim/build by default) */
   readonly buildRoot: string;
@@ -103,9 +103,9 @@ export interface BuiltHarness {
 }
 
 /** The cache key of a build. */
-export function buildHash(verilog: string, harness: string, verilatorVersion: string): string {
+export function buildHash(sources: readonly { readonly name: string; readonly text: string }[], harness: string, verilatorVersion: string): string {
   const h = createHash('sha256');
-  for (const part of [RECIPE, verilatorVersion, VERILATOR_FLAGS.join(' '), verilog, harness]) {
+  for (const part of [RECIPE, verilatorVersion, VERILATOR_FLAGS.join(' '), ...sources.flatMap((f) => [f.name, f.text]), harness]) {
     h.update(String(part.length)).update(':').update(part);
   }
   return h.digest('hex').slice(0, 24);
@@ -115,7 +115,7 @@ export async function buildHarness(req: BuildRequest): Promise<BuiltHarness> {
   const env = req.env ?? process.env;
   const tool = await verilatorInfo(env);
   const source = harnessSource(req.top, req.layout);
-  const hash = buildHash(req.verilog, source, tool.version);
+  const hash = buildHash(req.sources, source, tool.version);
   const dir = join(req.buildRoot, hash);
   const binary = join(dir, 'obj', HARNESS_BINARY);
   if (existsSync(binary)) return { binary, dir, hash, cached: true, seconds: 0, warnings: [] };
@@ -125,7 +125,10 @@ export async function buildHarness(req: BuildRequest): Promise<BuiltHarness> {
   const tmp = join(req.buildRoot, `${hash}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
   try {
-    await writeFile(join(tmp, 'unit.v'), req.verilog);
+    for (const f of req.sources) {
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(f.name)) throw new ToolError(`bad Verilog file name '${f.name}'`);
+      await writeFile(join(tmp, f.name), f.text);
+    }
     await writeFile(join(tmp, 'harness.cpp'), source);
     const buildEnv: NodeJS.ProcessEnv = { ...env };
     if (findOnPath('ccache', env) !== null && buildEnv.OBJCACHE === undefined) buildEnv.OBJCACHE = 'ccache';
@@ -139,7 +142,7 @@ export async function buildHarness(req: BuildRequest): Promise<BuiltHarness> {
       'obj',
       '-o',
       HARNESS_BINARY,
-      'unit.v',
+      ...req.sources.map((f) => f.name),
       'harness.cpp',
     ];
     const r = await execa(tool.path, args, { cwd: tmp, env: buildEnv, reject: false, all: true });

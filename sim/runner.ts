@@ -3,19 +3,19 @@
  * vectors through it, compare every output with the golden model, print a summary per unit and a
  * readable report for the first mismatches.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stalenessNote } from '../generator/freshness.js';
-import { ManifestError, readManifest, type Manifest, type ManifestUnit } from '../generator/manifest.js';
+import { ManifestError, readManifest, sha256, type Manifest, type ManifestUnit } from '../generator/manifest.js';
+import { familyOf } from '../generator/units/index.js';
 import { buildHarness, verilatorInfo, type BuiltHarness } from './build.js';
 import { count, rate, seconds } from './format.js';
 import { recordLayout, type PortSpec, type RecordLayout } from './layout.js';
 import { seedHex } from './prng.js';
 import { streamCheck, type Batch, type StreamResult } from './stream.js';
-import { benchFor } from './units/index.js';
-import { batchesOf, type UnitBench, type UnitPlan } from './units/types.js';
+import { BENCHES } from './units/index.js';
+import { batchesOf, type OpenBench, type UnitPlan } from './units/types.js';
 import { readVectorFile, recordsToVectors, vectorsToRecords, writeVectorFile } from './vectors.js';
 
 /** Bad input (manifest, unit ports, arguments): reported as one line, exit code 2. */
@@ -36,7 +36,7 @@ export interface SimOptions {
   readonly seed: number;
   /** run exactly the vectors of this file instead */
   readonly replay?: string;
-  /** only these unit kinds (all known kinds when absent) */
+  /** only these units: family names or top modules (all when absent) */
   readonly units?: readonly string[];
   readonly buildRoot: string;
   /** where the vectors of a failing run are saved */
@@ -49,7 +49,7 @@ export interface SimOptions {
 }
 
 export interface UnitResult {
-  readonly kind: string;
+  readonly family: string;
   readonly top: string;
   /** vectors the plan holds */
   readonly planned: number;
@@ -64,6 +64,8 @@ export interface SimResult {
   readonly skipped: readonly string[];
   readonly mismatches: number;
   readonly checked: number;
+  /** no mismatch, no unit skipped, and something was checked */
+  readonly passed: boolean;
 }
 
 /** Vectors per batch: small enough that a batch and its scratch arrays stay in the CPU caches (8192 measured best of 1k..64k). */
@@ -81,34 +83,47 @@ function portsText(ports: readonly PortSpec[]): string {
   return ports.map((p) => `${p.dir === 'input' ? 'in' : 'out'} ${p.name}[${p.width}]`).join(', ');
 }
 
-/** The unit's ports must be exactly the ones its bench drives and reads. */
-function checkPorts(bench: UnitBench, u: ManifestUnit, where: string): void {
-  const want = bench.expectedPorts(u.ports);
+/** The unit's ports must be exactly the ones a fresh generation of its parameters has. */
+function checkPorts(u: ManifestUnit, want: readonly PortSpec[], where: string): void {
   const have: PortSpec[] = u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width }));
   const key = (ps: readonly PortSpec[]): string => portsText([...ps].sort((x, y) => x.name.localeCompare(y.name)));
-  if (key(want) !== key(have)) throw new InputError(`${where}: unit ${u.kind} has ports ${portsText(have)}; the bench expects ${portsText(want)}`);
+  if (key(want) !== key(have)) throw new InputError(`${where}: unit ${u.top} has ports ${portsText(have)}; its parameters give ${portsText(want)}`);
 }
 
 interface LoadedUnit {
   readonly unit: ManifestUnit;
-  readonly bench: UnitBench;
+  readonly bench: OpenBench;
   readonly layout: RecordLayout;
-  readonly verilog: string;
+  readonly sources: { readonly name: string; readonly text: string }[];
 }
 
-async function loadUnit(rtl: string, u: ManifestUnit, bench: UnitBench, where: string, log: (l: string) => void): Promise<LoadedUnit> {
-  checkPorts(bench, u, where);
-  if (!/^[A-Za-z0-9_.-]+$/.test(u.file)) throw new InputError(`${where}: unit ${u.kind}: bad file name '${u.file}'`);
-  const file = join(rtl, u.file);
-  let verilog: string;
+async function loadUnit(rtl: string, m: Manifest, u: ManifestUnit, where: string, log: (l: string) => void): Promise<LoadedUnit> {
+  const family = familyOf(u.family);
+  if (!family) throw new InputError(`${where}: unit ${u.top} has the unknown family '${u.family}'`);
+  let params: unknown;
+  let fresh;
   try {
-    verilog = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: listed in ${where} but cannot be read`);
+    params = family.fromParameters(u.parameters);
+    fresh = family.generate(params, m.command);
+  } catch (e) {
+    throw new InputError(`${where}: unit ${u.top}: bad parameters (${e instanceof Error ? e.message : String(e)})`);
   }
-  const sha = createHash('sha256').update(verilog).digest('hex');
-  if (typeof u.sha256 === 'string' && u.sha256 !== sha) log(`  note: ${file} differs from the sha256 in the manifest (edited after generation?); simulating the file as it is`);
-  return { unit: u, bench, layout: recordLayout(u.ports), verilog };
+  checkPorts(u, fresh.top.portList(), where);
+  const sources: { name: string; text: string }[] = [];
+  for (const name of u.files) {
+    const file = join(rtl, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new InputError(`${file}: listed in ${where} but cannot be read`);
+    }
+    const listed = m.files.find((f) => f.name === name);
+    if (listed && listed.sha256 !== sha256(text)) log(`  note: ${file} differs from the sha256 in the manifest (edited after generation?); simulating the file as it is`);
+    sources.push({ name, text });
+  }
+  const layout = recordLayout(u.ports);
+  return { unit: u, bench: BENCHES[family.name].open(params, layout), layout, sources };
 }
 
 function throttledProgress(sink: ProgressSink | undefined, kind: string, total: number): (checked: number, mismatches: number) => void {
@@ -131,14 +146,14 @@ function buildText(b: BuiltHarness): string {
 
 function reportMismatches(l: LoadedUnit, r: StreamResult, log: (line: string) => void): void {
   r.reported.forEach((m, i) => {
-    log(`    MISMATCH ${i + 1} of ${r.mismatches}: ${l.unit.kind} (${l.unit.top}) vector ${m.index}, ${m.label}`);
-    for (const line of l.bench.report(l.layout, m)) log(`      ${line}`);
+    log(`    MISMATCH ${i + 1} of ${r.mismatches}: ${l.unit.top} vector ${m.index}, ${m.label}`);
+    for (const line of l.bench.report(m)) log(`      ${line}`);
   });
 }
 
 async function runOne(l: LoadedUnit, source: () => Batch | null, planned: number, opts: SimOptions): Promise<{ build: BuiltHarness; stream: StreamResult }> {
-  const build = await buildHarness({ top: l.unit.top, verilog: l.verilog, layout: l.layout, buildRoot: opts.buildRoot, env: opts.env });
-  const stream = await streamCheck(build.binary, l.layout, source, { onProgress: throttledProgress(opts.progress, l.unit.kind, planned) });
+  const build = await buildHarness({ top: l.unit.top, sources: l.sources, layout: l.layout, buildRoot: opts.buildRoot, env: opts.env });
+  const stream = await streamCheck(build.binary, l.layout, source, { onProgress: throttledProgress(opts.progress, l.unit.top, planned) });
   opts.progress?.done();
   return { build, stream };
 }
@@ -148,6 +163,17 @@ function resultLine(planned: number, r: StreamResult, b: BuiltHarness): string {
   if (r.mismatches === 0) return `    PASS ${count(r.checked)} checked, 0 mismatches, ${seconds(r.seconds)}${speed}; ${buildText(b)}`;
   const stop = r.stopped ? `; stopped after ${count(r.mismatches)} mismatches, ${count(planned - r.checked)} vectors not run` : '';
   return `    FAIL ${count(r.mismatches)} mismatches in ${count(r.checked)} checked, ${seconds(r.seconds)}${stop}; ${buildText(b)}`;
+}
+
+/** The units --units selects: family names (mul, dequant, dot) or top module names. */
+function selectUnits(m: Manifest, wanted: readonly string[] | undefined, path: string): ManifestUnit[] {
+  if (!wanted) return [...m.units];
+  for (const w of wanted) {
+    if (!m.units.some((u) => u.family === w || u.top === w)) {
+      throw new InputError(`--units: ${path} has no unit '${w}' (has: ${[...new Set(m.units.flatMap((u) => [u.family, u.top]))].join(', ')})`);
+    }
+  }
+  return m.units.filter((u) => wanted.includes(u.family) || wanted.includes(u.top));
 }
 
 export async function runSim(opts: SimOptions): Promise<SimResult> {
@@ -168,67 +194,63 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
 
   if (opts.replay !== undefined) {
     const file = await readVectorFile(opts.replay);
-    const u = manifest.units.find((x) => x.kind === file.unit);
-    const bench = benchFor(file.unit);
-    if (!u || !bench) {
-      const have = manifest.units.filter((x) => benchFor(x.kind)).map((x) => x.kind);
-      throw new InputError(`${opts.replay}: unknown unit '${file.unit}' (${path} has: ${have.join(', ') || 'none the bench knows'})`);
+    const byTop = manifest.units.filter((x) => x.top === file.unit);
+    const byFamily = manifest.units.filter((x) => x.family === file.unit);
+    const u = byTop[0] ?? (byFamily.length === 1 ? byFamily[0] : undefined);
+    if (!u) {
+      const why = byFamily.length > 1 ? `${byFamily.length} units of family '${file.unit}'; name one by its top module` : `unknown unit '${file.unit}'`;
+      throw new InputError(`${opts.replay}: ${why} (${path} has: ${manifest.units.map((x) => x.top).join(', ')})`);
     }
     const notes: string[] = [];
-    const l = await loadUnit(opts.rtl, u, bench, path, (line) => notes.push(line));
+    const l = await loadUnit(opts.rtl, manifest, u, path, (line) => notes.push(line));
     const records = vectorsToRecords(file, l.layout, opts.replay);
     const n = file.vectors.length;
     const tool = await verilatorInfo(opts.env);
     log(`mxrtl sim: replay ${opts.replay} on ${opts.rtl} (${manifest.command}), ${tool.version}`);
     for (const line of notes) log(line);
-    log(`  ${u.kind} (${u.top}): ${count(n)} vectors from the file`);
-    const { build, stream } = await runOne(l, batchesOf(bench, l.layout, records, n, batchSize, (i) => `vector ${i} of ${opts.replay}`), n, opts);
+    log(`  ${u.top}: ${count(n)} vectors from the file`);
+    const { build, stream } = await runOne(l, batchesOf(l.bench, l.layout, records, n, batchSize, (i) => `vector ${i} of ${opts.replay}`), n, opts);
     reportMismatches(l, stream, log);
     log(resultLine(n, stream, build));
-    results.push({ kind: u.kind, top: u.top, planned: n, stream, build });
+    results.push({ family: u.family, top: u.top, planned: n, stream, build });
   } else {
-    const wanted = opts.units;
-    if (wanted) {
-      for (const k of wanted) if (!manifest.units.some((x) => x.kind === k)) throw new InputError(`--units: ${path} has no unit '${k}' (has: ${manifest.units.map((x) => x.kind).join(', ')})`);
-    }
     const notes: string[] = [];
     const loaded: LoadedUnit[] = [];
-    for (const u of manifest.units) {
-      if (wanted && !wanted.includes(u.kind)) continue;
-      const bench = benchFor(u.kind);
-      if (!bench) {
-        skipped.push(u.kind);
+    for (const u of selectUnits(manifest, opts.units, path)) {
+      if (!familyOf(u.family)) {
+        skipped.push(u.top);
         continue;
       }
-      loaded.push(await loadUnit(opts.rtl, u, bench, path, (line) => notes.push(line)));
+      loaded.push(await loadUnit(opts.rtl, manifest, u, path, (line) => notes.push(line)));
     }
     const tool = await verilatorInfo(opts.env);
     log(`mxrtl sim: ${opts.rtl} (${manifest.command}), ${tool.version}, seed ${seedHex(opts.seed)}`);
     for (const n of notes) log(n);
     for (const l of loaded) {
-      const plan: UnitPlan = l.bench.plan(l.layout, { vectors: opts.vectors, seed: opts.seed, batchSize });
-      log(`  ${l.unit.kind} (${l.unit.top}): ${plan.what}`);
+      const plan: UnitPlan = l.bench.plan({ vectors: opts.vectors, seed: opts.seed, batchSize });
+      log(`  ${l.unit.family} (${l.unit.top}): ${plan.what}`);
       const { build, stream } = await runOne(l, plan.next, plan.total, opts);
       for (const d of plan.details()) log(`    ${d}`);
       reportMismatches(l, stream, log);
       log(resultLine(plan.total, stream, build));
       let savedTo: string | undefined;
       if (stream.reported.length > 0) {
-        savedTo = join(opts.outDir, `mismatches-${l.unit.kind}-${seedHex(opts.seed)}.json`);
+        savedTo = join(opts.outDir, `mismatches-${l.unit.top}-${seedHex(opts.seed)}.json`);
         const inputs = new Uint32Array(stream.reported.length * l.layout.inWords);
         stream.reported.forEach((m, i) => inputs.set(m.input, i * l.layout.inWords));
-        await writeVectorFile(savedTo, l.unit, recordsToVectors(l.layout, inputs, stream.reported.length));
+        await writeVectorFile(savedTo, { unit: l.unit.top, ports: l.unit.ports }, recordsToVectors(l.layout, inputs, stream.reported.length));
         const shown = relative(process.cwd(), savedTo) || savedTo;
         log(`    the ${stream.reported.length} reported vectors are saved in ${shown}; replay: node dist/sim/run.js --rtl ${opts.rtl} --replay ${shown}`);
       }
-      results.push({ kind: l.unit.kind, top: l.unit.top, planned: plan.total, stream, build, savedTo });
+      results.push({ family: l.unit.family, top: l.unit.top, planned: plan.total, stream, build, savedTo });
     }
-    for (const k of skipped) log(`  ${k}: skipped (the bench has no golden model for this kind)`);
+    for (const k of skipped) log(`  ${k}: SKIPPED, the bench has no golden model for this unit's family`);
   }
 
   const mismatches = results.reduce((s, r) => s + r.stream.mismatches, 0);
   const checked = results.reduce((s, r) => s + r.stream.checked, 0);
-  const verdict = mismatches === 0 ? 'PASS' : 'FAIL';
-  log(`mxrtl sim: ${verdict}, ${results.length} unit${results.length === 1 ? '' : 's'}, ${count(checked)} vectors, ${count(mismatches)} mismatches in ${seconds((performance.now() - t0) / 1000)}${opts.replay === undefined ? ` (seed ${seedHex(opts.seed)})` : ''}`);
-  return { units: results, skipped, mismatches, checked };
+  const passed = mismatches === 0 && skipped.length === 0 && checked > 0;
+  const why = mismatches > 0 ? '' : skipped.length > 0 ? ` (${skipped.length} unit${skipped.length === 1 ? '' : 's'} not checked)` : checked === 0 ? ' (nothing was checked)' : '';
+  log(`mxrtl sim: ${passed ? 'PASS' : 'FAIL'}${why}, ${results.length} unit${results.length === 1 ? '' : 's'}, ${count(checked)} vectors, ${count(mismatches)} mismatches in ${seconds((performance.now() - t0) / 1000)}${opts.replay === undefined ? ` (seed ${seedHex(opts.seed)})` : ''}`);
+  return { units: results, skipped, mismatches, checked, passed };
 }

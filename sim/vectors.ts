@@ -1,9 +1,9 @@
 /**
- * Vector files: input vectors of one unit kind, saved to be replayed on any generated configuration
+ * Vector files: input vectors of one unit (named by its top module), saved to be replayed on any generated configuration
  * with the same ports.
  *
  *   { "format": "mxrtl-vectors/1",
- *     "unit": "<manifest kind, e.g. dot_e2m1_e8m0>",
+ *     "unit": "<the unit's top module, e.g. mx_dot_e2m1_e8m0_k32>",
  *     "vectors": [ { "<input port>": "<hex, MSB first, no 0x, ceil(width/4) digits>", ... } ] }
  *
  * Every vector names every input port of the unit and nothing else.
@@ -26,9 +26,9 @@ export interface VectorFile {
   readonly vectors: readonly Record<string, string>[];
 }
 
-/** A unit as the writer needs it: its kind and ports (a manifest unit entry will do). */
+/** A unit as the writer needs it: its name (top module) and ports. */
 export interface VectorUnit {
-  readonly kind: string;
+  readonly unit: string;
   readonly ports: readonly PortSpec[];
 }
 
@@ -47,7 +47,7 @@ export function parseVectorFile(text: string, where: string): VectorFile {
   if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new VectorFileError(`${where}: not a vector file (expected a JSON object)`);
   const o = j as Record<string, unknown>;
   if (o.format !== VECTOR_FORMAT) throw new VectorFileError(`${where}: "format" must be "${VECTOR_FORMAT}", got ${JSON.stringify(o.format) ?? 'nothing'}`);
-  if (typeof o.unit !== 'string' || o.unit === '') throw new VectorFileError(`${where}: "unit" must name a unit kind, e.g. "dot_e2m1_e8m0"`);
+  if (typeof o.unit !== 'string' || o.unit === '') throw new VectorFileError(`${where}: "unit" must name a unit by its top module, e.g. "mx_dot_e2m1_e8m0_k32"`);
   if (!Array.isArray(o.vectors)) throw new VectorFileError(`${where}: "vectors" must be an array`);
   if (o.vectors.length === 0) throw new VectorFileError(`${where}: "vectors" is empty`);
   o.vectors.forEach((v: unknown, i: number) => {
@@ -120,16 +120,16 @@ function valueToHex(val: PortValue, width: number | null, what: string): string 
 }
 
 /**
- * Write a vector file. `unit` is a unit kind or, better, a unit with its ports (a manifest unit
+ * Write a vector file. `unit` is a unit name (top module) or, better, a unit with its ports (a manifest unit
  * entry): then every input port must be given, values are checked against the port widths and
- * integers are written with the right number of digits. With a bare kind, values are written as
+ * integers are written with the right number of digits. With a bare name, values are written as
  * given (hex text) or as minimal hex (integers), and the replay checks them.
  * The file is written to a temporary name and renamed, so a reader never sees half of it.
  */
 export async function writeVectorFile(path: string, unit: string | VectorUnit, vectors: readonly Readonly<Record<string, PortValue>>[]): Promise<void> {
-  const kind = typeof unit === 'string' ? unit : unit.kind;
+  const kind = typeof unit === 'string' ? unit : unit.unit;
   const inputs = typeof unit === 'string' ? null : unit.ports.filter((p) => p.dir === 'input');
-  if (kind === '') throw new VectorFileError('writeVectorFile: empty unit kind');
+  if (kind === '') throw new VectorFileError('writeVectorFile: empty unit name');
   if (vectors.length === 0) throw new VectorFileError(`writeVectorFile ${path}: no vectors`);
   const lines = vectors.map((v, i) => {
     const out: Record<string, string> = {};

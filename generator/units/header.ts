@@ -8,6 +8,8 @@ export interface HeaderInfo {
   readonly computes: string[];
   readonly numerics: string[];
   readonly command: string;
+  /** modules this one instantiates (each in its own file of the same name) */
+  readonly uses?: readonly string[];
 }
 
 export function header(h: HeaderInfo): string[] {
@@ -22,6 +24,7 @@ export function header(h: HeaderInfo): string[] {
     'Numerics:',
     ...h.numerics.map((l) => `  ${l}`),
     '',
+    ...(h.uses && h.uses.length > 0 ? [`Instantiates: ${h.uses.map((u) => `${u} (${u}.v)`).join(', ')}.`] : []),
     'Plain Verilog-2005, combinational, no clock.',
   ];
 }

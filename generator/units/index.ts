@@ -1,10 +1,25 @@
-/** Every unit generated for a configuration, in manifest order. */
-import type { GenConfig } from './config.js';
-import { genDequantE2M1E8M0 } from './dequant_e2m1_e8m0.js';
-import { genDotE2M1E8M0 } from './dot_e2m1_e8m0.js';
-import { genMulE2M1 } from './mul_e2m1.js';
-import type { Unit } from './unit.js';
+/** Every unit family, by name, and the units a configuration generates. */
+import type { FamilyName, GenConfig } from './config.js';
+import { dequantFamily } from './dequant.js';
+import { dotFamily } from './dot.js';
+import { mulFamily } from './mul.js';
+import type { Unit, UnitFamily } from './unit.js';
+
+/** A family of any parameter type (each family checks its own parameters). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFamily = UnitFamily<any>;
+
+export const FAMILIES: Readonly<Record<FamilyName, AnyFamily>> = { mul: mulFamily, dequant: dequantFamily, dot: dotFamily };
+
+export function familyOf(name: string): AnyFamily | undefined {
+  return Object.prototype.hasOwnProperty.call(FAMILIES, name) ? FAMILIES[name as FamilyName] : undefined;
+}
 
 export function generateUnits(c: GenConfig, command: string): Unit[] {
-  return [genMulE2M1(c, command), genDequantE2M1E8M0(c, command), genDotE2M1E8M0(c, command)];
+  const out: Unit[] = [];
+  for (const name of c.units) {
+    const f = FAMILIES[name];
+    for (const p of f.instances(c)) out.push(f.generate(p, command));
+  }
+  return out;
 }

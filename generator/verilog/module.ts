@@ -23,8 +23,15 @@ export interface Parameter {
   readonly comment: string;
 }
 
+/**
+ * How a port of a lane instance is connected: to lane i's slice of a packed signal
+ * (`sig[w*i +: w]`, w the port's width), or to the same expression in every lane.
+ */
+export type LaneConnection = { readonly perLane: Signal } | { readonly shared: Expr };
+
 type Item =
   | { kind: 'section'; title: string }
+  | { kind: 'lanes'; label: string; count: number; module: string; name: string; connections: Record<string, LaneConnection>; widths: Record<string, number> }
   | { kind: 'instance'; module: string; name: string; params: Record<string, number>; connections: Record<string, Expr> }
   | { kind: 'wire'; sig: Signal; expr: Expr; comment?: string; unusedReason?: string }
   | { kind: 'assign'; target: Signal; expr: Expr }
@@ -76,6 +83,30 @@ export class VerilogModule {
       if (!of.params.some((p) => p.name === k)) throw new Error(`${this.name}.${name}: ${of.name} has no parameter ${k}`);
     }
     this.items.push({ kind: 'instance', module: of.name, name, params, connections });
+  }
+
+  /**
+   * `count` instances of `of`, one per lane, as a generate loop (block label `label`, genvar `i`):
+   * lane i's instance `label[i].name`. Every port of `of` is connected (see LaneConnection); a
+   * packed signal must be exactly `count` times the port's width.
+   */
+  lanes(label: string, count: number, name: string, of: VerilogModule, connections: Record<string, LaneConnection>): void {
+    this.claim(label);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`${this.name}.${label}: bad lane count ${count}`);
+    const widths: Record<string, number> = {};
+    for (const p of of.portList()) {
+      const c = connections[p.name];
+      if (!c) throw new Error(`${this.name}.${label}: port ${p.name} of ${of.name} is not connected`);
+      if ('perLane' in c) {
+        if (c.perLane.width !== p.width * count) throw new Error(`${this.name}.${label}: port ${p.name} needs ${p.width * count} bits for ${count} lanes, ${c.perLane.name} has ${c.perLane.width}`);
+      } else if (c.shared.width !== p.width) throw new Error(`${this.name}.${label}: port ${p.name} is ${p.width} bits, ${c.shared.text} is ${c.shared.width}`);
+      widths[p.name] = p.width;
+    }
+    for (const c of Object.keys(connections)) {
+      if (!of.portList().some((p) => p.name === c)) throw new Error(`${this.name}.${label}: ${of.name} has no port ${c}`);
+    }
+    if (!this.names.has('i')) this.names.add('i');
+    this.items.push({ kind: 'lanes', label, count, module: of.name, name, connections, widths });
   }
 
   input(name: string, width: number, comment: string): Signal {
@@ -177,6 +208,18 @@ export class VerilogModule {
           const head = ps.length > 0 ? `${it.module} #(${ps.map(([k, v]) => `.${k}(${v})`).join(', ')}) ${it.name} (` : `${it.module} ${it.name} (`;
           const cs = Object.entries(it.connections);
           out.push(`  ${head}`, ...cs.map(([port, e], i) => `    .${port}(${e.text})${i === cs.length - 1 ? '' : ','}`), '  );');
+          break;
+        }
+        case 'lanes': {
+          if (!out.includes('  genvar i;')) out.push('  genvar i;');
+          out.push('  generate', `    for (i = 0; i < ${it.count}; i = i + 1) begin : ${it.label}`, `      ${it.module} ${it.name} (`);
+          const cs = Object.entries(it.connections);
+          cs.forEach(([port, c], j) => {
+            const w = it.widths[port];
+            const e = 'perLane' in c ? (it.count === 1 ? c.perLane.name : w === 1 ? `${c.perLane.name}[i]` : `${c.perLane.name}[${w}*i +: ${w}]`) : c.shared.text;
+            out.push(`        .${port}(${e})${j === cs.length - 1 ? '' : ','}`);
+          });
+          out.push('      );', '    end', '  endgenerate');
           break;
         }
         case 'casez': {

@@ -102,15 +102,38 @@ export function shift(e: Expr, op: '<<' | '>>', amount: Expr): Expr {
 }
 
 /** Bits needed for an unsigned value 0..max. */
-export function unsignedBits(max: number): number {
-  let b = 1;
-  while (2 ** b <= max) b++;
-  return b;
+export function unsignedBits(max: number | bigint): number {
+  const m = BigInt(max);
+  if (m < 0n) throw new RangeError(`unsignedBits: negative maximum ${m}`);
+  return m === 0n ? 1 : m.toString(2).length;
 }
 
 /** Bits needed for a two's complement value in lo..hi. */
-export function signedBits(lo: number, hi: number): number {
+export function signedBits(lo: number | bigint, hi: number | bigint): number {
+  const l = BigInt(lo);
+  const h = BigInt(hi);
   let b = 1;
-  while (-(2 ** (b - 1)) > lo || 2 ** (b - 1) - 1 < hi) b++;
+  while (-(1n << BigInt(b - 1)) > l || (1n << BigInt(b - 1)) - 1n < h) b++;
   return b;
+}
+
+/** Bitwise NOT. */
+export function not(e: Expr): Expr {
+  return { text: `~${e.text}`, width: e.width };
+}
+
+/** A one-bit OR / AND of several one-bit terms (a single term is returned as it is). */
+export function any(terms: readonly Expr[]): Expr {
+  return join(terms, '|');
+}
+
+export function all(terms: readonly Expr[]): Expr {
+  return join(terms, '&');
+}
+
+function join(terms: readonly Expr[], op: '|' | '&'): Expr {
+  if (terms.length === 0) throw new RangeError(`no terms to ${op}`);
+  for (const t of terms) if (t.width !== 1) throw new RangeError(`${t.text} is ${t.width} bits, not a flag`);
+  if (terms.length === 1) return terms[0];
+  return { text: terms.map((t) => (/^[~A-Za-z0-9_\[\]:']+$/.test(t.text) ? t.text : `(${t.text})`)).join(` ${op} `), width: 1 };
 }

@@ -1,18 +1,23 @@
 /**
- * Directed vectors of the dot product, one list per class, and the check that each vector
- * really is in its class. Construction picks scales from the exact sum of the block; the check
- * then recomputes everything from the golden model (exact products, the generic dot path) and
- * fails loudly when a vector misses its class, so the class counts in the summary are true.
+ * Directed vectors of the dot product, derived from the formats of the configuration, one list per
+ * class, and the check that each vector really is in its class. Construction aims a block's exact
+ * value at a class (a scale pair chosen for it); the check then recomputes everything from the
+ * golden model (exact products, the scales, dotBlock) and keeps a vector only in a class it
+ * belongs to, so the class counts in the summary are true.
  *
- * Sums of k FP4 products have at most 13 significant bits, so a result in the FP32 normal range is
- * always exact: every rounding, and so every round-to-nearest-even tie, happens in the subnormal
- * range, where the ulp is 2^-149.
+ * A class that the configuration cannot reach (no NaN codes in the formats, no result small enough
+ * to be subnormal, ...) is reported as such; one that it can reach but for which no vector was
+ * found is an error, so a weakened generator cannot pass unnoticed.
  */
-import { dotE2M1E8M0, dotE2M1E8M0Generic } from '../../src/dot.js';
-import { E8M0_BIAS, E8M0_NAN } from '../../src/formats/e8m0.js';
-import { FP32_QNAN, bitLength, hex32 } from '../../src/fp32.js';
-import { mulE2M1 } from '../../src/mul.js';
+import { decodeScale } from '../../src/formats/format.js';
+import { floatInf, floatQuietNan, type FloatFormat } from '../../src/formats/float.js';
+import { dotBlock } from '../../src/dot.js';
+import { productTable, type DotKernel, type ProductTable } from '../../src/dot-kernel.js';
+import { hex32 } from '../../src/fp32.js';
+import { roundToFloat } from '../../src/round-float.js';
+import type { DotParams } from '../../generator/units/dot.js';
 import type { Xoshiro128 } from '../prng.js';
+import { elementCodes, scaleCodes, type ElementCodes, type ScaleCodes } from './codes.js';
 
 export const DOT_CLASSES = [
   'lane-pairs',
@@ -20,7 +25,12 @@ export const DOT_CLASSES = [
   'all-max',
   'cancel-to-zero',
   'nan-scale',
-  'scale-00-fe',
+  'scale-extremes',
+  'nan-element',
+  'inf-element',
+  'inf-minus-inf',
+  'inf-times-zero',
+  'inf-zero-scale',
   'subnormal',
   'underflow-to-zero',
   'overflow-inf',
@@ -32,16 +42,21 @@ export const DOT_CLASSES = [
 export type DotClass = (typeof DOT_CLASSES)[number];
 
 export const CLASS_MEANING: Record<DotClass, string> = {
-  'lane-pairs': 'every (a, b) code pair alone on each lane',
-  'all-zero': 'blocks of +-0 elements',
-  'all-max': 'blocks of +-6 elements',
+  'lane-pairs': 'every (a, b) code pair alone on a lane, scales 1 (all pairs on every lane up to 256 pairs and k <= 64; else all on the first and last lane, a sample on the others)',
+  'all-zero': 'blocks of +-0 elements on one or both sides',
+  'all-max': 'blocks of +-max elements (the largest products), at extreme scales',
   'cancel-to-zero': 'non-zero products of both signs summing to exactly 0',
-  'nan-scale': 'scale_a and/or scale_b 0xff',
-  'scale-00-fe': 'a scale of 0x00 or 0xfe',
-  subnormal: 'results in the FP32 subnormal range',
-  'underflow-to-zero': 'non-zero sums rounding to a signed zero',
-  'overflow-inf': 'results at or above 2^128, giving +-Inf',
-  'max-exponent-finite': 'finite results in [2^127, 2^128)',
+  'nan-scale': 'scale_a and/or scale_b NaN',
+  'scale-extremes': 'a scale at its smallest or largest codes',
+  'nan-element': 'a NaN element in the block',
+  'inf-element': 'an Inf element times a non-zero finite one: Inf of the product sign',
+  'inf-minus-inf': '+Inf and -Inf products in one block: NaN',
+  'inf-times-zero': 'an Inf element times a zero: NaN',
+  'inf-zero-scale': 'an infinite sum times a zero scale: NaN',
+  subnormal: 'results in the subnormal range of the result format',
+  'underflow-to-zero': 'non-zero values rounding to a zero of their sign',
+  'overflow-inf': 'finite values rounding to +-Inf',
+  'max-exponent-finite': 'finite results in the top binade of the result format',
   'tie-even': 'exact half-ulp ties, lower neighbour even (rounds down)',
   'tie-odd': 'exact half-ulp ties, lower neighbour odd (rounds up)',
 };
@@ -54,300 +69,494 @@ export interface DotVector {
   readonly cls: DotClass;
 }
 
-/** Exact facts about a vector, from the golden model. */
+/** Everything the classes are decided from, computed from the golden model. */
 export interface DotFacts {
-  /** sum of a_i*b_i in units of 2^-2 (golden products) */
-  readonly sum: number;
-  /** exponent of the sum's unit after scaling: value = sum * 2^exp */
-  readonly exp: number;
   readonly nan: boolean;
-  /** golden result bits (generic path; equal to the fast path or facts() throws) */
+  /** +1 / -1 for an infinite exact result, 0 otherwise */
+  readonly inf: number;
+  /** exact sum of the products, units of 2^lsb */
+  readonly sum: bigint;
+  /** the exact value: (-1)^neg * mag * 2^exp (finite results) */
+  readonly neg: boolean;
+  readonly mag: bigint;
+  readonly exp: number;
   readonly result: number;
-  /** some product is non-zero */
   readonly anyProduct: boolean;
 }
 
-export function facts(v: { a: ArrayLike<number>; b: ArrayLike<number>; sa: number; sb: number }): DotFacts {
-  let sum = 0;
+/** The configuration as the corners see it. */
+export interface DotSpace {
+  readonly p: DotParams;
+  readonly ta: ElementCodes;
+  readonly tb: ElementCodes;
+  readonly sc: ScaleCodes;
+  readonly prod: ProductTable;
+  readonly kernel: DotKernel;
+  readonly out: FloatFormat;
+  readonly M: number;
+  readonly emin: number;
+  readonly emax: number;
+  readonly qmin: number;
+}
+
+export function dotSpace(p: DotParams, kernel: DotKernel): DotSpace {
+  const out = p.out;
+  const emin = 1 - out.bias;
+  return {
+    p,
+    ta: elementCodes(p.a),
+    tb: elementCodes(p.b),
+    sc: scaleCodes(p.scale),
+    prod: productTable(p.a, p.b),
+    kernel,
+    out,
+    M: out.mbits,
+    emin,
+    emax: 2 ** out.ebits - 2 - out.bias,
+    qmin: emin - out.mbits,
+  };
+}
+
+function bitLen(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+function tz(x: bigint): number {
+  let n = 0;
+  while (x !== 0n && (x & 1n) === 0n) {
+    x >>= 1n;
+    n++;
+  }
+  return n;
+}
+
+/** The exact facts of a vector; the result from dotBlock, checked against the fast kernel. */
+export function facts(s: DotSpace, v: { a: ArrayLike<number>; b: ArrayLike<number>; sa: number; sb: number }): DotFacts {
+  const t = s.prod;
+  let sum = 0n;
+  let fl = 0;
   let anyProduct = false;
   for (let i = 0; i < v.a.length; i++) {
-    const p = mulE2M1(v.a[i], v.b[i]);
-    sum += p;
-    if (p !== 0) anyProduct = true;
+    const j = (v.a[i] << t.bBits) | v.b[i];
+    sum += t.big[j];
+    fl |= t.flags[j];
+    if (t.big[j] !== 0n) anyProduct = true;
   }
-  const result = dotE2M1E8M0Generic(v.a, v.b, v.sa, v.sb);
-  const fast = dotE2M1E8M0(v.a, 0, v.b, 0, v.a.length, v.sa, v.sb);
+  const ra = decodeScale(s.p.scale, v.sa);
+  const rb = decodeScale(s.p.scale, v.sb);
+  const result = dotBlock(s.p.a, v.a, s.p.b, v.b, ra, rb, s.out) >>> 0;
+  const fast = s.kernel(v.a, 0, v.b, 0, v.a.length, v.sa, v.sb) >>> 0;
   if (fast !== result) {
-    throw new Error(`golden model: dotE2M1E8M0 gives ${hex32(fast)} but dotE2M1E8M0Generic gives ${hex32(result)} for a=[${Array.from(v.a)}] b=[${Array.from(v.b)}] scales ${v.sa}, ${v.sb}`);
+    throw new Error(`golden model: dotKernel gives ${hex32(fast)} but dotBlock gives ${hex32(result)} for a=[${Array.from(v.a)}] b=[${Array.from(v.b)}] scales ${v.sa}, ${v.sb}`);
   }
-  return { sum, exp: v.sa + v.sb - 2 * E8M0_BIAS - 2, nan: v.sa === E8M0_NAN || v.sb === E8M0_NAN, result, anyProduct };
+  const zeroScale = (!ra.nan && BigInt(ra.sig) === 0n) || (!rb.nan && BigInt(rb.sig) === 0n);
+  const nan = ra.nan || rb.nan || (fl & 1) !== 0 || ((fl & 2) !== 0 && (fl & 4) !== 0) || ((fl & 6) !== 0 && zeroScale);
+  const inf = nan ? 0 : fl & 2 ? 1 : fl & 4 ? -1 : 0;
+  const absSum = sum < 0n ? -sum : sum;
+  const mag = ra.nan || rb.nan ? 0n : absSum * BigInt(ra.sig) * BigInt(rb.sig);
+  return { nan, inf, sum, neg: sum < 0n, mag, exp: t.lsb + ra.exp + rb.exp, result, anyProduct };
 }
 
-/** Position of the leading one of |sum| * 2^exp (the value lies in [2^t, 2^(t+1))). */
+/** Position of the leading one of the exact value (it lies in [2^top, 2^(top+1))). */
 function topOf(f: DotFacts): number {
-  return bitLength(Math.abs(f.sum)) - 1 + f.exp;
+  return bitLen(f.mag) - 1 + f.exp;
 }
 
-function signMatches(f: DotFacts): boolean {
-  return f.result >>> 31 === (f.sum < 0 ? 1 : 0);
-}
-
-/** The tie a vector makes, if any: the value is exactly halfway between two subnormal neighbours. */
-function tieOf(f: DotFacts): { lower: number } | null {
-  if (f.nan || f.sum === 0) return null;
-  const sh = -149 - f.exp; // bits of |sum| below the ulp 2^-149
-  if (sh < 1 || sh > 30) return null;
-  const mag = Math.abs(f.sum);
-  const unit = 2 ** sh;
-  if (mag % unit !== unit / 2) return null;
-  return { lower: Math.floor(mag / unit) };
+/** The tie a value makes, if any: halfway between two neighbours of the result format. */
+function tieOf(s: DotSpace, f: DotFacts): { lowerOdd: boolean } | null {
+  if (f.nan || f.inf !== 0 || f.mag === 0n) return null;
+  const top = topOf(f);
+  if (top > s.emax) return null;
+  const q = Math.max(top, s.emin) - s.M;
+  const sh = q - f.exp;
+  if (sh < 1) return null;
+  const unit = 1n << BigInt(sh);
+  if (f.mag % unit !== unit / 2n) return null;
+  return { lowerOdd: ((f.mag >> BigInt(sh)) & 1n) === 1n };
 }
 
 /** Does the vector belong to its class? Returns the reason when it does not. */
-export function checkClass(v: DotVector, f: DotFacts = facts(v)): string | null {
-  const mag = f.result & 0x7fffffff;
-  const expField = mag >>> 23;
-  const structural = (ok: boolean, what: string): string | null => (ok ? null : what);
+export function checkClass(s: DotSpace, v: DotVector, f: DotFacts = facts(s, v)): string | null {
+  const signBit = 2 ** (s.out.ebits + s.out.mbits);
+  const mag = f.result % signBit;
+  const resultNeg = f.result >= signBit;
+  const expField = Math.floor(mag / 2 ** s.M);
+  const infCode = floatInf(s.out, false);
+  const qnan = floatQuietNan(s.out);
+  const finite = !f.nan && f.inf === 0;
+  const signMatches = resultNeg === f.neg;
+  const ok = (cond: boolean, why: string): string | null => (cond ? null : why);
+  const scaleNan = v.sa === s.sc.nan || v.sb === s.sc.nan;
   switch (v.cls) {
     case 'lane-pairs': {
       let lanes = 0;
       for (let i = 0; i < v.a.length; i++) if (v.a[i] !== 0 || v.b[i] !== 0) lanes++;
-      return structural(lanes <= 1 && !f.nan, 'more than one lane used, or a NaN scale');
+      return ok(lanes <= 1 && !scaleNan, 'more than one lane used, or a NaN scale');
     }
     case 'all-zero':
-      return structural(!f.anyProduct && !f.nan && f.result === 0, 'a product is non-zero or the result is not +0');
+      return ok(!f.anyProduct && finite && f.result === 0, 'a product is non-zero or the result is not +0');
     case 'all-max': {
-      let ok = !f.nan;
-      for (let i = 0; i < v.a.length; i++) if ((v.a[i] & 7) !== 7 || (v.b[i] & 7) !== 7) ok = false;
-      return structural(ok, 'an element is not +-6, or a NaN scale');
+      let all = finite;
+      for (let i = 0; i < v.a.length; i++) {
+        if (v.a[i] !== s.ta.maxPos && v.a[i] !== s.ta.maxNeg) all = false;
+        if (v.b[i] !== s.tb.maxPos && v.b[i] !== s.tb.maxNeg) all = false;
+      }
+      return ok(all, 'an element is not +-max, or the result is not finite');
     }
     case 'cancel-to-zero':
-      return structural(!f.nan && f.anyProduct && f.sum === 0 && f.result === 0, 'the products do not cancel to +0');
+      return ok(finite && f.anyProduct && f.sum === 0n && f.result === 0, 'the products do not cancel to +0');
     case 'nan-scale':
-      return structural(f.nan && f.result === FP32_QNAN, 'no NaN scale, or the result is not the quiet NaN');
-    case 'scale-00-fe':
-      return structural(!f.nan && [v.sa, v.sb].some((s) => s === 0 || s === 0xfe), 'neither scale is 0x00 or 0xfe');
-    case 'subnormal':
-      return structural(!f.nan && f.sum !== 0 && topOf(f) < -126 && expField === 0 && mag !== 0 && signMatches(f), 'the result is not an FP32 subnormal');
-    case 'underflow-to-zero':
-      return structural(!f.nan && f.sum !== 0 && mag === 0 && signMatches(f), 'the result is not a zero of the sum\'s sign');
-    case 'overflow-inf':
-      return structural(!f.nan && f.sum !== 0 && topOf(f) >= 128 && mag === 0x7f800000 && signMatches(f), 'the result is not Inf from a value >= 2^128');
-    case 'max-exponent-finite':
-      return structural(!f.nan && f.sum !== 0 && topOf(f) === 127 && expField === 254 && signMatches(f), 'the result is not finite with exponent 127');
-    case 'tie-even': {
-      const t = tieOf(f);
-      return structural(t !== null && t.lower % 2 === 0 && mag === t.lower && signMatches(f), 'not a tie with an even lower neighbour rounding down');
+      return ok(scaleNan && f.result === qnan, 'no NaN scale, or the result is not the quiet NaN');
+    case 'scale-extremes': {
+      const ext = [0, 1, s.sc.max - 1, s.sc.max];
+      return ok(!scaleNan && (ext.includes(v.sa) || ext.includes(v.sb)), 'no scale at an extreme code');
     }
+    case 'nan-element': {
+      const has = Array.from(v.a).some((c) => s.ta.nans.includes(c)) || Array.from(v.b).some((c) => s.tb.nans.includes(c));
+      return ok(has && f.result === qnan, 'no NaN element, or the result is not the quiet NaN');
+    }
+    case 'inf-element':
+      return ok(f.inf !== 0 && mag === infCode && resultNeg === f.inf < 0, 'the result is not the Inf of an infinite product');
+    case 'inf-minus-inf':
+    case 'inf-times-zero':
+    case 'inf-zero-scale':
+      return ok(f.nan && f.result === qnan && !scaleNan, 'the result is not a NaN made from Inf');
+    case 'subnormal':
+      return ok(finite && f.mag !== 0n && topOf(f) < s.emin && expField === 0 && mag !== 0 && signMatches, 'the result is not a subnormal');
+    case 'underflow-to-zero':
+      return ok(finite && f.mag !== 0n && mag === 0 && signMatches, "the result is not a zero of the value's sign");
+    case 'overflow-inf':
+      return ok(finite && f.mag !== 0n && mag === infCode && signMatches, 'the finite value does not round to Inf');
+    case 'max-exponent-finite':
+      return ok(finite && f.mag !== 0n && topOf(f) === s.emax && expField === 2 ** s.out.ebits - 2 && signMatches, 'the result is not finite in the top binade');
+    case 'tie-even':
     case 'tie-odd': {
-      const t = tieOf(f);
-      return structural(t !== null && t.lower % 2 === 1 && mag === t.lower + 1 && signMatches(f), 'not a tie with an odd lower neighbour rounding up');
+      const t = tieOf(s, f);
+      if (!t || t.lowerOdd !== (v.cls === 'tie-odd')) return `not a tie with an ${v.cls === 'tie-odd' ? 'odd' : 'even'} lower neighbour`;
+      return ok(signMatches || mag === 0, 'the result has the wrong sign');
     }
   }
 }
 
-type BlockKind = 'uniform' | 'small' | 'positive' | 'sparse';
-const BLOCK_KINDS: readonly BlockKind[] = ['uniform', 'small', 'positive', 'sparse'];
-
-function randomBlock(rng: Xoshiro128, k: number, kind: BlockKind): Uint8Array {
-  const x = new Uint8Array(k);
-  for (let i = 0; i < k; i++) {
-    const r = rng.next();
-    if (kind === 'uniform') x[i] = r & 15;
-    else if (kind === 'small') x[i] = r & 9; // +-0, +-0.5
-    else if (kind === 'positive') x[i] = r & 7;
-    else x[i] = (r >>> 4) % 4 === 0 ? r & 15 : 0;
+/** Why a class cannot occur in this configuration, or null when it can. */
+export function unreachable(s: DotSpace): Partial<Record<DotClass, string>> & { readonly range: { minTop: number; maxTop: number } } {
+  const r: Partial<Record<DotClass, string>> = {};
+  const hasNan = s.ta.nans.length > 0 || s.tb.nans.length > 0;
+  const hasInf = s.ta.pinf !== null || s.tb.pinf !== null;
+  if (!hasNan) r['nan-element'] = 'no NaN element codes';
+  if (!hasInf) {
+    for (const c of ['inf-element', 'inf-minus-inf', 'inf-times-zero', 'inf-zero-scale'] as const) r[c] = 'no Inf element codes';
+  } else if (s.sc.zero === null) r['inf-zero-scale'] = 'the scale format has no zero';
+  if (s.p.block < 2) r['cancel-to-zero'] = 'one product cannot cancel';
+  if (s.p.block < 2 && hasInf) r['inf-minus-inf'] = 'one lane holds one product';
+  // the value range of non-zero finite results, exactly
+  const byValue = (x: { sig: bigint; exp: number }, y: { sig: bigint; exp: number }): number => {
+    const e = Math.min(x.exp, y.exp);
+    const vx = x.sig << BigInt(x.exp - e);
+    const vy = y.sig << BigInt(y.exp - e);
+    return vx < vy ? -1 : vx > vy ? 1 : 0;
+  };
+  const minScale = s.sc.codes.reduce((m, c) => (byValue(c, m) < 0 ? c : m));
+  const maxScale = s.sc.codes.reduce((m, c) => (byValue(c, m) > 0 ? c : m));
+  const minMag = minScale.sig * minScale.sig; // the smallest |product| is 2^lsb
+  const minExp = s.prod.lsb + 2 * minScale.exp;
+  const minTop = bitLen(minMag) - 1 + minExp;
+  const sumMax = s.prod.maxAbs * BigInt(s.p.block);
+  const maxMag = sumMax * maxScale.sig * maxScale.sig;
+  const maxExp = s.prod.lsb + 2 * maxScale.exp;
+  const maxTop = bitLen(maxMag) - 1 + maxExp;
+  // minMag * 2^minExp <= 2^(qmin - 1)
+  const d = s.qmin - 1 - minExp;
+  const minAtMostHalfSub = d >= 0 ? minMag <= 1n << BigInt(d) : false;
+  if (minTop >= s.emin) r.subnormal = `no non-zero result is below 2^${s.emin} (the smallest is 2^${minTop} or more)`;
+  if (!minAtMostHalfSub) r['underflow-to-zero'] = `no non-zero result is as small as 2^${s.qmin - 1} (the smallest is 2^${minTop} or more)`;
+  if (roundToFloat(s.out, false, maxMag, maxExp) !== floatInf(s.out, false)) r['overflow-inf'] = `the largest result (below 2^${maxTop + 1}) does not overflow`;
+  if (maxTop < s.emax) r['max-exponent-finite'] = `no result reaches 2^${s.emax} (the largest is below 2^${maxTop + 1})`;
+  const normalTies = bitLen(maxMag) >= s.M + 2 && maxTop >= s.emin;
+  const subTies = minAtMostHalfSub && maxTop >= s.qmin - 1;
+  if (!normalTies && !subTies) {
+    const why = `every result is exact (at most ${bitLen(maxMag)} significant bits, none below 2^${s.qmin})`;
+    r['tie-even'] = why;
+    r['tie-odd'] = why;
   }
+  return Object.assign(r, { range: { minTop, maxTop } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// construction
+
+type BlockMode = 'uniform' | 'small' | 'positive' | 'large' | 'sparse1' | 'sparse2' | 'sparse3' | 'large+odd';
+const BLOCK_MODES: readonly BlockMode[] = ['uniform', 'small', 'positive', 'large', 'sparse1', 'sparse2', 'sparse3', 'large+odd'];
+
+function randomBlock(rng: Xoshiro128, t: ElementCodes, k: number, mode: BlockMode, lanes?: readonly number[]): Uint8Array {
+  const x = new Uint8Array(k);
+  const table = mode === 'small' ? t.draw.small : mode === 'positive' ? t.draw.positive : mode === 'large' || mode === 'large+odd' ? t.draw.large : t.draw.finite;
+  if (lanes) {
+    for (const i of lanes) x[i] = table[rng.next() & 255];
+    return x;
+  }
+  for (let i = 0; i < k; i++) x[i] = table[rng.next() & 255];
   return x;
 }
 
-/** Scales whose biased exponents add up to `total` (0 .. 508), neither of them NaN. */
-function splitScales(rng: Xoshiro128, total: number): [number, number] {
-  const lo = Math.max(0, total - 254);
-  const hi = Math.min(254, total);
-  if (lo > hi) throw new Error(`no scale pair sums to ${total}`);
-  const sa = lo + rng.below(hi - lo + 1);
-  return [sa, total - sa];
-}
-
-/** A random block pair with a non-zero sum (products in units of 2^-2). */
-function nonZeroPair(rng: Xoshiro128, k: number): { a: Uint8Array; b: Uint8Array; sum: number } {
-  for (;;) {
-    const kind = BLOCK_KINDS[rng.below(BLOCK_KINDS.length)];
-    const a = randomBlock(rng, k, kind);
-    const b = randomBlock(rng, k, kind);
-    let sum = 0;
-    for (let i = 0; i < k; i++) sum += mulE2M1(a[i], b[i]);
-    if (sum !== 0) return { a, b, sum };
-  }
-}
-
-/** Scales that put the leading one of |sum| * 2^exp at 2^top (exp = sa + sb - 256). */
-function scalesForTop(rng: Xoshiro128, sum: number, top: number): [number, number] | null {
-  const total = top - (bitLength(Math.abs(sum)) - 1) + 2 * E8M0_BIAS + 2;
-  return total >= 0 && total <= 508 ? splitScales(rng, total) : null;
-}
-
-function shuffle(rng: Xoshiro128, a: Uint8Array, b: Uint8Array): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-    [b[i], b[j]] = [b[j], b[i]];
+/** A random finite block pair with a non-zero exact sum. */
+function nonZeroPair(s: DotSpace, rng: Xoshiro128): { a: Uint8Array; b: Uint8Array; sum: bigint } {
+  const k = s.p.block;
+  for (let tries = 0; ; tries++) {
+    const mode = BLOCK_MODES[rng.below(BLOCK_MODES.length)];
+    const n = mode === 'sparse1' ? 1 : mode === 'sparse2' ? 2 : mode === 'sparse3' ? 3 : 0;
+    const lanes = n > 0 ? Array.from({ length: Math.min(n, k) }, () => rng.below(k)) : undefined;
+    const a = randomBlock(rng, s.ta, k, mode, lanes);
+    const b = randomBlock(rng, s.tb, k, mode, lanes);
+    if (mode === 'large+odd') {
+      // the largest sums, made odd by one product of a single unit
+      for (let i = 1; i < k; i++) {
+        if (rng.next() & 1) a[i] = s.ta.maxPos;
+        if (rng.next() & 1) b[i] = s.tb.maxPos;
+      }
+      a[0] = s.ta.minPos;
+      b[0] = s.tb.minPos;
+    }
+    let sum = 0n;
+    for (let i = 0; i < k; i++) sum += s.prod.big[(a[i] << s.prod.bBits) | b[i]];
+    if (sum !== 0n) return { a, b, sum };
+    if (tries > 10000) throw new Error('no block with a non-zero sum found');
   }
 }
 
 /**
- * The directed vectors for block size k. Every vector is checked against its class; the class
- * 'cancel-to-zero' is empty for k = 1 (one product cannot cancel).
+ * A scale pair that puts the leading one of |sum| * sa * sb * 2^lsb at 2^top, or null. E8M0 scales
+ * are powers of two and are solved for directly; minifloat scales are searched.
  */
-export function dotCorners(k: number, rng: Xoshiro128): DotVector[] {
+function scalesForTop(s: DotSpace, rng: Xoshiro128, absSum: bigint, top: number): [number, number] | null {
+  const lbS = bitLen(absSum) - 1 + s.prod.lsb;
+  const sc = s.sc;
+  for (let t = 0; t < 48; t++) {
+    const ca = sc.codes[rng.below(sc.codes.length)];
+    const withA = absSum * ca.sig;
+    const baseTop = bitLen(withA) - 1 + s.prod.lsb + ca.exp;
+    const want = top - baseTop; // floor(log2) of B, or one less when the significands carry
+    for (const lb of [want, want - 1]) {
+      const list = sc.byLb.get(lb);
+      if (!list) continue;
+      for (let u = 0; u < Math.min(4, list.length); u++) {
+        const cb = list[rng.below(list.length)];
+        const rb = decodeScale(s.p.scale, cb);
+        const mag = withA * BigInt(rb.sig);
+        if (bitLen(mag) - 1 + s.prod.lsb + ca.exp + rb.exp === top) return rng.next() & 1 ? [ca.code, cb] : [cb, ca.code];
+      }
+    }
+    if (lbS + 2 * sc.lbMax < top || lbS + 2 * sc.lbMin > top + 2) return null;
+  }
+  return null;
+}
+
+/** Scales for an exact tie, or null: in the normal range, or on the subnormal grid. */
+function scalesForTie(s: DotSpace, rng: Xoshiro128, absSum: bigint): [number, number] | null {
+  const sc = s.sc;
+  const pow2 = sc.codes.every((c) => c.sig === 1n); // E8M0: any pair moves the value without changing its bits
+  const maxSig = sc.codes.reduce((m, c) => (c.sig > m ? c.sig : m), 0n);
+  const widest = sc.codes.filter((c) => c.sig === maxSig);
+  const pick = (): (typeof sc.codes)[number] => (rng.next() & 1 ? widest[rng.below(widest.length)] : sc.codes[rng.below(sc.codes.length)]);
+  for (let t = 0; t < 64; t++) {
+    const ca = pick();
+    const cb = pick();
+    const mag = absSum * ca.sig * cb.sig;
+    const exp = s.prod.lsb + ca.exp + cb.exp;
+    const z = tz(mag);
+    const oddBits = bitLen(mag) - z;
+    const top = bitLen(mag) - 1 + exp;
+    if (oddBits === s.M + 2) {
+      // a tie in the normal range, wherever the value lands there
+      if (top >= s.emin && top <= s.emax) return [ca.code, cb.code];
+      if (pow2) return scalesForTop(s, rng, absSum, s.emin + rng.below(Math.max(1, s.emax - s.emin)));
+    }
+    if (oddBits <= s.M + 1) {
+      // a subnormal tie: the lowest one at 2^(qmin - 1)
+      if (z + exp === s.qmin - 1) return [ca.code, cb.code];
+      if (pow2) return scalesForTop(s, rng, absSum, s.qmin - 1 + oddBits - 1);
+    }
+  }
+  return null;
+}
+
+/**
+ * The directed vectors. Every vector is checked against its class; classes the configuration
+ * cannot reach are listed in `missing` with the reason.
+ */
+export function dotCorners(s: DotSpace, rng: Xoshiro128): { vectors: DotVector[]; missing: Partial<Record<DotClass, string>> } {
+  const k = s.p.block;
   const out: DotVector[] = [];
-  const add = (cls: DotClass, a: Uint8Array, b: Uint8Array, sa: number, sb: number): void => {
+  const perClass = new Map<DotClass, number>();
+  const add = (cls: DotClass, a: Uint8Array, b: Uint8Array, sa: number, sb: number): boolean => {
     const v: DotVector = { a, b, sa, sb, cls };
-    const why = checkClass(v);
+    if (checkClass(s, v) !== null) return false;
+    out.push(v);
+    perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+    return true;
+  };
+  const must = (cls: DotClass, a: Uint8Array, b: Uint8Array, sa: number, sb: number): void => {
+    const v: DotVector = { a, b, sa, sb, cls };
+    const why = checkClass(s, v);
     if (why !== null) throw new Error(`directed vector of class ${cls} misses it: ${why} (a=[${Array.from(a)}] b=[${Array.from(b)}] scales ${sa}, ${sb})`);
     out.push(v);
+    perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
   };
-  const randomScale = (): number => rng.below(255); // 0x00 .. 0xfe
+  const sc = s.sc;
+  const one = sc.one;
+  const finiteScale = (): number => sc.codes[rng.below(sc.codes.length)].code;
+  const missing = unreachable(s);
 
-  // every code pair on each lane alone (all lanes up to k = 64, a sample of lanes above)
-  const lanes: number[] = [];
-  if (k <= 64) for (let i = 0; i < k; i++) lanes.push(i);
-  else {
-    for (let i = 0; i < 8; i++) lanes.push(i, k - 1 - i);
-    for (let i = 0; i < 16; i++) lanes.push(8 + rng.below(k - 16));
-  }
-  for (const lane of lanes) {
-    for (let p = 0; p < 256; p++) {
+  // every code pair alone on a lane
+  const pairs = s.ta.count * s.tb.count;
+  const fullLanes = pairs <= 256 && k <= 64 ? Array.from({ length: k }, (_, i) => i) : [...new Set([0, k - 1])];
+  const sampled = pairs <= 256 && k <= 64 ? [] : Array.from({ length: Math.min(k, 64) }, (_, i) => (i * 7919) % k).filter((i) => !fullLanes.includes(i));
+  perClass.set('lane-pairs', 0);
+  for (const lane of [...fullLanes, ...sampled]) {
+    const n = fullLanes.includes(lane) ? pairs : 256;
+    for (let q = 0; q < n; q++) {
+      const pq = fullLanes.includes(lane) ? q : rng.below(pairs);
       const a = new Uint8Array(k);
       const b = new Uint8Array(k);
-      a[lane] = p >>> 4;
-      b[lane] = p & 15;
-      add('lane-pairs', a, b, E8M0_BIAS, E8M0_BIAS);
+      a[lane] = Math.floor(pq / s.tb.count);
+      b[lane] = pq % s.tb.count;
+      out.push({ a, b, sa: one, sb: one, cls: 'lane-pairs' });
+      perClass.set('lane-pairs', (perClass.get('lane-pairs') ?? 0) + 1);
     }
   }
 
-  const scaleSet = [0x00, 0x01, 0x7f, 0x80, 0xfe];
-  for (const sa of [...scaleSet, randomScale()]) {
-    for (const sb of [...scaleSet, randomScale()]) {
-      const zeros = (): Uint8Array => randomBlock(rng, k, 'uniform').map((c) => c & 8);
-      add('all-zero', zeros(), randomBlock(rng, k, 'uniform'), sa, sb);
-      add('all-zero', randomBlock(rng, k, 'uniform'), zeros(), sa, sb);
-      add('all-zero', zeros(), zeros(), sa, sb);
+  const extremes = [0, 1, sc.max - 1, sc.max].filter((c) => c !== sc.nan);
+  const scaleSet = [...extremes, one];
+  const zerosOf = (t: ElementCodes): Uint8Array => randomBlock(rng, t, k, 'uniform').map((c) => (t.format.name === 'int8' ? 0 : c & (t.count / 2)));
+  for (const sa of [...scaleSet, finiteScale()]) {
+    for (const sb of [...scaleSet, finiteScale()]) {
+      must('all-zero', zerosOf(s.ta), randomBlock(rng, s.tb, k, 'uniform'), sa, sb);
+      must('all-zero', randomBlock(rng, s.ta, k, 'uniform'), zerosOf(s.tb), sa, sb);
+      must('all-zero', zerosOf(s.ta), zerosOf(s.tb), sa, sb);
+    }
+  }
+  for (const e of extremes) {
+    for (let n = 0; n < 25; n++) {
+      const other = n % 5 === 0 ? e : finiteScale();
+      const [sa, sb] = n % 2 ? [e, other] : [other, e];
+      must('scale-extremes', randomBlock(rng, s.ta, k, 'uniform'), randomBlock(rng, s.tb, k, n % 3 ? 'uniform' : 'small'), sa, sb);
     }
   }
 
-  const maxPatterns: ((i: number) => number)[] = [() => 0x7, () => 0xf, (i) => (i & 1 ? 0xf : 0x7), () => (rng.next() & 1 ? 0xf : 0x7)];
-  const maxScales = [0x00, 0x01, 0x3f, 0x7f, 0x80, 0xbe, 0xc0, 0xfd, 0xfe];
-  for (const pa of maxPatterns) {
-    for (const pb of maxPatterns) {
+  const maxPatterns = (t: ElementCodes): ((i: number) => number)[] => [() => t.maxPos, () => t.maxNeg, (i) => (i & 1 ? t.maxNeg : t.maxPos), () => (rng.next() & 1 ? t.maxNeg : t.maxPos)];
+  const maxScales = [...extremes, one, finiteScale(), finiteScale()];
+  for (const pa of maxPatterns(s.ta)) {
+    for (const pb of maxPatterns(s.tb)) {
       for (const sa of maxScales) {
-        for (const sb of maxScales) {
-          const a = new Uint8Array(k).map((_, i) => pa(i));
-          const b = new Uint8Array(k).map((_, i) => pb(i));
-          add('all-max', a, b, sa, sb);
-        }
+        for (const sb of maxScales) add('all-max', new Uint8Array(k).map((_, i) => pa(i)), new Uint8Array(k).map((_, i) => pb(i)), sa, sb);
       }
     }
   }
 
   if (k >= 2) {
-    const h = Math.floor(k / 2);
     for (let n = 0; n < 200; n++) {
-      const kind = BLOCK_KINDS[n % BLOCK_KINDS.length];
-      let a: Uint8Array;
-      let b: Uint8Array;
-      do {
-        a = randomBlock(rng, k, kind);
-        b = randomBlock(rng, k, kind);
-        for (let i = 0; i < h; i++) {
-          a[i + h] = a[i] ^ 8;
-          b[i + h] = b[i];
-        }
-        if (k % 2 === 1) a[k - 1] = rng.next() & 8; // +-0
-      } while (!a.some((c, i) => mulE2M1(c, b[i]) !== 0));
-      shuffle(rng, a, b);
-      const s = n % 5 === 0 ? [0x00, 0xfe][n % 2] : randomScale();
-      add('cancel-to-zero', a, b, s, randomScale());
+      const h = Math.floor(k / 2);
+      const a = randomBlock(rng, s.ta, k, 'uniform');
+      const b = randomBlock(rng, s.tb, k, n % 2 ? 'small' : 'uniform');
+      for (let i = 0; i < h; i++) {
+        a[h + i] = a[i];
+        b[h + i] = s.tb.neg(b[i]);
+      }
+      if (k % 2 === 1) a[k - 1] = 0;
+      add('cancel-to-zero', a, b, finiteScale(), finiteScale());
     }
   }
 
-  const elementSets: (() => Uint8Array)[] = [() => randomBlock(rng, k, 'uniform'), () => new Uint8Array(k), () => new Uint8Array(k).fill(0x7)];
   for (let n = 0; n < 150; n++) {
-    const a = elementSets[n % 3]();
-    const b = randomBlock(rng, k, 'uniform');
-    const which = Math.floor(n / 3) % 3;
-    add('nan-scale', a, b, which === 1 ? randomScale() : E8M0_NAN, which === 0 ? randomScale() : E8M0_NAN);
+    const a = randomBlock(rng, s.ta, k, 'uniform');
+    const b = randomBlock(rng, s.tb, k, 'uniform');
+    const which = n % 3;
+    must('nan-scale', a, b, which === 1 ? finiteScale() : sc.nan, which === 2 ? finiteScale() : sc.nan);
   }
 
-  const extremePairs: [number | null, number | null][] = [
-    [0x00, 0x00],
-    [0x00, 0xfe],
-    [0xfe, 0x00],
-    [0xfe, 0xfe],
-    [0x00, null],
-    [null, 0x00],
-    [0xfe, null],
-    [null, 0xfe],
-  ];
-  for (let n = 0; n < 200; n++) {
-    const [pa, pb] = extremePairs[n % extremePairs.length];
-    const kind = BLOCK_KINDS[Math.floor(n / extremePairs.length) % BLOCK_KINDS.length];
-    add('scale-00-fe', randomBlock(rng, k, kind), randomBlock(rng, k, kind), pa ?? randomScale(), pb ?? randomScale());
+  const lane = (): number => rng.below(k);
+  if (!missing['nan-element']) {
+    for (let n = 0; n < 200; n++) {
+      const a = randomBlock(rng, s.ta, k, 'uniform');
+      const b = randomBlock(rng, s.tb, k, 'uniform');
+      const useA = s.ta.nans.length > 0 && (s.tb.nans.length === 0 || n % 2 === 0);
+      const t = useA ? s.ta : s.tb;
+      (useA ? a : b)[lane()] = t.nans[rng.below(t.nans.length)];
+      must('nan-element', a, b, finiteScale(), finiteScale());
+    }
   }
-
-  // classes placed by the position of the result's leading one
-  const byTop = (cls: DotClass, count: number, top: () => number): void => {
-    for (let n = 0; n < count; n++) {
+  if (!missing['inf-element']) {
+    const infSide = s.ta.pinf !== null ? 'a' : 'b';
+    const ti = infSide === 'a' ? s.ta : s.tb;
+    const to = infSide === 'a' ? s.tb : s.ta;
+    const isZero = (t: ElementCodes, c: number): boolean => s.prod.big.length > 0 && (t.format.name === 'int8' ? c === 0 : (c & (t.count / 2 - 1)) === 0);
+    const positive = (): number => {
       for (;;) {
-        const { a, b, sum } = nonZeroPair(rng, k);
-        const s = scalesForTop(rng, sum, top());
-        if (s === null) continue;
-        add(cls, a, b, s[0], s[1]);
-        break;
+        const c = to.draw.positive[rng.next() & 255];
+        if (!isZero(to, c)) return c;
+      }
+    };
+    const negative = (): number => to.draw.negative[rng.next() & 255];
+    const zero = (): number => (rng.next() & 1 && to.format.name !== 'int8' ? to.count / 2 : 0);
+    const nonZeroScale = (): number => {
+      for (;;) {
+        const c = finiteScale();
+        if (c !== sc.zero) return c;
+      }
+    };
+    /** A finite block pair with lane i = (Inf code, partner) on the Inf side. */
+    const block = (lanes: [number, number, number][]): [Uint8Array, Uint8Array] => {
+      const a = randomBlock(rng, s.ta, k, 'uniform');
+      const b = randomBlock(rng, s.tb, k, 'uniform');
+      for (const [i, inf, other] of lanes) {
+        if (infSide === 'a') [a[i], b[i]] = [inf, other];
+        else [b[i], a[i]] = [inf, other];
+      }
+      return [a, b];
+    };
+    const pinf = ti.pinf ?? 0;
+    const ninf = ti.ninf ?? 0;
+    for (let n = 0; n < 200; n++) {
+      const i = lane();
+      const j = (i + 1 + rng.below(Math.max(1, k - 1))) % k;
+      const inf = n % 2 ? ninf : pinf;
+      add('inf-element', ...block([[i, inf, n % 4 < 2 ? positive() : negative()]]), nonZeroScale(), nonZeroScale());
+      if (k >= 2) add('inf-minus-inf', ...block([[i, pinf, positive()], [j, pinf, negative()]]), nonZeroScale(), nonZeroScale());
+      add('inf-times-zero', ...block([[i, inf, zero()]]), nonZeroScale(), nonZeroScale());
+      if (!missing['inf-zero-scale'] && sc.zero !== null) {
+        const [a, b] = block([[i, inf, positive()]]);
+        add('inf-zero-scale', a, b, n % 2 ? sc.zero : nonZeroScale(), n % 2 ? nonZeroScale() : sc.zero);
       }
     }
-  };
-  byTop('subnormal', 300, () => -149 + rng.below(23));
-  byTop('underflow-to-zero', 100, () => -151 - rng.below(20));
-  byTop('overflow-inf', 200, () => 128 + rng.below(13));
-  byTop('max-exponent-finite', 100, () => 127);
+  }
 
-  // ties: shift |sum| right by one place more than its trailing zeros
-  const want = 200;
-  let even = 0;
-  let odd = 0;
-  const tie = (a: Uint8Array, b: Uint8Array, sum: number): void => {
-    const mag = Math.abs(sum);
-    const sh = 32 - Math.clz32(mag & -mag); // trailing zeros + 1
-    const total = -149 - sh + 2 * E8M0_BIAS + 2;
-    const [sa, sb] = splitScales(rng, total);
-    const lowerOdd = Math.floor(mag / 2 ** sh) % 2 === 1;
-    if (lowerOdd && odd < want) {
-      add('tie-odd', a, b, sa, sb);
-      odd++;
-    } else if (!lowerOdd && even < want) {
-      add('tie-even', a, b, sa, sb);
-      even++;
+  // value classes: aim each block's exact value at the class
+  const { minTop, maxTop } = missing.range;
+  const within = (lo: number, hi: number): number => (lo >= hi ? lo : lo + rng.below(hi - lo + 1));
+  const targets: [DotClass, () => number | 'tie'][] = [
+    ['subnormal', () => within(Math.max(s.qmin - 1, minTop), s.emin - 1)],
+    ['underflow-to-zero', () => within(Math.max(s.qmin - 14, minTop), s.qmin - 1)],
+    ['overflow-inf', () => within(s.emax, Math.min(s.emax + 8, maxTop))],
+    ['max-exponent-finite', () => s.emax],
+    ['tie-even', () => 'tie'],
+    ['tie-odd', () => 'tie'],
+  ];
+  const quota = 200;
+  for (const [cls, target] of targets) {
+    if (cls in missing) continue;
+    let got = 0;
+    for (let tries = 0; tries < 40 * quota && got < quota; tries++) {
+      const { a, b, sum } = nonZeroPair(s, rng);
+      const absSum = sum < 0n ? -sum : sum;
+      const t = target();
+      const pair = t === 'tie' ? scalesForTie(s, rng, absSum) : scalesForTop(s, rng, absSum, t);
+      if (pair && add(cls, a, b, pair[0], pair[1])) got++;
     }
-  };
-  // the smallest ties: +-1 * 2^-150 (rounds to a signed zero) and +-3 * 2^-150 (rounds up to 2 ulp)
-  for (const [ca, cb] of [
-    [0x1, 0x1],
-    [0x9, 0x1],
-    [0x3, 0x1],
-    [0x3, 0x9],
-  ]) {
-    const a = new Uint8Array(k);
-    const b = new Uint8Array(k);
-    const lane = rng.below(k);
-    a[lane] = ca;
-    b[lane] = cb;
-    tie(a, b, mulE2M1(ca, cb));
   }
-  for (let guard = 0; (even < want || odd < want) && guard < 100000; guard++) {
-    const { a, b, sum } = nonZeroPair(rng, k);
-    tie(a, b, sum);
+  for (const c of DOT_CLASSES) {
+    if ((perClass.get(c) ?? 0) === 0 && !(c in missing)) {
+      throw new Error(`dot corners for ${s.p.a.name} x ${s.p.b.name}, ${s.p.scale.name}, ${s.out.name}, k = ${k}: class ${c} is reachable but no vector was found`);
+    }
   }
-  return out;
+  return { vectors: out, missing };
 }

@@ -1,170 +1,252 @@
 /**
- * dot_e2m1_e8m0: the MXFP4 block dot product. Directed vectors of every corner class first, then
- * random block pairs in the hot loop: random words are the packed element codes, spread to one
- * code per byte for the golden fast path, with scales drawn from several ranges so that random
- * vectors reach subnormal, overflowing and NaN results, not only the middle of the range.
+ * dot: the block dot product. Directed vectors of every corner class first (sim/units/dot-corners),
+ * then random block pairs: element codes drawn per lane from tables of the formats (finite codes,
+ * positive or negative ones, small ones, raw codes with their NaN / Inf codes, cancelling pairs),
+ * scale pairs drawn so that random vectors reach the subnormal, overflowing and NaN results, not
+ * only the middle of the range. The golden values come from the fast kernel (src/dot-kernel.ts);
+ * the first random vectors of every run are also checked against dotBlock itself.
  */
-import { dotE2M1E8M0 } from '../../src/dot.js';
-import { E8M0_BIAS, E8M0_NAN } from '../../src/formats/e8m0.js';
-import { FP32_QNAN } from '../../src/fp32.js';
-import { mulE2M1 } from '../../src/mul.js';
-import { e2m1List, e8m0Text, fp32Text, num } from '../../src/text.js';
+import { dotBlock } from '../../src/dot.js';
+import { dotKernel, productTable } from '../../src/dot-kernel.js';
+import { decodeScale, elementBits, scaleBits } from '../../src/formats/format.js';
+import { floatInf } from '../../src/formats/float.js';
+import { hex32 } from '../../src/fp32.js';
+import { DOT_PORTS, dotFamily, type DotParams } from '../../generator/units/dot.js';
 import { count } from '../format.js';
-import { fieldOf, slotOf, wordsToHex, type PortSpec, type RecordLayout } from '../layout.js';
+import { fieldOf, slotOf, wordsToHex, type RecordLayout } from '../layout.js';
 import { Xoshiro128 } from '../prng.js';
-import type { Batch, Mismatch } from '../stream.js';
-import { CLASS_MEANING, DOT_CLASSES, dotCorners, type DotClass } from './dot-corners.js';
-import { chain, type UnitBench } from './types.js';
-
-function blockOf(ports: readonly PortSpec[]): number {
-  const a = ports.find((p) => p.name === 'a');
-  return a ? Math.max(1, Math.floor(a.width / 4)) : 1;
-}
-
-export function codesOf(words: ArrayLike<number>, off: number, k: number): Uint8Array {
-  const c = new Uint8Array(k);
-  for (let i = 0; i < k; i++) c[i] = fieldOf(words, off, 4 * i, 4);
-  return c;
-}
-
-interface DotSlots {
-  readonly k: number;
-  readonly a: number;
-  readonly b: number;
-  readonly sa: number;
-  readonly sb: number;
-  readonly res: number;
-  /** words per block */
-  readonly aw: number;
-}
-
-function slots(layout: RecordLayout): DotSlots {
-  const a = slotOf(layout.inputs, 'a');
-  return {
-    k: a.width / 4,
-    a: a.offset,
-    b: slotOf(layout.inputs, 'b').offset,
-    sa: slotOf(layout.inputs, 'scale_a').offset,
-    sb: slotOf(layout.inputs, 'scale_b').offset,
-    res: slotOf(layout.outputs, 'result').offset,
-    aw: a.words,
-  };
-}
+import type { Batch } from '../stream.js';
+import { elementCodes, scaleCodes } from './codes.js';
+import { CLASS_MEANING, DOT_CLASSES, dotCorners, dotSpace, facts, type DotClass } from './dot-corners.js';
+import { chain, putField, recordInputs, reportLines, type OpenBench, type UnitBench } from './types.js';
 
 /** Element modes of random vectors (3 bits of the control word). */
-const ELEMENT_MODES = ['uniform', 'uniform', 'uniform', 'uniform', 'positive', 'negative products', 'small (+-0, +-0.5)', 'b = a with alternate signs flipped'];
+const ELEMENT_MODES = ['uniform', 'uniform', 'uniform', 'positive', 'negative products', 'small', 'raw codes (NaN / Inf included)', 'cancelling lane pairs'] as const;
 /** Scale modes of random vectors (3 bits of the control word). */
-const SCALE_MODES = ['uniform', 'uniform', 'uniform', 'near 2^0', 'near the subnormal range', 'near the subnormal range', 'near overflow', 'extreme codes'];
-const EXTREME_SCALES = [0x00, 0x01, 0x02, 0x7f, 0xfd, 0xfe, 0xff, -1];
+const SCALE_MODES = ['uniform', 'uniform', 'near 1', 'near the subnormal range', 'near the subnormal range', 'near overflow', 'extreme codes', 'uniform'] as const;
 
-/** Random-vector result classes counted from the expected results. */
+/** Random vectors whose golden value is also computed by dotBlock (the kernel's cross-check). */
+const CROSS_CHECKED = 2000;
+
+/** Result classes counted from the expected results of the random vectors. */
 const RESULT_CLASSES = ['normal', 'subnormal', 'zero', 'inf', 'nan'] as const;
+
+export const dotBench: UnitBench<DotParams> = {
+  family: 'dot',
+  legend: () => DOT_CLASSES.map((c) => `${c}: ${CLASS_MEANING[c]}`),
+  open(p: DotParams, layout: RecordLayout): OpenBench {
+    const k = p.block;
+    const wa = elementBits(p.a);
+    const wb = elementBits(p.b);
+    const kernel = dotKernel(p.a, p.b, p.scale, p.out, k);
+    const so = {
+      a: slotOf(layout.inputs, DOT_PORTS.a),
+      b: slotOf(layout.inputs, DOT_PORTS.b),
+      sa: slotOf(layout.inputs, DOT_PORTS.scaleA).offset,
+      sb: slotOf(layout.inputs, DOT_PORTS.scaleB).offset,
+      res: slotOf(layout.outputs, DOT_PORTS.result).offset,
+    };
+    const W = layout.inWords;
+    const ca = new Uint8Array(k);
+    const cb = new Uint8Array(k);
+    const unpack = (input: ArrayLike<number>, off: number): void => {
+      for (let i = 0; i < k; i++) {
+        ca[i] = fieldOf(input, off + so.a.offset, wa * i, wa);
+        cb[i] = fieldOf(input, off + so.b.offset, wb * i, wb);
+      }
+    };
+    const pack = packer(p, layout);
+    const bench: OpenBench = {
+      golden(input, inOff, out, outOff) {
+        unpack(input, inOff);
+        out[outOff + so.res] = kernel(ca, 0, cb, 0, k, input[inOff + so.sa], input[inOff + so.sb]);
+      },
+      report(m) {
+        const v = recordInputs(layout, m.input, 0);
+        unpack(m.input, 0);
+        const [la, lb, lsa, lsb] = dotFamily.describeInputs(p, v);
+        const f = facts(dotSpace(p, kernel), { a: ca, b: cb, sa: Number(v.scale_a), sb: Number(v.scale_b) });
+        const exact = f.nan
+          ? 'NaN (a NaN element or scale, +Inf meeting -Inf, or Inf times zero)'
+          : f.inf !== 0
+            ? `${f.inf > 0 ? '+' : '-'}Inf (an infinite product)`
+            : `sum a_i*b_i = ${f.sum}*2^${productTable(p.a, p.b).lsb}; times the scales: ${f.neg ? '-' : '+'}${f.mag}*2^${f.exp}`;
+        const pad = (label: string, text: string): string => `${label.padEnd(7)} = ${text.replace(/^\S+ = /, '')}`;
+        return [
+          pad('a', la),
+          `          (hex ${wordsToHex(m.input, so.a.offset, so.a.width)})`,
+          pad('b', lb),
+          `          (hex ${wordsToHex(m.input, so.b.offset, so.b.width)})`,
+          pad('scale_a', lsa),
+          pad('scale_b', lsb),
+          `exact   = ${exact}`,
+          ...reportLines(layout, m, () => [], (port, x) => dotFamily.describeOutput(p, port, x)),
+        ];
+      },
+      plan(opts) {
+        const space = dotSpace(p, kernel);
+        const corners = dotCorners(space, new Xoshiro128(opts.seed ^ 0x5bd1e995));
+        const perClass = new Map<DotClass, number>(DOT_CLASSES.map((c) => [c, 0]));
+        const cin = new Uint32Array(corners.vectors.length * W);
+        const cexp = new Uint32Array(corners.vectors.length * layout.outWords);
+        corners.vectors.forEach((c, v) => {
+          perClass.set(c.cls, (perClass.get(c.cls) ?? 0) + 1);
+          pack(cin, v * W, c.a, c.b, c.sa, c.sb);
+          cexp[v * layout.outWords + so.res] = kernel(c.a, 0, c.b, 0, k, c.sa, c.sb);
+        });
+        let cornerAt = 0;
+        const cornerSource = (): Batch | null => {
+          if (cornerAt >= corners.vectors.length) return null;
+          const n = Math.min(opts.batchSize, corners.vectors.length - cornerAt);
+          const first = cornerAt;
+          cornerAt += n;
+          return {
+            count: n,
+            input: cin.subarray(first * W, (first + n) * W),
+            expected: cexp.subarray(first * layout.outWords, (first + n) * layout.outWords),
+            label: (i) => `directed, class ${corners.vectors[first + i].cls}`,
+          };
+        };
+        const classCounts = new Float64Array(RESULT_CLASSES.length);
+        const random = dotRandomSource(p, layout, kernel, opts.vectors, opts.seed, opts.batchSize, classCounts);
+        const notReached = DOT_CLASSES.filter((c) => corners.missing[c] !== undefined);
+        return {
+          total: corners.vectors.length + opts.vectors,
+          what: `${count(opts.vectors)} random + ${count(corners.vectors.length)} directed vectors`,
+          next: chain(cornerSource, random),
+          details: () => [
+            `directed: ${DOT_CLASSES.filter((c) => !notReached.includes(c)).map((c) => `${c} ${count(perClass.get(c) ?? 0)}`).join(', ')}`,
+            ...(notReached.length > 0 ? [`not reachable in this configuration: ${notReached.map((c) => `${c} (${corners.missing[c]})`).join('; ')}`] : []),
+            `random results: ${RESULT_CLASSES.map((c, i) => `${c} ${count(classCounts[i])}`).join(', ')}`,
+          ],
+        };
+      },
+    };
+    return bench;
+  },
+};
+
+/** Writes a block pair and its scales into an input record (lane i of A at bits [wa*i, wa*i + wa)). */
+function packer(p: DotParams, layout: RecordLayout): (input: Uint32Array, off: number, a: ArrayLike<number>, b: ArrayLike<number>, sa: number, sb: number) => void {
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ao = slotOf(layout.inputs, DOT_PORTS.a).offset;
+  const bo = slotOf(layout.inputs, DOT_PORTS.b).offset;
+  const sao = slotOf(layout.inputs, DOT_PORTS.scaleA).offset;
+  const sbo = slotOf(layout.inputs, DOT_PORTS.scaleB).offset;
+  return (input, off, a, b, sa, sb) => {
+    for (let i = 0; i < p.block; i++) {
+      putField(input, off + ao, wa * i, wa, a[i]);
+      putField(input, off + bo, wb * i, wb, b[i]);
+    }
+    input[off + sao] = sa;
+    input[off + sbo] = sb;
+  };
+}
 
 /**
  * The random part of a dot-product run: `total` vectors from `seed`, in batches of `batchSize`.
  * Counts the expected results per class into `classCounts` (indexed like RESULT_CLASSES).
  */
-export function dotRandomSource(layout: RecordLayout, total: number, seed: number, batchSize: number, classCounts: Float64Array): () => Batch | null {
-  const s = slots(layout);
-  const { k, aw } = s;
+export function dotRandomSource(
+  p: DotParams,
+  layout: RecordLayout,
+  kernel: ReturnType<typeof dotKernel>,
+  total: number,
+  seed: number,
+  batchSize: number,
+  classCounts: Float64Array,
+): () => Batch | null {
+  const pack = packer(p, layout);
+  const k = p.block;
   const W = layout.inWords;
-  if (W !== 2 * aw + 2) throw new Error('dot_e2m1_e8m0: the record has words the generator does not write');
+  const res = slotOf(layout.outputs, DOT_PORTS.result).offset;
+  const ta = elementCodes(p.a);
+  const tb = elementCodes(p.b);
+  const sc = scaleCodes(p.scale);
+  const ns = 2 ** scaleBits(p.scale);
+  const out = p.out;
   const rng = new Xoshiro128(seed);
-  const R = 1 + 2 * aw; // random words per vector: control, a words, b words
-  const lastMask = k % 8 === 0 ? 0xffffffff : (2 ** (4 * (k % 8)) - 1) >>> 0;
-  const S = 8 * aw; // codes per block in the code arrays (>= k, a multiple of 8)
+  const signBit = 2 ** (out.ebits + out.mbits);
+  const infCode = floatInf(out, false);
+  const minNormal = 2 ** out.mbits;
+  // the typical size of a block's sum: its largest product's position plus half of log2(k)
+  const prod = productTable(p.a, p.b);
+  const typicalTop = prod.lsb + prod.maxAbs.toString(2).length - 1 + Math.floor(Math.log2(k) / 2);
+  const emin = 1 - out.bias;
+  const emax = 2 ** out.ebits - 2 - out.bias;
+  const extremes = [0, 1, 2, sc.max - 1, sc.max, sc.nan, sc.one];
+  /** a scale pair whose exponents add up to about x */
+  const pairFor = (x: number): [number, number] => {
+    const lo = Math.max(sc.lbMin, x - sc.lbMax);
+    const hi = Math.min(sc.lbMax, x - sc.lbMin);
+    const la = lo > hi ? (x < 2 * sc.lbMin ? sc.lbMin : sc.lbMax) : lo + rng.below(hi - lo + 1);
+    const lb = Math.min(sc.lbMax, Math.max(sc.lbMin, x - la));
+    const pick = (l: number): number => {
+      for (let d = 0; ; d++) {
+        const list = sc.byLb.get(l + d) ?? sc.byLb.get(l - d);
+        if (list) return list[rng.below(list.length)];
+      }
+    };
+    return [pick(la), pick(lb)];
+  };
+  const codesA = new Uint8Array(batchSize * k);
+  const codesB = new Uint8Array(batchSize * k);
+  const bytes = new Uint32Array(Math.ceil((2 * k) / 4) + 2);
+  const bytes8 = new Uint8Array(bytes.buffer);
   let made = 0;
-  // Scratch arrays of the generator, and a pool of batch arrays handed back by recycle():
-  // fresh large typed arrays cost page faults, which were a third of the time per vector.
-  const rnd = new Uint32Array(batchSize * R);
-  const codesA = new Uint8Array(batchSize * S);
-  const codesB = new Uint8Array(batchSize * S);
-  const a32 = new Uint32Array(codesA.buffer);
-  const b32 = new Uint32Array(codesB.buffer);
   const pool: { input: Uint32Array; expected: Uint32Array; modes: Uint8Array }[] = [];
   return () => {
     if (made >= total) return null;
     const n = Math.min(batchSize, total - made);
     const firstIndex = made;
     made += n;
-    rng.fill(rnd, 0, n * R);
-    const bufs = pool.pop() ?? { input: new Uint32Array(batchSize * W), expected: new Uint32Array(batchSize), modes: new Uint8Array(batchSize) };
+    const bufs = pool.pop() ?? { input: new Uint32Array(batchSize * W), expected: new Uint32Array(batchSize * layout.outWords), modes: new Uint8Array(batchSize) };
     const input = n === batchSize ? bufs.input : bufs.input.subarray(0, n * W);
-    const expected = n === batchSize ? bufs.expected : bufs.expected.subarray(0, n);
+    const expected = n === batchSize ? bufs.expected : bufs.expected.subarray(0, n * layout.outWords);
+    input.fill(0);
     const modes = bufs.modes;
-    let p = 0;
     for (let v = 0; v < n; v++) {
-      const c = rnd[p];
+      const c = rng.next();
       const em = c & 7;
-      const io = v * W;
-      let q = v * (S >>> 2);
-      for (let j = 0; j < aw; j++) {
-        let wa = rnd[p + 1 + j];
-        let wb = rnd[p + 1 + aw + j];
-        if (em === 4) {
-          wa &= 0x77777777;
-          wb &= 0x77777777;
-        } else if (em === 5) {
-          wa &= 0x77777777;
-          wb |= 0x88888888;
-        } else if (em === 6) {
-          wa &= 0x99999999;
-          wb &= 0x99999999;
-        } else if (em === 7) {
-          wb = wa ^ 0x80808080;
-        }
-        if (j === aw - 1) {
-          wa &= lastMask;
-          wb &= lastMask;
-        }
-        input[io + s.a + j] = wa;
-        input[io + s.b + j] = wb;
-        // spread 8 nibbles to 8 bytes, lane order kept (little-endian words)
-        let x = wa & 0xffff;
-        x = (x | (x << 8)) & 0x00ff00ff;
-        a32[q] = (x | (x << 4)) & 0x0f0f0f0f;
-        x = wa >>> 16;
-        x = (x | (x << 8)) & 0x00ff00ff;
-        a32[q + 1] = (x | (x << 4)) & 0x0f0f0f0f;
-        x = wb & 0xffff;
-        x = (x | (x << 8)) & 0x00ff00ff;
-        b32[q] = (x | (x << 4)) & 0x0f0f0f0f;
-        x = wb >>> 16;
-        x = (x | (x << 8)) & 0x00ff00ff;
-        b32[q + 1] = (x | (x << 4)) & 0x0f0f0f0f;
-        q += 2;
+      rng.fill(bytes);
+      const o = v * k;
+      const drawA = em === 3 || em === 4 ? ta.draw.positive : em === 5 ? ta.draw.small : em === 6 ? ta.draw.raw : ta.draw.finite;
+      const drawB = em === 3 ? tb.draw.positive : em === 4 ? tb.draw.negative : em === 5 ? tb.draw.small : em === 6 ? tb.draw.raw : tb.draw.finite;
+      for (let i = 0; i < k; i++) {
+        codesA[o + i] = drawA[bytes8[i]];
+        codesB[o + i] = drawB[bytes8[k + i]];
       }
-      p += R;
+      if (em === 7) {
+        for (let i = 1; i < k; i += 2) {
+          codesA[o + i] = codesA[o + i - 1];
+          codesB[o + i] = tb.neg(codesB[o + i - 1]);
+        }
+        if ((c >>> 30) & 1) codesA[o + (c >>> 24) % k] = ta.draw.finite[bytes8[2 * k]];
+      }
       const sm = (c >>> 3) & 7;
       let sa: number;
       let sb: number;
-      if (sm < 3) {
-        sa = (c >>> 8) & 255;
-        sb = (c >>> 16) & 255;
-      } else if (sm === 3) {
-        sa = E8M0_BIAS - 8 + ((c >>> 8) & 15);
-        sb = E8M0_BIAS - 8 + ((c >>> 12) & 15);
-      } else if (sm === 7) {
-        sa = EXTREME_SCALES[(c >>> 8) & 7];
-        sb = EXTREME_SCALES[(c >>> 11) & 7];
-        if (sa < 0) sa = (c >>> 16) & 255;
-        if (sb < 0) sb = c >>> 24;
+      if (sm === 2) [sa, sb] = pairFor(-((c >>> 8) & 3) + ((c >>> 10) & 3));
+      else if (sm === 3 || sm === 4) [sa, sb] = pairFor(emin - out.mbits - typicalTop + ((c >>> 8) % (out.mbits + 12)) - 6);
+      else if (sm === 5) [sa, sb] = pairFor(emax - typicalTop - 4 + ((c >>> 8) % 9));
+      else if (sm === 6) {
+        sa = extremes[(c >>> 8) % extremes.length];
+        sb = extremes[(c >>> 12) % extremes.length];
       } else {
-        // scale exponents summing to T: [88, 135] puts typical sums around the subnormal range,
-        // [360, 391] around 2^128
-        const t = sm === 6 ? 360 + ((((c >>> 8) & 0xffff) * 32) >>> 16) : 88 + ((((c >>> 8) & 0xffff) * 48) >>> 16);
-        const lo = t > 254 ? t - 254 : 0;
-        const hi = t < 254 ? t : 254;
-        sa = lo + (((c >>> 24) * (hi - lo + 1)) >>> 8);
-        sb = t - sa;
+        sa = (c >>> 8) & (ns - 1);
+        sb = (c >>> 16) & (ns - 1);
       }
-      input[io + s.sa] = sa;
-      input[io + s.sb] = sb;
+      pack(input, v * W, codesA.subarray(o, o + k), codesB.subarray(o, o + k), sa, sb);
       modes[v] = c & 63;
-      const r = dotE2M1E8M0(codesA, v * S, codesB, v * S, k, sa, sb);
-      expected[v] = r;
-      const m = r & 0x7fffffff;
-      classCounts[m === 0 ? 2 : m < 0x800000 ? 1 : m < 0x7f800000 ? 0 : m === 0x7f800000 ? 3 : 4]++;
+      const r = kernel(codesA, o, codesB, o, k, sa, sb);
+      expected[v * layout.outWords + res] = r;
+      if (firstIndex + v < CROSS_CHECKED) {
+        const g = dotBlock(p.a, codesA.subarray(o, o + k), p.b, codesB.subarray(o, o + k), decodeScale(p.scale, sa), decodeScale(p.scale, sb), out) >>> 0;
+        if (g !== r >>> 0) throw new Error(`golden model: dotKernel gives ${hex32(r)} but dotBlock gives ${hex32(g)} (random vector #${firstIndex + v})`);
+      }
+      const m = r % signBit;
+      classCounts[m === 0 ? 2 : m < minNormal ? 1 : m < infCode ? 0 : m === infCode ? 3 : 4]++;
     }
     return {
       count: n,
@@ -176,93 +258,4 @@ export function dotRandomSource(layout: RecordLayout, total: number, seed: numbe
       },
     };
   };
-}
-
-export const dotBench: UnitBench = {
-  kind: 'dot_e2m1_e8m0',
-
-  expectedPorts(ports: readonly PortSpec[]): PortSpec[] {
-    const k = blockOf(ports);
-    return [
-      { name: 'a', dir: 'input', width: 4 * k },
-      { name: 'b', dir: 'input', width: 4 * k },
-      { name: 'scale_a', dir: 'input', width: 8 },
-      { name: 'scale_b', dir: 'input', width: 8 },
-      { name: 'result', dir: 'output', width: 32 },
-    ];
-  },
-
-  golden(layout: RecordLayout, input: Uint32Array, inOff: number, out: Uint32Array, outOff: number): void {
-    const s = slots(layout);
-    const a = codesOf(input, inOff + s.a, s.k);
-    const b = codesOf(input, inOff + s.b, s.k);
-    out[outOff + s.res] = dotE2M1E8M0(a, 0, b, 0, s.k, input[inOff + s.sa], input[inOff + s.sb]);
-  },
-
-  report(layout: RecordLayout, m: Mismatch): string[] {
-    const s = slots(layout);
-    const a = codesOf(m.input, s.a, s.k);
-    const b = codesOf(m.input, s.b, s.k);
-    const sa = m.input[s.sa];
-    const sb = m.input[s.sb];
-    let sum = 0;
-    for (let i = 0; i < s.k; i++) sum += mulE2M1(a[i], b[i]);
-    const exp = sa + sb - 2 * E8M0_BIAS - 2;
-    const lines = [
-      `a       = ${e2m1List(a)}`,
-      `          (hex ${wordsToHex(m.input, s.a, 4 * s.k)})`,
-      `b       = ${e2m1List(b)}`,
-      `          (hex ${wordsToHex(m.input, s.b, 4 * s.k)})`,
-      `scale_a = ${e8m0Text(sa)}`,
-      `scale_b = ${e8m0Text(sb)}`,
-    ];
-    if (sa === E8M0_NAN || sb === E8M0_NAN) lines.push(`exact   = NaN (a NaN scale)`);
-    else lines.push(`exact   = sum a_i*b_i = ${num(sum / 4)} = ${sum}*2^-2; times the scales: ${sum}*2^${exp}`);
-    lines.push(`result expected ${fp32Text(m.expected[s.res])}`, `       actual   ${fp32Text(m.actual[s.res])}`);
-    return lines;
-  },
-
-  plan(layout: RecordLayout, opts) {
-    const s = slots(layout);
-    const W = layout.inWords;
-    const rng = new Xoshiro128(opts.seed ^ 0x5bd1e995);
-    const corners = dotCorners(s.k, rng);
-    const perClass = new Map<DotClass, number>(DOT_CLASSES.map((c) => [c, 0]));
-    const input = new Uint32Array(corners.length * W);
-    const expected = new Uint32Array(corners.length);
-    for (let v = 0; v < corners.length; v++) {
-      const c = corners[v];
-      perClass.set(c.cls, (perClass.get(c.cls) ?? 0) + 1);
-      for (let i = 0; i < s.k; i++) {
-        input[v * W + s.a + (i >>> 3)] |= c.a[i] << (4 * (i & 7));
-        input[v * W + s.b + (i >>> 3)] |= c.b[i] << (4 * (i & 7));
-      }
-      input[v * W + s.sa] = c.sa;
-      input[v * W + s.sb] = c.sb;
-      expected[v] = dotE2M1E8M0(c.a, 0, c.b, 0, s.k, c.sa, c.sb);
-    }
-    let cornerDone = false;
-    const cornerSource = (): Batch | null => {
-      if (cornerDone || corners.length === 0) return null;
-      cornerDone = true;
-      return { count: corners.length, input, expected, label: (i) => `directed, class ${corners[i].cls}` };
-    };
-    const classCounts = new Float64Array(RESULT_CLASSES.length);
-    const random = dotRandomSource(layout, opts.vectors, opts.seed, opts.batchSize, classCounts);
-    const nanCorners = expected.filter((r) => r === FP32_QNAN).length;
-    return {
-      total: corners.length + opts.vectors,
-      what: `${count(opts.vectors)} random + ${count(corners.length)} directed vectors`,
-      next: chain(cornerSource, random),
-      details: () => [
-        `directed: ${DOT_CLASSES.map((c) => `${c} ${count(perClass.get(c) ?? 0)}`).join(', ')} (${count(nanCorners)} NaN results)`,
-        `random results: ${RESULT_CLASSES.map((c, i) => `${c} ${count(classCounts[i])}`).join(', ')}`,
-      ],
-    };
-  },
-};
-
-/** One line per class: what the directed vectors of that class are. */
-export function dotClassLegend(): string[] {
-  return DOT_CLASSES.map((c) => `${c}: ${CLASS_MEANING[c]}`);
 }

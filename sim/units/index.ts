@@ -1,11 +1,9 @@
-/** Every unit kind the bench can check, by manifest kind. */
+/** The bench of every unit family, by family name (sim/units/<family>.ts). */
+import type { FamilyName } from '../../generator/units/config.js';
 import { dequantBench } from './dequant.js';
 import { dotBench } from './dot.js';
 import { mulBench } from './mul.js';
 import type { UnitBench } from './types.js';
 
-export const BENCHES: readonly UnitBench[] = [mulBench, dequantBench, dotBench];
-
-export function benchFor(kind: string): UnitBench | undefined {
-  return BENCHES.find((b) => b.kind === kind);
-}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const BENCHES: Readonly<Record<FamilyName, UnitBench<any>>> = { mul: mulBench, dequant: dequantBench, dot: dotBench };

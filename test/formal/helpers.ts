@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
-import { makeConfig } from '../../generator/units/config.js';
+import { configTag, makeConfig } from '../../generator/units/config.js';
 import type { Report } from '../../formal/report.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -25,9 +25,25 @@ export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () =
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** `mxrtl gen --block k --out dir`, through the generator's own functions. */
-export async function generate(dir: string, k: number): Promise<void> {
-  await generateInto(dir, makeConfig('e2m1', 'e8m0', k));
+/** A configuration to generate: formats by name (defaults MXFP4), block size k. */
+export interface GenSpec {
+  readonly elem?: string;
+  readonly elemB?: string;
+  readonly scale?: string;
+  readonly out?: string;
+  readonly k: number;
+}
+
+export function specConfig(s: GenSpec): ReturnType<typeof makeConfig> {
+  const elem = s.elem ?? 'e2m1';
+  return makeConfig({ elemA: elem, elemB: s.elemB ?? elem, scale: s.scale ?? 'e8m0', out: s.out ?? 'fp32', block: s.k });
+}
+
+/** `mxrtl gen ... --out dir`, through the generator's own functions; returns the configuration tag. */
+export async function generate(dir: string, s: GenSpec | number): Promise<string> {
+  const c = specConfig(typeof s === 'number' ? { k: s } : s);
+  await generateInto(dir, c);
+  return configTag(c);
 }
 
 /**
@@ -64,8 +80,8 @@ export async function formal(rtl: string, out: string, ...args: string[]): Promi
 
 async function readConfig(rtl: string): Promise<string> {
   try {
-    const m = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { config: { elem: string; scale: string; block: number } };
-    return `${m.config.elem}_${m.config.scale}_k${m.config.block}`;
+    const m = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { config: Parameters<typeof makeConfig>[0] };
+    return configTag(makeConfig(m.config));
   } catch {
     return 'none';
   }

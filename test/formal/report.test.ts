@@ -15,20 +15,19 @@ function report(rtl: string): Report {
     timeoutSeconds: 60,
     started: '2025-01-01T00:00:00.000Z',
     wallSeconds: 1,
-    only: 'mul_e2m1',
+    only: 'mul',
     result: 'not proven',
     counts: { proven: 0, failed: 1, unknown: 0, error: 0 },
     units: [
       {
-        kind: 'mul_e2m1',
+        family: 'mul',
         top: 'mx_mul_e2m1',
-        file: `${rtl}/mx_mul_e2m1.v`,
-        sha256: '0'.repeat(64),
-        matchesManifest: true,
+        files: [{ path: `${rtl}/mx_mul_e2m1.v`, sha256: '0'.repeat(64) }],
+        edited: [],
         coverage: [],
         obligations: [
           {
-            id: 'mul_e2m1.table',
+            id: 'mx_mul_e2m1.table',
             title: 'the product table',
             statement: [],
             method: 'sat',
@@ -40,7 +39,7 @@ function report(rtl: string): Report {
             rerun: [],
             warnings: [],
             counterexample: { at: ['a = 0x1 (0.5), b = 0x2 (1)'], inputs: [], confirmed: true },
-            vectorFile: 'formal/reports/e2m1_e8m0_k4.cex/mul_e2m1.table.json',
+            vectorFile: 'formal/reports/e2m1_e8m0_k4.cex/mx_mul_e2m1.table.json',
           },
         ],
       },
@@ -52,13 +51,13 @@ function report(rtl: string): Report {
 describe('formal report: replaying a counterexample', () => {
   it('on rtl-out: the Makefile default, no RTL=', () => {
     const md = renderMarkdown(report('rtl-out'));
-    expect(md).toContain('(replay: `make sim SIM_ARGS="--replay formal/reports/e2m1_e8m0_k4.cex/mul_e2m1.table.json"`)');
+    expect(md).toContain('(replay: `make sim SIM_ARGS="--replay formal/reports/e2m1_e8m0_k4.cex/mx_mul_e2m1.table.json"`)');
     expect(md).not.toContain('RTL=');
   });
 
   it('on another folder: RTL=<folder>, so the bench runs the RTL that was proven', () => {
     const md = renderMarkdown(report('build/k4'));
-    expect(md).toContain('(replay: `make sim RTL=build/k4 SIM_ARGS="--replay formal/reports/e2m1_e8m0_k4.cex/mul_e2m1.table.json"`)');
+    expect(md).toContain('(replay: `make sim RTL=build/k4 SIM_ARGS="--replay formal/reports/e2m1_e8m0_k4.cex/mx_mul_e2m1.table.json"`)');
     expect(replayCommand('../elsewhere/rtl', 'x.json')).toBe('make sim RTL=../elsewhere/rtl SIM_ARGS="--replay x.json"');
   });
 });

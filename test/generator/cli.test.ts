@@ -17,15 +17,23 @@ afterAll(async () => {
 const gen = (...args: string[]) => execa('node', [BIN, 'gen', ...args], { reject: false });
 
 describe('mxrtl gen', () => {
-  it('writes the three units and a manifest describing them', async () => {
+  it('writes the three units, one module per file, and a manifest describing them', async () => {
     const out = join(dir, 'k32');
     const r = await gen('--block', '32', '--out', out);
     expect(r.exitCode).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['manifest.json', 'mx_dequant_e2m1_e8m0_k32.v', 'mx_dot_e2m1_e8m0_k32.v', 'mx_mul_e2m1.v']);
+    expect((await readdir(out)).sort()).toEqual([
+      'manifest.json',
+      'mx_dequant_e2m1_e8m0.v',
+      'mx_dequant_e2m1_e8m0_k32.v',
+      'mx_dot_e2m1_e8m0_k32.v',
+      'mx_dotsum_e2m1_k32.v',
+      'mx_mul_e2m1.v',
+    ]);
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-    expect(m.config).toEqual({ elem: 'e2m1', scale: 'e8m0', block: 32 });
-    const dot = m.units.find((u: { kind: string }) => u.kind === 'dot_e2m1_e8m0');
+    expect(m.config).toEqual({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mul', 'dequant', 'dot'] });
+    const dot = m.units.find((u: { family: string }) => u.family === 'dot');
     expect(dot.top).toBe('mx_dot_e2m1_e8m0_k32');
+    expect(dot.files).toEqual(['mx_mul_e2m1.v', 'mx_dotsum_e2m1_k32.v', 'mx_dot_e2m1_e8m0_k32.v']);
     expect(dot.ports.map((p: { name: string; width: number; dir: string }) => [p.name, p.dir, p.width])).toEqual([
       ['a', 'input', 128],
       ['b', 'input', 128],
@@ -33,14 +41,55 @@ describe('mxrtl gen', () => {
       ['scale_b', 'input', 8],
       ['result', 'output', 32],
     ]);
-    const deq = m.units.find((u: { kind: string }) => u.kind === 'dequant_e2m1_e8m0');
+    expect(dot.parameters).toMatchObject({ elem_a: 'e2m1', elem_b: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, prod_bits: 9, prod_lsb: -2, sum_bits: 14 });
+    const deq = m.units.find((u: { family: string }) => u.family === 'dequant');
     expect(deq.ports.map((p: { width: number }) => p.width)).toEqual([128, 8, 1024]);
-    for (const u of m.units) {
-      const text = await readFile(join(out, u.file), 'utf8');
-      expect(text.startsWith(`// ${u.top}: `)).toBe(true);
-      expect(text).toContain(`module ${u.top} (`);
+    for (const f of m.files) {
+      const text = await readFile(join(out, f.name), 'utf8');
+      expect(text.startsWith(`// ${f.module}: `)).toBe(true);
+      expect(text).toContain(`module ${f.module} (`);
       expect(text.match(/^module /gm)).toHaveLength(1);
+      expect(f.name).toBe(`${f.module}.v`);
     }
+  });
+
+  it('names the formats, mixed A and B, the scale format and the result format in modules and headers', async () => {
+    const out = join(dir, 'mixed');
+    const r = await gen('--elem-a', 'fp8_e4m3', '--elem-b', 'float8_e5m2', '--scale', 'UE5M3', '--out-format', 'bfloat16', '--block', '16', '--out', out);
+    expect(r.exitCode).toBe(0);
+    const names = (await readdir(out)).sort();
+    expect(names).toEqual([
+      'manifest.json',
+      'mx_dequant_e4m3_ue5m3_bf16.v',
+      'mx_dequant_e4m3_ue5m3_k16_bf16.v',
+      'mx_dequant_e5m2_ue5m3_bf16.v',
+      'mx_dequant_e5m2_ue5m3_k16_bf16.v',
+      'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v',
+      'mx_dotsum_e4m3xe5m2_k16.v',
+      'mx_mul_e4m3xe5m2.v',
+    ]);
+    const dot = await readFile(join(out, 'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v'), 'utf8');
+    expect(dot).toContain('A element format: FP8 E4M3: sign, 4-bit exponent with bias 7, 3-bit mantissa; max +-448');
+    expect(dot).toContain('B element format: FP8 E5M2: sign, 5-bit exponent with bias 15, 2-bit mantissa; max +-57344');
+    expect(dot).toContain('scale format: UE5M3: unsigned, 5-bit exponent with bias 15, 3-bit mantissa; max 114688');
+    expect(dot).toContain('result format: BF16: sign, 8-bit exponent with bias 127, 7-bit mantissa');
+    expect(dot).toContain('Rounded once to BF16, to nearest, ties to even.');
+    expect(dot).toMatch(/gives the quiet NaN 0x7fc0\./);
+    const mul = await readFile(join(out, 'mx_mul_e4m3xe5m2.v'), 'utf8');
+    expect(mul).toMatch(/output wire +nan,/);
+    expect(mul).toMatch(/output wire +ninf /);
+  });
+
+  it('takes presets, and flags after a preset override it', async () => {
+    const out = join(dir, 'nvfp4');
+    expect((await gen('--preset', 'nvfp4', '--out', out)).exitCode).toBe(0);
+    const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(m.config).toMatchObject({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', block: 16 });
+    const out2 = join(dir, 'mxfp8-k8');
+    expect((await gen('--preset', 'mxfp8', '--block', '8', '--units', 'dot', '--out', out2)).exitCode).toBe(0);
+    const m2 = JSON.parse(await readFile(join(out2, 'manifest.json'), 'utf8'));
+    expect(m2.config).toMatchObject({ elemA: 'e4m3', scale: 'e8m0', block: 8, units: ['dot'] });
+    expect(m2.units.map((u: { top: string }) => u.top)).toEqual(['mx_dot_e4m3_e8m0_k8']);
   });
 
   it('is byte-identical for identical arguments', async () => {
@@ -55,7 +104,7 @@ describe('mxrtl gen', () => {
     const out = join(dir, 'switch');
     await gen('--block', '4', '--out', out);
     await gen('--block', '8', '--out', out);
-    expect((await readdir(out)).sort()).toEqual(['manifest.json', 'mx_dequant_e2m1_e8m0_k8.v', 'mx_dot_e2m1_e8m0_k8.v', 'mx_mul_e2m1.v']);
+    expect((await readdir(out)).sort()).toEqual(['manifest.json', 'mx_dequant_e2m1_e8m0.v', 'mx_dequant_e2m1_e8m0_k8.v', 'mx_dot_e2m1_e8m0_k8.v', 'mx_dotsum_e2m1_k8.v', 'mx_mul_e2m1.v']);
   });
 
   for (const [what, args, msg] of [
@@ -68,6 +117,10 @@ describe('mxrtl gen', () => {
     ['a negative block', ['--block', '-3'], /--block needs a value, got '-3'/],
     ['an option where a value belongs', ['--block', '--elem', 'e2m1'], /--block needs a value \(found the option '--elem' after it\)/],
     ['a stray argument', ['32'], /unexpected argument '32'/],
+    ['an unknown scale format', ['--scale', 'e4m3'], /unknown scale format 'e4m3'/],
+    ['an unknown result format', ['--out-format', 'fp16'], /unknown result format 'fp16'/],
+    ['an unknown preset', ['--preset', 'mxfp5'], /unknown preset 'mxfp5' \(one of: mxfp4, mxfp6, mxfp8, mxint8, nvfp4\)/],
+    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot\)/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);

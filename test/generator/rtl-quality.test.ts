@@ -1,66 +1,107 @@
-// Every generated file on its own: lint-clean under `verilator --lint-only -Wall`, accepted by
-// Icarus Verilog as Verilog-2005, and synthesizable by Yosys.
+// Every generated unit: lint-clean under `verilator --lint-only -Wall` with its file list, accepted by
+// Icarus Verilog as Verilog-2005, and synthesizable by Yosys; for every element pair, scale format
+// and result format, and for the default formats at several block sizes.
 import { runYosys } from '@yowasp/yosys';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderUnits, type RenderedUnit } from '../../generator/manifest.js';
-import { makeConfig } from '../../generator/units/config.js';
-import { generateUnits } from '../../generator/units/index.js';
+import { generateConfig } from '../../generator/generate.js';
+import { configTag, makeConfig, type GenConfig } from '../../generator/units/config.js';
+import { ELEMENT_FORMATS, SCALE_FORMATS } from '../../src/index.js';
 
+const ELEMS = Object.keys(ELEMENT_FORMATS);
+const SCALES = Object.keys(SCALE_FORMATS);
 const BLOCKS = [1, 2, 3, 4, 16, 32, 33];
+
+const config = (a: string, b: string, scale: string, out: string, block: number): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block });
+
+/** Every element pair x scale format x result format at k = 4, and the default formats at every block size. */
+const CONFIGS: GenConfig[] = [
+  ...ELEMS.flatMap((a) => ELEMS.flatMap((b) => SCALES.flatMap((s) => ['fp32', 'bf16'].map((o) => config(a, b, s, o, 4))))),
+  ...BLOCKS.filter((k) => k !== 4).map((k) => config('e2m1', 'e2m1', 'e8m0', 'fp32', k)),
+];
+
+interface Top {
+  readonly tag: string;
+  readonly top: string;
+  readonly files: string[];
+}
+
 let dir: string;
-const byBlock = new Map<number, { rendered: RenderedUnit[]; paths: string[] }>();
+/** each unit's top with the paths of its files, each unique module linted once */
+const tops: Top[] = [];
+const seenTops = new Set<string>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
-  for (const k of BLOCKS) {
-    const rendered = renderUnits(generateUnits(makeConfig('e2m1', 'e8m0', k), `mxrtl gen --block ${k}`));
-    const paths: string[] = [];
-    await mkdir(join(dir, `k${k}`));
-    for (const r of rendered) {
-      const p = join(dir, `k${k}`, r.file);
-      await writeFile(p, r.text);
-      paths.push(p);
+  for (const c of CONFIGS) {
+    const g = generateConfig(c);
+    const sub = join(dir, configTag(c));
+    await mkdir(sub);
+    for (const f of g.files) await writeFile(join(sub, f.name), f.text);
+    for (const u of g.manifest.units) {
+      if (seenTops.has(u.top)) continue;
+      seenTops.add(u.top);
+      tops.push({ tag: configTag(c), top: u.top, files: u.files.map((f) => join(sub, f)) });
     }
-    byBlock.set(k, { rendered, paths });
   }
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.each(BLOCKS)('generated RTL, k = %i', (k) => {
-  it('lints clean with verilator --lint-only -Wall, file by file', async () => {
-    for (const [i, p] of byBlock.get(k)!.paths.entries()) {
-      const top = byBlock.get(k)!.rendered[i].unit.module.name;
-      const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', top, p], { reject: false });
-      expect({ file: p, code: r.exitCode, out: r.stderr + r.stdout }).toEqual({ file: p, code: 0, out: '' });
-    }
-  });
+/** Run `fn` over `items`, two at a time (the machine class has two cores). */
+async function both<T>(items: readonly T[], fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+describe('generated RTL', () => {
+  it(`lints clean with verilator --lint-only -Wall: every unit of ${CONFIGS.length} configurations, each top with its file list`, async () => {
+    expect(tops.length).toBeGreaterThan(250);
+    const failures: string[] = [];
+    await both(tops, async (t) => {
+      const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', t.top, ...t.files], { reject: false });
+      if (r.exitCode !== 0 || r.stderr + r.stdout !== '') failures.push(`${t.top}: ${(r.stderr + r.stdout).split('\n').slice(0, 3).join(' | ')}`);
+    });
+    expect(failures).toEqual([]);
+  }, 600_000);
+
   it('is accepted by Icarus Verilog as Verilog-2005', async () => {
-    for (const p of byBlock.get(k)!.paths) {
-      const r = await execa('iverilog', ['-g2005', '-o', '/dev/null', p], { reject: false });
-      expect({ file: p, code: r.exitCode, out: r.stderr + r.stdout }).toEqual({ file: p, code: 0, out: '' });
-    }
-  });
+    const failures: string[] = [];
+    await both(tops, async (t) => {
+      const r = await execa('iverilog', ['-g2005', '-o', '/dev/null', '-s', t.top, ...t.files], { reject: false });
+      if (r.exitCode !== 0 || r.stderr + r.stdout !== '') failures.push(`${t.top}: ${(r.stderr + r.stdout).split('\n').slice(0, 3).join(' | ')}`);
+    });
+    expect(failures).toEqual([]);
+  }, 600_000);
 });
 
 describe('synthesis with Yosys', () => {
-  it.each([4, 32])('synthesizes every unit of k = %i to gates with no problem reported by check', async (k) => {
-    for (const r of byBlock.get(k)!.rendered) {
-      const top = r.unit.module.name;
+  it.each([
+    ['e2m1', 'e2m1', 'e8m0', 'fp32', 4],
+    ['e2m1', 'e2m1', 'e8m0', 'fp32', 32],
+    ['e4m3', 'e4m3', 'e8m0', 'fp32', 4],
+    ['e5m2', 'int8', 'ue4m3', 'bf16', 4],
+  ] as const)('synthesizes every unit of %s x %s, %s, %s, k = %i to gates with no problem reported by check', async (a, b, s, o, k) => {
+    const g = generateConfig(config(a, b, s, o, k));
+    for (const u of g.manifest.units) {
+      const files: Record<string, string> = {};
+      for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
       let log = '';
-      const files = (await runYosys(
-        ['-q', '-p', `read_verilog design.v; synth -flatten -top ${top}; check -assert; tee -q -o stat.txt stat`],
-        { 'design.v': r.text },
-        { stdout: (b) => void (b && (log += Buffer.from(b).toString())), stderr: (b) => void (b && (log += Buffer.from(b).toString())) },
+      const out = (await runYosys(
+        ['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`],
+        files,
+        { stdout: (x) => void (x && (log += Buffer.from(x).toString())), stderr: (x) => void (x && (log += Buffer.from(x).toString())) },
       )) as Record<string, string>;
-      const stat = String(files['stat.txt']);
+      const stat = String(out['stat.txt']);
       const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
-      expect(cells, `${top}: ${log}`).toBeGreaterThan(10);
+      expect(cells, `${u.top}: ${log}`).toBeGreaterThan(10);
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -38,12 +38,12 @@ describe('a dot product without the rounding increment (k = 32)', () => {
     await generate(good, 32);
     await generate(bad, 32);
     await breakFile(join(bad, 'mx_dot_e2m1_e8m0_k32.v'), 'wire rnd_up = rnd_round & (rnd_sticky | rnd_frac[0]);', "wire rnd_up = 1'b0;");
-    run = await sim(['--rtl', bad, '--units', 'dot_e2m1_e8m0', '--vectors', '20000', '--seed', '7', '--out-dir', join(dir, 'out')]);
+    run = await sim(['--rtl', bad, '--units', 'dot', '--vectors', '20000', '--seed', '7', '--out-dir', join(dir, 'out')]);
   }, 120_000);
 
   it('fails with exit code 1 and stops after 10 reported mismatches', () => {
     expect(run.code).toBe(1);
-    expect(run.out).toMatch(/MISMATCH 1 of [0-9,]+: dot_e2m1_e8m0 \(mx_dot_e2m1_e8m0_k32\) vector \d+/);
+    expect(run.out).toMatch(/MISMATCH 1 of [0-9,]+: mx_dot_e2m1_e8m0_k32 vector \d+/);
     expect(run.out).toMatch(/MISMATCH 10 of /);
     expect(run.out).not.toMatch(/MISMATCH 11 of /);
     expect(run.out).toMatch(/ {4}FAIL [0-9,]+ mismatches in [0-9,]+ checked/);
@@ -95,21 +95,22 @@ describe('other broken units (k = 4)', () => {
 
   it('a multiplier that ignores the sign of b fails on exactly the pairs it gets wrong', async () => {
     await breakFile(join(rtl, 'mx_mul_e2m1.v'), 'wire p_sign = a_sign ^ b_sign;', 'wire p_sign = a_sign;');
-    const r = await sim(['--rtl', rtl, '--units', 'mul_e2m1', '--seed', '1', '--out-dir', join(dir, 'out')]);
+    const r = await sim(['--rtl', rtl, '--units', 'mul', '--seed', '1', '--out-dir', join(dir, 'out')]);
     // wrong exactly when b is negative and the product is not zero: 14 non-zero a codes x 7 negative non-zero b codes
     let wrong = 0;
     for (let a = 0; a < 16; a++) for (let b = 0; b < 16; b++) if (b & 8 && e2m1HalfUnits(a) !== 0 && e2m1HalfUnits(b) !== 0) wrong++;
     expect(wrong).toBe(98);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`FAIL ${wrong} mismatches in 256 checked`);
-    expect(r.out).toMatch(/a {4}= 0x[0-9a-f] \(-?[0-9.]+\)\n\s+b {4}= 0x[89a-f] \(-[0-9.]+\)\n\s+prod expected 0x[0-9a-f]{3} \(-?\d+ \* 2\^-2 = -?[0-9.]+\)/);
+    expect(r.out).toMatch(/a = 0x[0-9a-f] \(-?[0-9.]+\)\n\s+b = 0x[89a-f] \(-[0-9.]+\)\n\s+prod expected 0x[0-9a-f]{3} \(-?\d+ \* 2\^-2 = -?[0-9.]+\)/);
   }, 60_000);
 
-  it('a dequantizer with lane 3 wired to lane 2 fails on lane 3 only', async () => {
-    await breakFile(join(rtl, 'mx_dequant_e2m1_e8m0_k4.v'), 'wire [3:0] e3 = elems[15:12];', 'wire [3:0] e3 = elems[11:8];');
-    const r = await sim(['--rtl', rtl, '--units', 'dequant_e2m1_e8m0', '--seed', '1', '--out-dir', join(dir, 'out')]);
+  it('a dequantizer whose neighbouring lanes read each other\'s elements fails, and names the lanes', async () => {
+    await breakFile(join(rtl, 'mx_dequant_e2m1_e8m0_k4.v'), '.elem(elems[4*i +: 4]),', '.elem(elems[4*(i ^ 1) +: 4]),');
+    const r = await sim(['--rtl', rtl, '--units', 'dequant', '--seed', '1', '--out-dir', join(dir, 'out')]);
     expect(r.code).toBe(1);
     const lanes = new Set([...r.out.matchAll(/lane (\d+): elem/g)].map((m) => m[1]));
-    expect([...lanes]).toEqual(['3']);
+    expect([...lanes].sort()).toEqual(['0', '1', '2', '3']);
+    expect(r.out).toMatch(/lane 0: elem 0x[0-9a-f] \(-?[0-9.]+\), scale 0x[0-9a-f]{2} \(2\^-?\d+\)\n\s+result expected 0x[0-9a-f]{8}/);
   }, 60_000);
 });

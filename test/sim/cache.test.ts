@@ -21,11 +21,11 @@ afterAll(async () => cleanup());
 describe('harness cache', () => {
   it('builds once, then reuses the binary; a changed Verilog text builds anew', async () => {
     const buildRoot = join(dir, 'build');
-    const manifest = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { units: { kind: string; top: string; file: string; ports: { name: string; dir: 'input' | 'output'; width: number }[] }[] };
-    const u = manifest.units.find((x) => x.kind === 'mul_e2m1');
+    const manifest = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { units: { family: string; top: string; files: string[]; ports: { name: string; dir: 'input' | 'output'; width: number }[] }[] };
+    const u = manifest.units.find((x) => x.family === 'mul');
     if (!u) throw new Error('no mul unit');
-    const verilog = await readFile(join(rtl, u.file), 'utf8');
-    const req = { top: u.top, verilog, layout: recordLayout(u.ports), buildRoot };
+    const sources = await Promise.all(u.files.map(async (name) => ({ name, text: await readFile(join(rtl, name), 'utf8') })));
+    const req = { top: u.top, sources, layout: recordLayout(u.ports), buildRoot };
 
     const first = await buildHarness(req);
     expect(first.cached).toBe(false);
@@ -37,7 +37,7 @@ describe('harness cache', () => {
     expect(second.binary).toBe(first.binary);
     expect(statSync(second.binary).mtimeMs).toBe(mtime);
 
-    const edited = await buildHarness({ ...req, verilog: verilog + '// edited\n' });
+    const edited = await buildHarness({ ...req, sources: sources.map((f) => ({ ...f, text: f.text + '// edited\n' })) });
     expect(edited.cached).toBe(false);
     expect(edited.hash).not.toBe(first.hash);
     // only the two finished builds remain: no temporary folders

@@ -12,9 +12,10 @@ export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () =
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** `mxrtl gen --block k --out dir`, through the generator's own functions. */
-export async function generate(dir: string, k: number): Promise<void> {
-  await generateInto(dir, makeConfig('e2m1', 'e8m0', k));
+/** `mxrtl gen --block k --out dir` (MXFP4 unless other formats are given), through the generator's own functions. */
+export async function generate(dir: string, k: number, f: { elem?: string; elemB?: string; scale?: string; out?: string } = {}): Promise<void> {
+  const elem = f.elem ?? 'e2m1';
+  await generateInto(dir, makeConfig({ elemA: elem, elemB: f.elemB ?? elem, scale: f.scale ?? 'e8m0', out: f.out ?? 'fp32', block: k }));
 }
 
 export interface Captured {

@@ -1,14 +1,30 @@
 // The bench's own parts, without Verilator: PRNG, record layout, C++ harness text, vector sources
 // and the directed-class checks (including that a check can fail).
 import { describe, expect, it } from 'vitest';
-import { dotE2M1E8M0Generic } from '../../src/dot.js';
-import { dequantE2M1E8M0 } from '../../src/dequant.js';
-import { fieldOf, recordLayout } from '../../sim/layout.js';
+import { dotFamily, type DotParams } from '../../generator/units/dot.js';
+import { dequantFamily, type DequantParams } from '../../generator/units/dequant.js';
+import { fieldOf, recordLayout, type RecordLayout } from '../../sim/layout.js';
 import { harnessSource } from '../../sim/harness.js';
 import { Xoshiro128, parseSeed } from '../../sim/prng.js';
-import { checkClass, dotCorners, DOT_CLASSES, type DotVector } from '../../sim/units/dot-corners.js';
-import { codesOf, dotBench, dotRandomSource } from '../../sim/units/dot.js';
+import { checkClass, dotCorners, dotSpace, unreachable, DOT_CLASSES, type DotVector } from '../../sim/units/dot-corners.js';
+import { dotBench } from '../../sim/units/dot.js';
 import { dequantBench } from '../../sim/units/dequant.js';
+import { dequantElement } from '../../src/dequant.js';
+import { dotBlock } from '../../src/dot.js';
+import { dotKernel } from '../../src/dot-kernel.js';
+import { BF16, E2M1, E4M3, E5M2, E8M0, FP32, INT8, UE4M3, UE5M3, decodeScale, elementBits, floatBits } from '../../src/index.js';
+
+function dotLayout(p: DotParams): RecordLayout {
+  return recordLayout(dotFamily.generate(p, '').top.portList());
+}
+
+function codesOf(words: ArrayLike<number>, off: number, k: number, w: number): number[] {
+  return Array.from({ length: k }, (_, i) => fieldOf(words, off, w * i, w));
+}
+
+const MXFP4 = (k: number): DotParams => ({ a: E2M1, b: E2M1, scale: E8M0, out: FP32, block: k });
+const DOTS: DotParams[] = [MXFP4(1), MXFP4(4), MXFP4(32), { a: E5M2, b: INT8, scale: UE4M3, out: BF16, block: 8 }, { a: E4M3, b: E4M3, scale: UE5M3, out: FP32, block: 3 }, { a: E5M2, b: E5M2, scale: E8M0, out: BF16, block: 5 }];
+const name = (p: DotParams): string => `${p.a.name} x ${p.b.name}, ${p.scale.name}, ${p.out.name}, k = ${p.block}`;
 
 /** xoshiro128** written out with BigInt arithmetic, seeded the same way. */
 function reference(seed: number, n: number): number[] {
@@ -58,8 +74,7 @@ describe('Xoshiro128', () => {
 });
 
 describe('record layout and harness text', () => {
-  const ports = dotBench.expectedPorts([{ name: 'a', dir: 'input', width: 128 }]);
-  const layout = recordLayout(ports);
+  const layout = dotLayout(MXFP4(32));
 
   it('packs each port into whole 32-bit words in manifest order', () => {
     expect(layout.inputs.map((p) => [p.name, p.offset, p.words])).toEqual([
@@ -89,71 +104,96 @@ describe('record layout and harness text', () => {
 });
 
 describe('dot-product vectors', () => {
-  for (const k of [1, 4, 32]) {
-    it(`random vectors for k = ${k}: expected results agree with the generic golden path`, () => {
-      const layout = recordLayout(dotBench.expectedPorts([{ name: 'a', dir: 'input', width: 4 * k }]));
-      const counts = new Float64Array(5);
-      const next = dotRandomSource(layout, 3000, 99, 1000, counts);
+  for (const p of DOTS) {
+    it(`random vectors, ${name(p)}: expected results agree with dotBlock, codes packed lane by lane`, () => {
+      const layout = dotLayout(p);
+      const plan = dotBench.open(p, layout).plan({ vectors: 3000, seed: 99, batchSize: 1000 });
+      const wa = elementBits(p.a);
+      const wb = elementBits(p.b);
+      const [ia, ib, isa, isb] = layout.inputs;
       let n = 0;
-      for (let b = next(); b !== null; b = next()) {
+      for (let b = plan.next(); b !== null; b = plan.next()) {
         for (let v = 0; v < b.count; v++) {
           const o = v * layout.inWords;
-          const a = codesOf(b.input, o, k);
-          const bb = codesOf(b.input, o + layout.inputs[1].offset, k);
-          const sa = b.input[o + layout.inputs[2].offset];
-          const sb = b.input[o + layout.inputs[3].offset];
-          expect(sa).toBeLessThan(256);
-          expect(sb).toBeLessThan(256);
-          expect(b.expected[v]).toBe(dotE2M1E8M0Generic(a, bb, sa, sb));
+          const a = codesOf(b.input, o + ia.offset, p.block, wa);
+          const bb = codesOf(b.input, o + ib.offset, p.block, wb);
+          const sa = b.input[o + isa.offset];
+          const sb = b.input[o + isb.offset];
+          expect(b.expected[v]).toBe(dotBlock(p.a, a, p.b, bb, decodeScale(p.scale, sa), decodeScale(p.scale, sb), p.out) >>> 0);
           // bits above lane k-1 stay zero
-          if (k % 8 !== 0) expect(b.input[o + layout.inputs[0].words - 1] >>> (4 * (k % 8))).toBe(0);
+          const used = (wa * p.block) % 32;
+          if (used !== 0) expect(b.input[o + ia.offset + ia.words - 1] >>> used).toBe(0);
         }
         n += b.count;
         b.recycle?.();
       }
-      expect(n).toBe(3000);
-      expect(counts.reduce((s, c) => s + c, 0)).toBe(3000);
-      for (let i = 0; i < 5; i++) expect(counts[i]).toBeGreaterThan(0);
+      expect(n).toBe(plan.total);
     });
   }
 
-  it('the same seed gives the same vectors', () => {
-    const layout = recordLayout(dotBench.expectedPorts([{ name: 'a', dir: 'input', width: 128 }]));
-    const one = dotRandomSource(layout, 500, 5, 500, new Float64Array(5))();
-    const two = dotRandomSource(layout, 500, 5, 500, new Float64Array(5))();
+  it('the same seed gives the same vectors, a different seed others', () => {
+    const p = { a: E4M3, b: E2M1, scale: E8M0, out: FP32, block: 32 };
+    const layout = dotLayout(p);
+    const first = (seed: number) => dotBench.open(p, layout).plan({ vectors: 500, seed, batchSize: 100000 }).next();
+    const one = first(5);
+    const two = first(5);
     expect(one?.input).toEqual(two?.input);
     expect(one?.expected).toEqual(two?.expected);
+    expect(first(6)?.input).not.toEqual(one?.input);
   });
 
-  it('directed vectors: every class is present and each vector passes its check', () => {
-    for (const k of [2, 32]) {
-      const corners = dotCorners(k, new Xoshiro128(17));
-      for (const c of DOT_CLASSES) expect(corners.some((v) => v.cls === c), `${c}, k = ${k}`).toBe(true);
-      for (const v of corners) expect(checkClass(v)).toBeNull();
+  it('directed vectors: every reachable class is present, each vector passes its check, and unreachable classes say why', () => {
+    for (const p of DOTS) {
+      const space = dotSpace(p, dotKernel(p.a, p.b, p.scale, p.out, p.block));
+      const { vectors, missing } = dotCorners(space, new Xoshiro128(17));
+      for (const c of DOT_CLASSES) {
+        if (missing[c] !== undefined) {
+          expect(vectors.some((v) => v.cls === c), `${c}, ${name(p)}`).toBe(false);
+          expect(missing[c]).toMatch(/\w/);
+        } else expect(vectors.some((v) => v.cls === c), `${c}, ${name(p)}`).toBe(true);
+      }
+      for (const v of vectors) expect(checkClass(space, v), `${v.cls}, ${name(p)}`).toBeNull();
     }
   });
 
+  it('the reachability of classes follows from the formats', () => {
+    const mxfp4 = dotSpace(MXFP4(32), dotKernel(E2M1, E2M1, E8M0, FP32, 32));
+    expect(Object.keys(unreachable(mxfp4)).filter((x) => x !== 'range').sort()).toEqual(['inf-element', 'inf-minus-inf', 'inf-times-zero', 'inf-zero-scale', 'nan-element']);
+    const nvfp4 = dotSpace({ a: E2M1, b: E2M1, scale: UE4M3, out: FP32, block: 16 }, dotKernel(E2M1, E2M1, UE4M3, FP32, 16));
+    const u = unreachable(nvfp4);
+    // the smallest non-zero NVFP4 value is 0.25 * (2^-9)^2 = 2^-20; the largest 16 * 36 * 448^2 < 2^31
+    expect(u.subnormal).toMatch(/2\^-20/);
+    expect(u['overflow-inf']).toBeDefined();
+    expect(u['tie-even']).toBeDefined();
+    const e5 = dotSpace({ a: E5M2, b: E5M2, scale: UE5M3, out: FP32, block: 2 }, dotKernel(E5M2, E5M2, UE5M3, FP32, 2));
+    expect(unreachable(e5)['inf-zero-scale']).toBeUndefined();
+    expect(unreachable(e5)['nan-element']).toBeUndefined();
+  });
+
   it('the class checks reject vectors outside their class', () => {
-    const corners = dotCorners(8, new Xoshiro128(4));
+    const p = MXFP4(8);
+    const space = dotSpace(p, dotKernel(E2M1, E2M1, E8M0, FP32, 8));
+    const { vectors } = dotCorners(space, new Xoshiro128(4));
     const pick = (c: string): DotVector => {
-      const v = corners.find((x) => x.cls === c);
+      const v = vectors.find((x) => x.cls === c);
       if (!v) throw new Error(c);
       return v;
     };
-    expect(checkClass({ ...pick('tie-even'), cls: 'tie-odd' })).not.toBeNull();
-    expect(checkClass({ ...pick('tie-odd'), cls: 'tie-even' })).not.toBeNull();
-    expect(checkClass({ ...pick('subnormal'), cls: 'overflow-inf' })).not.toBeNull();
-    expect(checkClass({ ...pick('overflow-inf'), cls: 'max-exponent-finite' })).not.toBeNull();
-    expect(checkClass({ ...pick('all-max'), cls: 'cancel-to-zero' })).not.toBeNull();
+    expect(checkClass(space, { ...pick('tie-even'), cls: 'tie-odd' })).not.toBeNull();
+    expect(checkClass(space, { ...pick('tie-odd'), cls: 'tie-even' })).not.toBeNull();
+    expect(checkClass(space, { ...pick('subnormal'), cls: 'overflow-inf' })).not.toBeNull();
+    expect(checkClass(space, { ...pick('overflow-inf'), cls: 'max-exponent-finite' })).not.toBeNull();
+    expect(checkClass(space, { ...pick('all-max'), cls: 'cancel-to-zero' })).not.toBeNull();
     const tie = pick('tie-even');
     // one scale step up doubles the value: no longer a half-ulp tie
-    expect(checkClass({ ...tie, sa: tie.sa + 1 })).not.toBeNull();
+    expect(checkClass(space, { ...tie, sa: tie.sa + 1 })).not.toBeNull();
   });
 
-  it('directed ties really are halfway cases: the exact value sits between the two neighbours', () => {
-    const corners = dotCorners(32, new Xoshiro128(8)).filter((v) => v.cls === 'tie-even' || v.cls === 'tie-odd');
-    expect(corners.length).toBe(400);
-    for (const v of corners) {
+  it('directed MXFP4 ties really are halfway cases: the exact value sits between the two neighbours', () => {
+    const space = dotSpace(MXFP4(32), dotKernel(E2M1, E2M1, E8M0, FP32, 32));
+    const ties = dotCorners(space, new Xoshiro128(8)).vectors.filter((v) => v.cls === 'tie-even' || v.cls === 'tie-odd');
+    expect(ties.length).toBe(400);
+    for (const v of ties) {
       // exact value in units of 2^-150 (half the smallest subnormal): an odd number
       let sum = 0n;
       for (let i = 0; i < 32; i++) {
@@ -167,7 +207,7 @@ describe('dot-product vectors', () => {
       const halfUlps = mag >> BigInt(-e);
       expect(halfUlps % 2n).toBe(1n);
       const lower = halfUlps >> 1n;
-      const r = dotE2M1E8M0Generic(v.a, v.b, v.sa, v.sb) & 0x7fffffff;
+      const r = dotBlock(E2M1, v.a, E2M1, v.b, decodeScale(E8M0, v.sa), decodeScale(E8M0, v.sb)) & 0x7fffffff;
       expect(BigInt(r)).toBe(lower % 2n === 0n ? lower : lower + 1n);
       expect(v.cls).toBe(lower % 2n === 0n ? 'tie-even' : 'tie-odd');
     }
@@ -175,25 +215,35 @@ describe('dot-product vectors', () => {
 });
 
 describe('dequantizer vectors', () => {
-  it('16 x 256 vectors put every (code, scale) pair on every lane, expected values from the golden model', () => {
-    const k = 8;
-    const layout = recordLayout(dequantBench.expectedPorts([{ name: 'elems', dir: 'input', width: 4 * k }]));
-    const plan = dequantBench.plan(layout, { vectors: 0, seed: 0, batchSize: 1 << 14 });
+  it.each([
+    ['e2m1 x e8m0 to fp32, k = 8', E2M1, E8M0, FP32, 8],
+    ['e4m3 x ue4m3 to bf16, k = 3', E4M3, UE4M3, BF16, 3],
+  ] as const)('every (code, scale) pair on every lane, then random blocks, expected values from the golden model: %s', (_label, elem, scale, out, k) => {
+    const p: DequantParams = { elem, scale, out, block: k };
+    const layout = recordLayout(dequantFamily.generate(p, '').top.portList());
+    const plan = dequantBench.open(p, layout).plan({ vectors: 0, seed: 0, batchSize: 1 << 14 });
+    const we = elementBits(elem);
+    const wr = floatBits(out);
+    const pairs = 2 ** we * 2 ** (scale.name === 'ue4m3' ? 7 : 8);
     const seen = new Set<string>();
     let n = 0;
+    let neighboursEqual = 0;
     for (let b = plan.next(); b !== null; b = plan.next()) {
       for (let v = 0; v < b.count; v++) {
-        const scale = b.input[v * layout.inWords + 1];
+        const scaleCode = b.input[v * layout.inWords + layout.inputs[1].offset];
+        const codes = codesOf(b.input, v * layout.inWords, k, we);
         for (let i = 0; i < k; i++) {
-          const code = fieldOf(b.input, v * layout.inWords, 4 * i, 4);
-          seen.add(`${i}:${code}:${scale}`);
-          expect(b.expected[v * k + i]).toBe(dequantE2M1E8M0(code, scale));
+          seen.add(`${i}:${codes[i]}:${scaleCode}`);
+          expect(fieldOf(b.expected, v * layout.outWords, wr * i, wr)).toBe(dequantElement(elem, codes[i], decodeScale(scale, scaleCode), out));
+          if (i > 0 && codes[i] === codes[i - 1]) neighboursEqual++;
         }
       }
       n += b.count;
     }
-    expect(n).toBe(4096);
-    expect(seen.size).toBe(k * 16 * 256);
-    expect(plan.details()).toEqual([`coverage: ${k} of ${k} lanes saw all 4096 (element code, scale) pairs`]);
+    expect(n).toBe(plan.total);
+    expect(seen.size).toBe(k * pairs);
+    // the random blocks hold independent codes, so neighbouring lanes sometimes share one
+    expect(neighboursEqual).toBeGreaterThan(0);
+    expect(plan.details()).toEqual([`coverage: ${k} of ${k} lanes saw all ${pairs.toLocaleString('en-US')} (element code, scale) pairs`]);
   });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup());
 
 const DOT4 = {
-  kind: 'dot_e2m1_e8m0',
+  unit: 'mx_dot_e2m1_e8m0_k4',
   ports: [
     { name: 'a', dir: 'input' as const, width: 16 },
     { name: 'b', dir: 'input' as const, width: 16 },
@@ -64,7 +64,7 @@ describe('writeVectorFile', () => {
     const file = parseVectorFile(await readFile(path, 'utf8'), path);
     expect(file).toEqual({
       format: VECTOR_FORMAT,
-      unit: 'dot_e2m1_e8m0',
+      unit: 'mx_dot_e2m1_e8m0_k4',
       vectors: [
         { a: '1234', b: 'abcd', scale_a: '7f', scale_b: 'ff' },
         { a: '0000', b: '0001', scale_a: '00', scale_b: 'fe' },
@@ -96,22 +96,22 @@ describe('replay', () => {
     ]);
     const r = await sim(['--rtl', rtl, '--replay', path]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('dot_e2m1_e8m0 (mx_dot_e2m1_e8m0_k4): 3 vectors from the file');
+    expect(r.out).toContain('mx_dot_e2m1_e8m0_k4: 3 vectors from the file');
     expect(r.out).toContain('PASS 3 checked, 0 mismatches');
   }, 60_000);
 
   const cases: [string, string, RegExp][] = [
     ['bad JSON', '{"format": "mxrtl-vectors/1", "unit": ', /not valid JSON/],
-    ['wrong format tag', JSON.stringify({ format: 'mxrtl-vectors/2', unit: 'dot_e2m1_e8m0', vectors: [{}] }), /"format" must be "mxrtl-vectors\/1"/],
-    ['unknown unit', JSON.stringify({ format: VECTOR_FORMAT, unit: 'dot_e4m3', vectors: [{ a: '0' }] }), /unknown unit 'dot_e4m3'.*has: mul_e2m1, dequant_e2m1_e8m0, dot_e2m1_e8m0/],
-    ['missing port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'dot_e2m1_e8m0', vectors: [{ a: '0000', b: '0000', scale_a: '7f' }] }), /vector 0: port 'scale_b' is missing/],
-    ['wrong hex width', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [{ a: '1', b: '2' }, { a: '01', b: '2' }] }), /vector 1: port 'a': 2 hex digits for a 4-bit port \(needs 1\)/],
-    ['bad hex characters', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [{ a: 'g', b: '2' }] }), /vector 0: port 'a': 'g' is not hex digits/],
-    ['0x prefix', JSON.stringify({ format: VECTOR_FORMAT, unit: 'dot_e2m1_e8m0', vectors: [{ a: '0x0000', b: '0000', scale_a: '7f', scale_b: '7f' }] }), /'0x0000' is not hex digits/],
-    ['unknown port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [{ a: '1', b: '2', c: '3' }] }), /mul_e2m1 has no port 'c'/],
-    ['output port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [{ a: '1', b: '2', prod: '001' }] }), /'prod' is an output of mul_e2m1/],
-    ['empty vector list', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [] }), /"vectors" is empty/],
-    ['non-string value', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mul_e2m1', vectors: [{ a: 1, b: '2' }] }), /port 'a' must be a hex string/],
+    ['wrong format tag', JSON.stringify({ format: 'mxrtl-vectors/2', unit: 'mx_dot_e2m1_e8m0_k4', vectors: [{}] }), /"format" must be "mxrtl-vectors\/1"/],
+    ['unknown unit', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_dot_e4m3_e8m0_k4', vectors: [{ a: '0' }] }), /unknown unit 'mx_dot_e4m3_e8m0_k4'.*has: mx_mul_e2m1, mx_dequant_e2m1_e8m0_k4, mx_dot_e2m1_e8m0_k4/],
+    ['missing port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_dot_e2m1_e8m0_k4', vectors: [{ a: '0000', b: '0000', scale_a: '7f' }] }), /vector 0: port 'scale_b' is missing/],
+    ['wrong hex width', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [{ a: '1', b: '2' }, { a: '01', b: '2' }] }), /vector 1: port 'a': 2 hex digits for a 4-bit port \(needs 1\)/],
+    ['bad hex characters', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [{ a: 'g', b: '2' }] }), /vector 0: port 'a': 'g' is not hex digits/],
+    ['0x prefix', JSON.stringify({ format: VECTOR_FORMAT, unit: 'dot', vectors: [{ a: '0x0000', b: '0000', scale_a: '7f', scale_b: '7f' }] }), /'0x0000' is not hex digits/],
+    ['unknown port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [{ a: '1', b: '2', c: '3' }] }), /mx_mul_e2m1 has no port 'c'/],
+    ['output port', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [{ a: '1', b: '2', prod: '001' }] }), /'prod' is an output of mx_mul_e2m1/],
+    ['empty vector list', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [] }), /"vectors" is empty/],
+    ['non-string value', JSON.stringify({ format: VECTOR_FORMAT, unit: 'mx_mul_e2m1', vectors: [{ a: 1, b: '2' }] }), /port 'a' must be a hex string/],
   ];
   for (const [name, text, re] of cases) {
     it(`a vector file with ${name} gives exit code 2 and one line`, async () => {
@@ -146,7 +146,7 @@ describe('command errors', () => {
     expectInputError(await sim(['--rtl', rtl, '--vectors', '1e6']), /--vectors needs a whole number/);
     expectInputError(await sim(['--rtl', rtl, '--seed', 'abc']), /--seed needs a number/);
     expectInputError(await sim(['--rtl', rtl, '--frobnicate']), /unknown option '--frobnicate'/);
-    expectInputError(await sim(['--rtl', rtl, '--units', 'dot_e5m2']), /--units: .* has no unit 'dot_e5m2'/);
+    expectInputError(await sim(['--rtl', rtl, '--units', 'dot_e5m2']), /--units: .* has no unit 'dot_e5m2' \(has: mul, mx_mul_e2m1, dequant, /);
   });
 
   it('without Verilator on PATH: the install hint on one line, exit code 3', async () => {

@@ -1,0 +1,139 @@
+/**
+ * What every proof recipe (formal/recipes/<family>.ts, named like the family's definition in
+ * generator/units/) shares: the shape Yosys reports of the generated modules, the obligation kinds
+ * a plan may return, and the script of an exhaustive obligation.
+ */
+import type { PortValues } from '../../generator/units/unit.js';
+import type { ExhaustiveSpace, ObligationSpec, PortInfo, UnitRef } from '../spec.js';
+
+/** What Yosys reports about one generated module (see tasks.ts `inspect`). */
+export interface ModuleShape {
+  readonly ports: readonly PortInfo[];
+  /** every named wire (ports included) and its width */
+  readonly wires: Readonly<Record<string, number>>;
+}
+
+/** The unit cannot be proven as generated (a missing wire, a port of the wrong width). */
+export class PlanError extends Error {
+  override readonly name = 'PlanError';
+}
+
+/** An obligation that cannot be set up for this RTL (error), or whose method does not reach it (unknown). */
+export interface Unplanned {
+  readonly id: string;
+  readonly status: 'error' | 'unknown';
+  readonly detail: string;
+  readonly title: string;
+  readonly statement: readonly string[];
+}
+
+export type Planned = ObligationSpec | Unplanned;
+
+export function isUnplanned(p: Planned): p is Unplanned {
+  return 'status' in p;
+}
+
+export interface Recipe {
+  /** the obligations' parts, in report order */
+  parts(u: UnitRef): string[];
+  /** the obligations; `shape` gives the ports and wires of a module of the unit's hierarchy */
+  plan(u: UnitRef, shape: (module: string) => ModuleShape): Planned[];
+  /** why the obligations together cover the whole unit, as lines of Markdown */
+  coverage(u: UnitRef): string[];
+  /**
+   * Input vectors of the whole unit that should show a difference found by obligation `part`, from
+   * the values found (unit inputs and cut points by name; for the round stage sign, exp and mag).
+   */
+  realize?(u: UnitRef, part: string, found: ReadonlyMap<string, bigint>): PortValues[];
+  /** values of the unit's inputs where a counterexample leaves them free (default 0) */
+  defaults?(u: UnitRef): Readonly<Record<string, bigint>>;
+}
+
+export function obligationId(u: UnitRef, part: string): string {
+  return `${u.top}.${part}`;
+}
+
+export function requirePorts(module: string, shape: ModuleShape, want: readonly PortInfo[]): void {
+  for (const p of want) {
+    const have = shape.ports.find((x) => x.name === p.name);
+    if (!have) throw new PlanError(`${module} has no ${p.dir} port '${p.name}'`);
+    if (have.dir !== p.dir || have.width !== p.width) throw new PlanError(`${module}: port '${p.name}' is ${have.dir} [${have.width}], expected ${p.dir} [${p.width}]`);
+  }
+  for (const p of shape.ports) {
+    if (!want.some((w) => w.name === p.name)) throw new PlanError(`${module} has an unexpected port '${p.name}'`);
+  }
+}
+
+export function wireWidth(module: string, shape: ModuleShape, name: string, why: string): number {
+  const w = shape.wires[name];
+  if (w === undefined) throw new PlanError(`${module} has no wire '${name}' (${why})`);
+  return w;
+}
+
+/** The port list of a module (inputs and outputs) as Yosys reported it. */
+export function portsOf(shape: ModuleShape): PortInfo[] {
+  return shape.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width }));
+}
+
+/**
+ * The Yosys script of an exhaustive obligation: module `top` of the unit's files, cut at `cuts`
+ * (free inputs, drivers disconnected) and observed at `observes` (made outputs), flattened and
+ * mapped to an and-inverter graph that mxrtl then evaluates on every point of `space`.
+ */
+export function exhaustiveObligation(
+  u: UnitRef,
+  part: string,
+  top: string,
+  title: string,
+  statement: readonly string[],
+  cuts: readonly string[],
+  observes: readonly string[],
+  space: (netlist: { aagFile: string; mapFile: string; portsFile: string; top: string }) => ExhaustiveSpace,
+  weight: number,
+  /** output ports the obligation does not compare: their logic is dropped before mapping */
+  unused: readonly string[] = [],
+): ObligationSpec {
+  const id = obligationId(u, part);
+  const named = [...cuts, ...observes];
+  const chunks = (xs: readonly string[]): string[][] => Array.from({ length: Math.ceil(xs.length / 8) }, (_, i) => xs.slice(8 * i, 8 * i + 8));
+  const script = [
+    `# mxrtl formal: ${id}`,
+    `# ${title}`,
+    '# Writes the netlist as an and-inverter graph; mxrtl then evaluates it on every point of the input',
+    '# space and compares each result with the golden model.',
+    ...u.files.map((f) => `read_verilog ${f.name}`),
+    `hierarchy -check -top ${top}`,
+    'proc',
+    ...(named.length > 0 ? ['# every cut and observed wire exists under its name', ...chunks(named).map((c) => `select -assert-count ${c.length} ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
+    ...(cuts.length > 0 ? ['# cut points: each wire becomes a free input, its driver disconnected', ...chunks(cuts).map((c) => `expose -input ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
+    ...(observes.length > 0 ? ['# observed wires become outputs', ...chunks(observes).map((c) => `expose ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
+    ...(unused.length > 0 ? ['# outputs not compared here lose their port status, and their logic with it', `delete -port ${unused.map((w) => `${top}/w:${w}`).join(' ')}`] : []),
+    'flatten -noscopeinfo',
+    'memory',
+    'opt -fast',
+    'wreduce',
+    'opt_clean',
+    'techmap',
+    'opt -fast',
+    'aigmap',
+    'opt_clean',
+    `write_aiger -ascii -map ${id}.map ${id}.aag`,
+    '# the ports alone: the AIGER map leaves output bits driven by constants unnamed',
+    'delete t:*',
+    'opt_clean -purge',
+    `write_json ${id}.ports.json`,
+    '',
+  ].join('\n');
+  return {
+    id,
+    unit: u,
+    title,
+    statement,
+    method: 'exhaustive',
+    scriptFile: `${id}.ys`,
+    script,
+    files: [],
+    space: space({ aagFile: `${id}.aag`, mapFile: `${id}.map`, portsFile: `${id}.ports.json`, top }),
+    weight,
+  };
+}
