@@ -172,6 +172,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const version = yosysVersionLine(banner.log) ?? banner.log.trim();
   const rows: string[] = [];
   const cores: Record<string, { cells: number; depth: number }> = {};
+  /** generic cells and depth by unit kind, block size and "A:B" */
+  const generic = new Map<string, string>();
   let failures = 0;
   // every (block, pair, unit) job, dealt round-robin to the shards
   const jobs: { k: number; a: string; b: string; unit: UnitKind }[] = [];
@@ -198,6 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
         seconds += result.seconds;
         if (result.failed) failures++;
         if (flow.name === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[1]) };
+        if (flow.name === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[1]}`);
         process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow.name}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
       }
       rows.push(`| ${[top, String(job.k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
@@ -212,6 +215,22 @@ async function main(argv: readonly string[]): Promise<number> {
     `|${header.map(() => '---').join('|')}|`,
     ...rows,
   ];
+  // every A x B pair of a unit and block size present: the same figures as a matrix
+  const names = Object.keys(ELEMENT_FORMATS);
+  for (const unit of opts.units) {
+    if (unit === 'dequant') continue;
+    for (const k of opts.blocks) {
+      if (!names.every((a) => names.every((b) => generic.has(`${unit}/${k}/${a}:${b}`)))) continue;
+      lines.push(
+        '',
+        `${unit}, k = ${k}: generic cells / depth, A element format by row, B by column:`,
+        '',
+        `| A \\ B | ${names.map((n) => n.toUpperCase()).join(' | ')} |`,
+        `|---|${names.map(() => '---:').join('|')}|`,
+        ...names.map((a) => `| ${a.toUpperCase()} | ${names.map((b) => generic.get(`${unit}/${k}/${a}:${b}`)).join(' | ')} |`),
+      );
+    }
+  }
   const peers = Object.keys(PEER).filter((f) => cores[f]);
   if (peers.length > 0) {
     lines.push(

@@ -247,7 +247,7 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
         for (let w = 0; w < W && w0 + w < totalWords; w++) {
           const base = 32 * (w0 + w);
           const valid = base + 32 <= N ? -1 : (1 << (N - base)) - 1;
-          for (let j = 0; j < 32; j++) block[j] = roundGolden(out, sign === 1, Math.min(N - 1, base + j), e + space.expOffset) | 0;
+          for (let j = 0; j < 32; j++) block[j] = roundGolden(out, sign === 1, Math.min(N - 1, base + j), e + space.expOffset, space.options, space.zero) | 0;
           const want = Int32Array.from(block);
           transpose32(block);
           let diff = 0;

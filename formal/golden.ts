@@ -8,7 +8,7 @@ import { dotBlock } from '../src/dot.js';
 import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js';
 import { floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
 import { decodeScale, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
-import { roundToFloat } from '../src/round-float.js';
+import { roundToFloat, type RoundOptions } from '../src/round-float.js';
 import { elementFormat, floatFormat, scaleFormat } from '../generator/units/config.js';
 import type { GoldenRef } from './spec.js';
 
@@ -82,10 +82,13 @@ export function laneGolden(g: GoldenRef): (pattern: readonly number[]) => (bigin
   }
 }
 
-/** The golden tail of the rounding stage: the value (-1)^sign * mag * 2^(exp + offset) in `out`; +0 for mag = 0. */
-export function roundGolden(out: FloatFormat, sign: boolean, mag: number | bigint, exp: number): number {
-  if (mag === 0 || mag === 0n) return 0;
-  return roundToFloat(out, sign, mag, exp) >>> 0;
+/**
+ * The golden tail of a rounding stage: the value (-1)^sign * mag * 2^exp rounded to `out` with the
+ * options; an exact zero is +0 (`positive`, the dot product's rule) or keeps the sign.
+ */
+export function roundGolden(out: FloatFormat, sign: boolean, mag: number | bigint, exp: number, opts?: RoundOptions, zero: 'positive' | 'keep-sign' = 'positive'): number {
+  if ((mag === 0 || mag === 0n) && zero === 'positive') return 0;
+  return roundToFloat(out, sign, mag, exp, opts) >>> 0;
 }
 
 export interface DotDecomposition {

@@ -104,6 +104,10 @@ export interface RoundSpace {
   readonly zeros: readonly string[];
   readonly result: string;
   readonly out: string;
+  /** the rounder's options (default: overflow to Inf, subnormals kept) */
+  readonly options?: { readonly overflow?: 'inf' | 'saturate'; readonly subnormals?: 'keep' | 'flush' };
+  /** the sign of an exact zero (default +0, the dot product's rule) */
+  readonly zero?: 'positive' | 'keep-sign';
 }
 
 export type ExhaustiveSpace = LaneSpace | RoundSpace;

@@ -12,13 +12,25 @@ function bigBitLength(n: bigint): number {
 }
 
 /**
+ * The options of the rounding (the defaults are every unit's numerics today):
+ * - `overflow`: a finite value that rounds to 2^(emax + 1) or more gives `inf` (+-Inf) or
+ *   `saturate` (+-the largest finite value);
+ * - `subnormals`: `keep` them, or `flush` every value below 2^emin (before rounding) to a zero of its
+ *   sign.
+ */
+export interface RoundOptions {
+  readonly overflow?: 'inf' | 'saturate';
+  readonly subnormals?: 'keep' | 'flush';
+}
+
+/**
  * Round (-1)^neg * mag * 2^exp (mag a non-negative integer) to the code of `f`.
  * mag = 0 gives the zero of sign `neg` (callers decide the sign of an exact zero); a non-zero value
  * that rounds to zero keeps its sign.
  */
-export function roundToFloat(f: FloatFormat, neg: boolean, mag: number | bigint, exp: number): number {
-  if (f === FP32) return roundToFp32(neg, mag, exp);
-  return roundToFloatGeneric(f, neg, mag, exp);
+export function roundToFloat(f: FloatFormat, neg: boolean, mag: number | bigint, exp: number, opts?: RoundOptions): number {
+  if (f === FP32 && opts === undefined) return roundToFp32(neg, mag, exp);
+  return roundToFloatGeneric(f, neg, mag, exp, opts);
 }
 
 /**
@@ -26,14 +38,17 @@ export function roundToFloat(f: FloatFormat, neg: boolean, mag: number | bigint,
  * significand is cut below the quantum 2^q of the result's binade (or of the subnormal range), and
  * the remainder decides the increment, whose carry moves into the exponent field and on to Inf.
  */
-export function roundToFloatGeneric(f: FloatFormat, neg: boolean, mag: number | bigint, exp: number): number {
+export function roundToFloatGeneric(f: FloatFormat, neg: boolean, mag: number | bigint, exp: number, opts: RoundOptions = {}): number {
   const M = f.mbits;
   const signCode = floatZero(f, neg);
   if (mag === 0 || mag === 0n) return signCode;
   const top = (typeof mag === 'bigint' ? bigBitLength(mag) : bitLength(mag)) - 1 + exp; // value in [2^top, 2^(top+1))
   const emin = 1 - f.bias;
   const emax = 2 ** f.ebits - 2 - f.bias;
-  if (top > emax) return floatInf(f, neg);
+  const inf = floatInf(f, false);
+  const overflow = (): number => (opts.overflow === 'saturate' ? (signCode + inf - 1) >>> 0 : floatInf(f, neg));
+  if (top > emax) return overflow();
+  if (top < emin && opts.subnormals === 'flush') return signCode;
   const q = Math.max(top, emin) - M; // quantum of the result
   const s = q - exp; // bits of mag below the quantum
   let m: bigint;
@@ -50,14 +65,13 @@ export function roundToFloatGeneric(f: FloatFormat, neg: boolean, mag: number | 
   // m in [0, 2^(M+1)]: codes count up by one quantum from the smallest subnormal,
   // (q - qmin) * 2^M + m, where qmin = emin - M; a carry moves into the exponent (and on to Inf).
   const code = (q - (emin - M)) * 2 ** M + Number(m);
-  const inf = floatInf(f, false);
-  if (code >= inf) return floatInf(f, neg);
+  if (code >= inf) return overflow();
   return (signCode + code) >>> 0;
 }
 
 /** Round a raw value: NaN gives the quiet NaN, Inf keeps its sign, zero keeps its sign. */
-export function roundRawToFloat(f: FloatFormat, r: Raw): number {
+export function roundRawToFloat(f: FloatFormat, r: Raw, opts?: RoundOptions): number {
   if (r.nan) return floatQuietNan(f);
   if (r.inf) return floatInf(f, r.sign === 1);
-  return roundToFloat(f, r.sign === 1, r.sig, r.exp);
+  return roundToFloat(f, r.sign === 1, r.sig, r.exp, opts);
 }

@@ -15,7 +15,7 @@ import { floatInf, floatQuietNan, type FloatFormat } from '../../src/formats/flo
 import { roundToFloat } from '../../src/round-float.js';
 import type { VerilogModule } from '../verilog/module.js';
 import {
-  binop, cmp, concat, lit, litTwos, mux, paren, reduce, ref, signedBits, slice, unsignedBits, zext, type Expr, type Signal,
+  binop, cmp, concat, lit, litTwos, mux, not, paren, reduce, ref, signedBits, slice, unsignedBits, zext, type Expr, type Signal,
 } from '../verilog/signal.js';
 import { normalize } from './normalize.js';
 
@@ -36,6 +36,10 @@ export interface RoundInput {
   readonly expOffset: number;
   /** sign of an exact zero (mag = 0): the value's sign, or always + */
   readonly zero: 'keep-sign' | 'positive';
+  /** a finite value that rounds past the largest finite one: +-Inf (default) or +-max (saturate) */
+  readonly overflow?: 'inf' | 'saturate';
+  /** values below the smallest normal: kept as subnormals (default), or flushed to a zero of their sign */
+  readonly subnormals?: 'keep' | 'flush';
 }
 
 /** What the rounder must handle, decided from the input's exact range. */
@@ -48,23 +52,32 @@ export interface RoundingNeeds {
   readonly inexact: boolean;
 }
 
-export function analyzeRounding(f: FloatFormat, x: Pick<RoundInput, 'magMax' | 'expMax' | 'expOffset'>): RoundingNeeds {
+export function analyzeRounding(f: FloatFormat, x: Pick<RoundInput, 'magMax' | 'expMax' | 'expOffset' | 'subnormals'>): RoundingNeeds {
   const M = f.mbits;
   const emin = 1 - f.bias;
   const overflow = x.magMax > 0n && roundToFloat(f, false, x.magMax, x.expMax + x.expOffset) === floatInf(f, false);
   const subnormal = x.expOffset < emin;
-  // more significant bits than the format keeps, or a unit below the smallest subnormal's
-  const inexact = unsignedBits(x.magMax) > M + 1 || x.expOffset < emin - M;
+  // more significant bits than the format keeps, or (subnormals kept) a unit below the smallest
+  // subnormal's; a normal value with a bit below its quantum has more than M + 1 bits anyway
+  const inexact = unsignedBits(x.magMax) > M + 1 || (x.subnormals !== 'flush' && x.expOffset < emin - M);
   return { overflow, subnormal, inexact };
 }
 
 /** The rounder's needs in words, for file headers. */
-export function roundingNotes(f: FloatFormat, n: RoundingNeeds): string[] {
+export function roundingNotes(f: FloatFormat, n: RoundingNeeds, opts: Pick<RoundInput, 'overflow' | 'subnormals'> = {}): string[] {
   const name = f.name.toUpperCase();
+  const flush = opts.subnormals === 'flush';
+  const sat = opts.overflow === 'saturate';
   return [
     n.inexact ? `Rounded once to ${name}, to nearest, ties to even.` : `Every result is exactly representable in ${name}: no rounding logic is built.`,
-    n.subnormal ? `${name} subnormal results are produced (no flush to zero).` : `No result lies in the ${name} subnormal range.`,
-    n.overflow ? `Results of 2^${2 ** f.ebits - 1 - f.bias} and above (after rounding) give +-Inf.` : `No finite result can overflow ${name}.`,
+    n.subnormal
+      ? flush
+        ? `Results below 2^${1 - f.bias} (before rounding) are flushed to a zero of their sign.`
+        : `${name} subnormal results are produced (no flush to zero).`
+      : `No result lies in the ${name} subnormal range.`,
+    n.overflow
+      ? `Results of 2^${2 ** f.ebits - 1 - f.bias} and above (after rounding) give ${sat ? '+-the largest finite value (saturation)' : '+-Inf'}.`
+      : `No finite result can overflow ${name}.`,
   ];
 }
 
@@ -74,6 +87,10 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   const W = x.mag.width;
   const needs = analyzeRounding(f, x);
   const expAllOnes = 2 ** E - 1;
+  const flush = x.subnormals === 'flush';
+  const saturate = x.overflow === 'saturate';
+  // a flushed result needs no alignment: only the test that it is below the smallest normal
+  const shifts = needs.subnormal && !flush;
 
   m.section(`${p}: normalize`);
   const nz = normalize(m, p, x.mag);
@@ -101,13 +118,13 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   // The normalized magnitude on top, zeros below; wide enough that the subnormal shift loses no bit
   // (a shift by M + 2 already leaves only sticky bits) and that the fraction (and round and sticky
   // bits, when rounding can happen) exist below the hidden bit.
-  const rsMax = needs.subnormal ? Math.max(1, Math.min(1 - beLo, M + 2)) : 0;
+  const rsMax = shifts ? Math.max(1, Math.min(1 - beLo, M + 2)) : 0;
   const T = Math.max(W + rsMax, M + (needs.inexact ? 3 : 1));
   let ext: Signal;
   const padded = T > W ? concat(ref(nz.norm), lit(T - W, 0)) : ref(nz.norm);
   const lowZero = needs.inexact ? '' : '; the bits below the fraction are zero in this configuration (exact results)';
   const unusedReason = `bit ${T - 1} is the hidden bit, which the exponent field implies${T > M + 1 && !needs.inexact ? lowZero : ''}`;
-  if (needs.subnormal && isNormal) {
+  if (shifts && isNormal) {
     m.section(`${p}: align a subnormal result`);
     const rw = unsignedBits(rsMax);
     const clamp = 1 - beLo > rsMax;
@@ -125,7 +142,7 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
     ext = m.wire(`${p}_ext`, padded, { unusedReason });
   }
   const frac = m.wire(`${p}_frac`, slice(ext, T - 2, T - 1 - M));
-  const expField = m.wire(`${p}_exp_field`, isNormal ? mux(ref(isNormal), slice(biased, E - 1, 0), lit(E, 0)) : slice(biased, E - 1, 0));
+  const expField = m.wire(`${p}_exp_field`, isNormal && shifts ? mux(ref(isNormal), slice(biased, E - 1, 0), lit(E, 0)) : slice(biased, E - 1, 0));
   let body: Signal;
   if (needs.inexact) {
     m.section(`${p}: round to nearest even`);
@@ -143,8 +160,14 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   const zero = m.wire(`${p}_zero`, cmp(ref(x.mag), '==', lit(W, 0)));
   const s = x.sign ?? lit(1, 0);
   const infCode = lit(E + M, floatInf(f, false));
+  const maxCode = lit(E + M, floatInf(f, false) - 1);
   let r: Expr = concat(s, ref(body));
-  if (overflow) r = mux(ref(overflow), concat(s, infCode), paren(r));
+  if (overflow) {
+    // saturation also catches the rounding increment's carry into the all-ones exponent
+    const past = saturate && needs.inexact ? ref(m.wire(`${p}_past`, binop(ref(overflow), '|', reduce('&', slice(body, E + M - 1, M))))) : ref(overflow);
+    r = mux(past, concat(s, saturate ? maxCode : infCode), paren(r));
+  }
+  if (flush && isNormal) r = mux(not(ref(isNormal)), concat(s, lit(E + M, 0)), paren(r));
   r = mux(ref(zero), concat(x.zero === 'positive' ? lit(1, 0) : s, lit(E + M, 0)), paren(r));
   if (x.inf) r = mux(x.inf, concat(s, infCode), paren(r));
   if (x.nan) r = mux(x.nan, lit(1 + E + M, floatQuietNan(f)), paren(r));

@@ -157,7 +157,6 @@ export function dotRandomSource(
   batchSize: number,
   classCounts: Float64Array,
 ): () => Batch | null {
-  const pack = packer(p, layout);
   const k = p.block;
   const W = layout.inWords;
   const res = slotOf(layout.outputs, DOT_PORTS.result).offset;
@@ -190,10 +189,99 @@ export function dotRandomSource(
     };
     return [pick(la), pick(lb)];
   };
-  const codesA = new Uint8Array(batchSize * k);
-  const codesB = new Uint8Array(batchSize * k);
-  const bytes = new Uint32Array(Math.ceil((2 * k) / 4) + 2);
-  const bytes8 = new Uint8Array(bytes.buffer);
+  // lanes of a block start on a word boundary (ka = k rounded up to a multiple of 4), and so do the
+  // random bytes of each operand: a control word, ka bytes for A, ka for B, one spare word
+  const ka = (k + 3) & ~3;
+  const codesA = new Uint8Array(batchSize * ka + 4);
+  const codesB = new Uint8Array(batchSize * ka + 4);
+  const R = 2 + (2 * ka) / 4;
+  const rnd = new Uint32Array(batchSize * R);
+  const rnd8 = new Uint8Array(rnd.buffer);
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ao = slotOf(layout.inputs, DOT_PORTS.a).offset;
+  const bo = slotOf(layout.inputs, DOT_PORTS.b).offset;
+  const sao = slotOf(layout.inputs, DOT_PORTS.scaleA).offset;
+  const sbo = slotOf(layout.inputs, DOT_PORTS.scaleB).offset;
+  /** lanes codes[o .. o+k) of width w into consecutive words from input[at] (every word written) */
+  const packLanes = (input: Uint32Array, at: number, codes: Uint8Array, codes32: Uint32Array, o: number, w: number): void => {
+    if (w === 8) {
+      // one code per byte already: the words are the bytes
+      const n32 = k >>> 2;
+      const o32 = o >>> 2;
+      for (let j = 0; j < n32; j++) input[at + j] = codes32[o32 + j];
+      if (k & 3) {
+        let acc = 0;
+        for (let i = n32 * 4; i < k; i++) acc |= codes[o + i] << (8 * (i & 3));
+        input[at + n32] = acc;
+      }
+      return;
+    }
+    if (w === 4) {
+      // eight lanes per word: squeeze the nibbles of two byte words together
+      const full = k >>> 3;
+      const o32 = o >>> 2;
+      for (let j = 0; j < full; j++) {
+        let x = codes32[o32 + 2 * j];
+        let y = codes32[o32 + 2 * j + 1];
+        x = (x | (x >>> 4)) & 0x00ff00ff;
+        x = (x | (x >>> 8)) & 0xffff;
+        y = (y | (y >>> 4)) & 0x00ff00ff;
+        y = (y | (y >>> 8)) & 0xffff;
+        input[at + j] = x | (y << 16);
+      }
+      if (k & 7) {
+        let acc = 0;
+        for (let i = full * 8; i < k; i++) acc |= codes[o + i] << (4 * (i & 7));
+        input[at + full] = acc;
+      }
+      return;
+    }
+    let acc = 0;
+    let bits = 0;
+    for (let i = 0; i < k; i++) {
+      const c = codes[o + i];
+      acc |= c << bits;
+      bits += w;
+      if (bits >= 32) {
+        input[at++] = acc;
+        bits -= 32;
+        acc = bits > 0 ? c >>> (w - bits) : 0;
+      }
+    }
+    if (bits > 0) input[at] = acc;
+  };
+  /**
+   * A draw table that is (byte & and) | or for every byte is drawn four lanes per word; the others
+   * byte by byte.
+   */
+  const wordForm = (t: Uint8Array): { and: number; or: number } | null => {
+    for (const and of [0xff, 0x7f, 0x3f, 0x1f, 0x0f, 0x07, 0x09]) {
+      for (const or of [0, 0x80, 0x20, 0x08]) {
+        if (t.every((c, b) => c === ((b & and) | or))) return { and: (and * 0x01010101) >>> 0, or: (or * 0x01010101) >>> 0 };
+      }
+    }
+    return null;
+  };
+  const forms = new Map<Uint8Array, { and: number; or: number } | null>();
+  const formOf = (t: Uint8Array): { and: number; or: number } | null => {
+    if (!forms.has(t)) forms.set(t, wordForm(t));
+    return forms.get(t) ?? null;
+  };
+  const codesA32 = new Uint32Array(codesA.buffer);
+  const codesB32 = new Uint32Array(codesB.buffer);
+  /** lanes o .. o+k of `codes` drawn from random bytes from rnd8[q] through table t */
+  const draw = (codes: Uint8Array, codes32: Uint32Array, o: number, q: number, t: Uint8Array): void => {
+    const f = formOf(t);
+    if (f && (o & 3) === 0 && (q & 3) === 0) {
+      const n32 = (k + 3) >>> 2;
+      const o32 = o >>> 2;
+      const q32 = q >>> 2;
+      for (let j = 0; j < n32; j++) codes32[o32 + j] = (rnd[q32 + j] & f.and) | f.or;
+      return;
+    }
+    for (let i = 0; i < k; i++) codes[o + i] = t[rnd8[q + i]];
+  };
   let made = 0;
   const pool: { input: Uint32Array; expected: Uint32Array; modes: Uint8Array }[] = [];
   return () => {
@@ -204,25 +292,23 @@ export function dotRandomSource(
     const bufs = pool.pop() ?? { input: new Uint32Array(batchSize * W), expected: new Uint32Array(batchSize * layout.outWords), modes: new Uint8Array(batchSize) };
     const input = n === batchSize ? bufs.input : bufs.input.subarray(0, n * W);
     const expected = n === batchSize ? bufs.expected : bufs.expected.subarray(0, n * layout.outWords);
-    input.fill(0);
     const modes = bufs.modes;
+    rng.fill(rnd, 0, n * R);
     for (let v = 0; v < n; v++) {
-      const c = rng.next();
+      const c = rnd[v * R];
       const em = c & 7;
-      rng.fill(bytes);
-      const o = v * k;
+      const q = 4 * (v * R + 1); // first random byte of this vector
+      const o = v * ka;
       const drawA = em === 3 || em === 4 ? ta.draw.positive : em === 5 ? ta.draw.small : em === 6 ? ta.draw.raw : ta.draw.finite;
       const drawB = em === 3 ? tb.draw.positive : em === 4 ? tb.draw.negative : em === 5 ? tb.draw.small : em === 6 ? tb.draw.raw : tb.draw.finite;
-      for (let i = 0; i < k; i++) {
-        codesA[o + i] = drawA[bytes8[i]];
-        codesB[o + i] = drawB[bytes8[k + i]];
-      }
+      draw(codesA, codesA32, o, q, drawA);
+      draw(codesB, codesB32, o, q + ka, drawB);
       if (em === 7) {
         for (let i = 1; i < k; i += 2) {
           codesA[o + i] = codesA[o + i - 1];
           codesB[o + i] = tb.neg(codesB[o + i - 1]);
         }
-        if ((c >>> 30) & 1) codesA[o + (c >>> 24) % k] = ta.draw.finite[bytes8[2 * k]];
+        if ((c >>> 30) & 1) codesA[o + (c >>> 24) % k] = ta.draw.finite[rnd8[q + 2 * ka]];
       }
       const sm = (c >>> 3) & 7;
       let sa: number;
@@ -237,7 +323,11 @@ export function dotRandomSource(
         sa = (c >>> 8) & (ns - 1);
         sb = (c >>> 16) & (ns - 1);
       }
-      pack(input, v * W, codesA.subarray(o, o + k), codesB.subarray(o, o + k), sa, sb);
+      const io = v * W;
+      packLanes(input, io + ao, codesA, codesA32, o, wa);
+      packLanes(input, io + bo, codesB, codesB32, o, wb);
+      input[io + sao] = sa;
+      input[io + sbo] = sb;
       modes[v] = c & 63;
       const r = kernel(codesA, o, codesB, o, k, sa, sb);
       expected[v * layout.outWords + res] = r;

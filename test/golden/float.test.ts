@@ -153,3 +153,32 @@ describe('format names', () => {
     expect(canonicalFormatName(' Float8_E4M3FN ')).toBe('e4m3');
   });
 });
+
+describe('rounding options', () => {
+  it('saturate: values that would overflow give the largest finite value of their sign', () => {
+    const r = (sig: number | bigint, exp: number, neg = false) => roundToFloat(BF16, neg, sig, exp, { overflow: 'saturate' });
+    expect(r(255, 120)).toBe(0x7f7f); // already the largest
+    expect(r(511, 119)).toBe(0x7f7f); // a tie that rounds up to 2^128
+    expect(r(1, 128, true)).toBe(0xff7f);
+    expect(r(1n << 200n, 0)).toBe(0x7f7f);
+    expect(roundToFloat(FP32, false, 1, 128, { overflow: 'saturate' })).toBe(0x7f7fffff);
+    expect(roundToFloat(FP32, false, 1, 128, { overflow: 'inf' })).toBe(0x7f800000);
+  });
+
+  it('flush: values below the smallest normal give a zero of their sign; the rest round as usual', () => {
+    const r = (sig: number, exp: number, neg = false) => roundToFloat(BF16, neg, sig, exp, { subnormals: 'flush' });
+    expect(r(1, -133)).toBe(0x0000);
+    expect(r(255, -134, true)).toBe(0x8000); // just below 2^-126: flushed before rounding
+    expect(r(1, -126)).toBe(0x0080); // the smallest normal stays
+    expect(r(3, -1)).toBe(0x3fc0);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: -200, max: 100 }), fc.boolean(), (mag, exp, neg) => {
+        const keep = roundToFloat(BF16, neg, mag, exp);
+        const flush = roundToFloat(BF16, neg, mag, exp, { subnormals: 'flush' });
+        const tiny = Math.floor(Math.log2(mag)) + exp < -126;
+        return tiny ? flush === (neg ? 0x8000 : 0) : flush === keep;
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
