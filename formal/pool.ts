@@ -4,15 +4,20 @@
  * a crash. Neither is ever mistaken for a result.
  */
 import { Worker } from 'node:worker_threads';
-import type { ReplyMessage, TaskMessage } from './worker.js';
+import { READY_SEQ, type ReplyMessage, type TaskMessage } from './worker.js';
 import type { Task } from './tasks.js';
 
 export type TaskOutcome<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'timeout' } | { readonly kind: 'crash'; readonly message: string };
 
 interface Slot {
   worker: Worker | null;
+  /** resolves when the worker has started up (compiled Yosys) */
+  ready: Promise<string | null> | null;
   busy: boolean;
 }
+
+/** How long a new worker may take to start up, apart from any task's limit. */
+const STARTUP_MS = 120_000;
 
 interface Pending {
   readonly task: Task;
@@ -30,7 +35,7 @@ export class WorkerPool {
     size: number,
     private readonly workerUrl: URL,
   ) {
-    this.slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, busy: false }));
+    this.slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, ready: null, busy: false }));
   }
 
   /** Run `task` when a worker is free (`onStart` is called then), stopping it after `timeoutMs`. */
@@ -50,10 +55,53 @@ export class WorkerPool {
     }
   }
 
+  /** The slot's worker, started if needed; resolves to null when it is ready, or an error text. */
+  private worker(slot: Slot): { worker: Worker; ready: Promise<string | null> } {
+    if (slot.worker && slot.ready) return { worker: slot.worker, ready: slot.ready };
+    const worker = new Worker(this.workerUrl);
+    const ready = new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => done(`the proof worker did not start within ${STARTUP_MS / 1000} s`), STARTUP_MS);
+      const done = (r: string | null): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        resolve(r);
+      };
+      const onMessage = (m: ReplyMessage): void => {
+        if (m.seq === READY_SEQ) done(m.ok ? null : `the proof worker could not start: ${m.error}`);
+      };
+      const onError = (e: Error): void => done(`${e.name}: ${e.message}`);
+      const onExit = (code: number): void => done(`the proof worker exited while starting (status ${code})`);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    });
+    slot.worker = worker;
+    slot.ready = ready;
+    return { worker, ready };
+  }
+
   private start(slot: Slot, p: Pending): void {
     slot.busy = true;
     p.onStart?.();
-    const worker = (slot.worker ??= new Worker(this.workerUrl));
+    const { worker, ready } = this.worker(slot);
+    void ready.then((startError) => {
+      if (startError !== null) {
+        slot.worker = null;
+        slot.ready = null;
+        void worker.terminate();
+        slot.busy = false;
+        p.resolve({ kind: 'crash', message: startError });
+        setImmediate(() => this.pump());
+        return;
+      }
+      this.send(slot, worker, p);
+    });
+  }
+
+  /** Send the task to a started worker; its time limit runs from here. */
+  private send(slot: Slot, worker: Worker, p: Pending): void {
     const seq = ++this.seq;
     let settled = false;
     const finish = (o: TaskOutcome<unknown>, kill: boolean): void => {
@@ -65,6 +113,7 @@ export class WorkerPool {
       worker.off('exit', onExit);
       if (kill) {
         slot.worker = null;
+        slot.ready = null;
         void worker.terminate();
       }
       slot.busy = false;
@@ -88,6 +137,9 @@ export class WorkerPool {
   /** Stop every worker. */
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker?.terminate()));
-    for (const s of this.slots) s.worker = null;
+    for (const s of this.slots) {
+      s.worker = null;
+      s.ready = null;
+    }
   }
 }

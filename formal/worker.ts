@@ -12,8 +12,17 @@ export interface TaskMessage {
 
 export type ReplyMessage = { readonly seq: number; readonly ok: true; readonly value: unknown } | { readonly seq: number; readonly ok: false; readonly error: string };
 
+/** Sent once, when the worker has compiled Yosys and can take tasks (seq 0). */
+export const READY_SEQ = 0;
+
 const port = parentPort;
 if (port) {
+  // Compile the WebAssembly Yosys before the first task, so that a task's time limit counts the
+  // proof alone, not the worker's start-up.
+  runTask({ type: 'version' }).then(
+    () => port.postMessage({ seq: READY_SEQ, ok: true, value: 'ready' } satisfies ReplyMessage),
+    (e: unknown) => port.postMessage({ seq: READY_SEQ, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ReplyMessage),
+  );
   port.on('message', (msg: TaskMessage) => {
     runTask(msg.task).then(
       (value) => port.postMessage({ seq: msg.seq, ok: true, value } satisfies ReplyMessage),
