@@ -24,7 +24,8 @@ import { YOWASP_VERSION } from './yosys.js';
 export const DEFAULT_TIMEOUT_S = 300;
 const INSPECT_TIMEOUT_MS = 120_000;
 
-export const HELP = `usage: node dist/formal/run.js [--rtl DIR] [--only NAMES] [--timeout S] [--jobs N] [--reports DIR] [--work DIR]
+export const HELP = `usage: mxrtl formal [--rtl DIR] [--only NAMES] [--timeout S] [--jobs N] [--reports DIR] [--work DIR]
+       (also: make formal, node dist/formal/run.js)
 
 Prove every unit listed in DIR/manifest.json equal to the golden model on its whole input space,
 with Yosys (@yowasp/yosys), and write formal/reports/<config>.md and .json.

@@ -3,6 +3,7 @@
  * Bad usage prints one line to stderr and exits with 2; an internal failure exits with 1.
  */
 import { UsageError } from './cli-args.js';
+import { GENERATOR_VERSION } from './version.js';
 
 export interface Command {
   readonly summary: string;
@@ -17,18 +18,30 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   dequantize: async () => (await import('./commands/dequantize.js')).dequantizeCommand,
   dot: async () => (await import('./commands/dot.js')).dotCommand,
+  sim: async () => {
+    const { main, HELP } = await import('../sim/cli.js');
+    return { summary: 'simulate a generated folder with Verilator against the golden model (make sim)', help: HELP, run: (args) => main(args) };
+  },
+  formal: async () => {
+    const { main, HELP } = await import('../formal/cli.js');
+    return { summary: 'prove a generated folder equal to the golden model with Yosys (make formal)', help: HELP, run: (args) => main(args) };
+  },
   regress: async () => (await import('./commands/regress.js')).regressCommand,
 };
 
 async function usage(): Promise<string> {
   const rows = await Promise.all(Object.entries(COMMANDS).map(async ([c, load]) => `  ${c.padEnd(11)} ${(await load()).summary}`));
-  return ['usage: mxrtl <command> [options]', '', 'commands:', ...rows, '', "Run 'mxrtl <command> --help' for the options of one command."].join('\n');
+  return ['usage: mxrtl <command> [options]', '       mxrtl --version', '', 'commands:', ...rows, '', "Run 'mxrtl <command> --help' for the options of one command."].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h') {
     process.stdout.write((await usage()) + '\n');
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`mxrtl ${GENERATOR_VERSION}\n`);
     return 0;
   }
   if (name === undefined) {

@@ -15,7 +15,8 @@ import { VectorFileError } from './vectors.js';
 
 export const DEFAULT_VECTORS = 1_000_000;
 
-export const HELP = `usage: node dist/sim/run.js --rtl DIR [--vectors N] [--seed S] [--replay FILE] [--units NAMES] [--build-dir DIR] [--out-dir DIR] [--batch N]
+export const HELP = `usage: mxrtl sim [--rtl DIR] [--vectors N] [--seed S] [--replay FILE] [--units NAMES] [--build-dir DIR] [--out-dir DIR] [--batch N]
+       (also: make sim, node dist/sim/run.js)
 
 Build every unit listed in DIR/manifest.json with Verilator and check it bit-exactly against the
 golden model: the multiplier on every code pair, the dequantizer on every element code x scale on

@@ -1,6 +1,7 @@
 // The gen command as a user meets it: files, manifest, determinism, and refusals.
 import { execa } from 'execa';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,5 +155,94 @@ describe('mxrtl gen', () => {
     const r = await execa('node', [BIN, 'frobnicate'], { reject: false });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+});
+
+describe('mxrtl gen never loses a file it did not write', () => {
+  const list = async (d: string): Promise<string[]> => (await readdir(d)).sort();
+
+  it('refuses a folder with Verilog but no manifest, and leaves it as it was', async () => {
+    const out = join(dir, 'foreign');
+    await execa('mkdir', ['-p', out]);
+    await writeFile(join(out, 'mine.v'), 'module mine; endmodule\n');
+    const r = await gen('--out', out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/holds files mxrtl did not write \(mine\.v\) and no manifest\.json; generate into an empty or new folder/);
+    expect(await list(out)).toEqual(['mine.v']);
+    expect(await readFile(join(out, 'mine.v'), 'utf8')).toBe('module mine; endmodule\n');
+  });
+
+  it('refuses a generated folder holding a file it did not write, or an edited one, and changes nothing', async () => {
+    const out = join(dir, 'mixed-in');
+    expect((await gen('--block', '4', '--out', out)).exitCode).toBe(0);
+    const before = await list(out);
+    await writeFile(join(out, 'notes.txt'), 'keep me');
+    let r = await gen('--block', '8', '--out', out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/holds files mxrtl did not write: notes\.txt; nothing was written/);
+    expect(await list(out)).toEqual([...before, 'notes.txt'].sort());
+    await rm(join(out, 'notes.txt'));
+    const mul = join(out, 'mx_mul_e2m1.v');
+    await writeFile(mul, (await readFile(mul, 'utf8')) + '// my fix\n');
+    r = await gen('--block', '8', '--out', out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/generated files edited since: mx_mul_e2m1\.v/);
+    expect(await readFile(mul, 'utf8')).toMatch(/\/\/ my fix\n$/);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).config.block).toBe(4);
+  });
+
+  it('a manifest that lists foreign names (notes.txt, ..) does not cost the user a file', async () => {
+    const out = join(dir, 'hostile');
+    expect((await gen('--block', '4', '--out', out)).exitCode).toBe(0);
+    const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    m.files.push({ name: 'notes.txt', module: 'x', sha256: '0'.repeat(64) });
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(m));
+    await writeFile(join(dir, 'notes.txt'), 'outside');
+    // gen never deletes by the names a manifest lists: the folder is replaced as a whole
+    expect((await gen('--block', '8', '--out', out)).exitCode).toBe(0);
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('outside');
+    const m2 = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    m2.files.push({ name: '..', module: 'x', sha256: '0'.repeat(64) });
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(m2));
+    const r = await gen('--block', '4', '--out', out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/holds a manifest\.json mxrtl cannot read \(.*malformed file entry/);
+    expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).config.block).toBe(8);
+  });
+
+  it('cleans up after a run that was killed: stale temporaries go, a folder moved aside comes back', async () => {
+    const out = join(dir, 'killed');
+    expect((await gen('--block', '4', '--out', out)).exitCode).toBe(0);
+    const dead = 2 ** 22 + 12345; // no such process
+    // a kill between the two renames of the swap: the old folder aside, the new one not yet in place
+    await rename(out, join(dir, `.killed.mxrtl-old-${dead}`));
+    await execa('mkdir', ['-p', join(dir, `.killed.mxrtl-tmp-${dead}`)]);
+    await writeFile(join(dir, `.killed.mxrtl-tmp-${dead}`, 'half.v'), 'half');
+    const r = await gen('--block', '8', '--out', out);
+    expect(r.exitCode).toBe(0);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.killed.'))).toEqual([]);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).config.block).toBe(8);
+  });
+
+  it('a second run while one holds the folder stops with one line', async () => {
+    const out = join(dir, 'locked');
+    const lockDir = join(dir, '.locked.mxrtl-lock');
+    await execa('mkdir', ['-p', lockDir]);
+    await writeFile(join(lockDir, 'pid'), String(process.pid)); // a live process holds it
+    const r = await gen('--out', out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(new RegExp(`another mxrtl gen \\(process ${process.pid}\\) is writing '.*locked'; try again when it has finished$`));
+    expect(existsSync(out)).toBe(false);
+    await rm(lockDir, { recursive: true });
+    expect((await gen('--out', out)).exitCode).toBe(0);
+  });
+
+  it('a folder that cannot be written gets one line and exit code 2', async () => {
+    const r = await gen('--out', '/sys/mxrtl-cannot-write-here');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^mxrtl gen: error: cannot (write beside|create) the output folder '\/sys\/mxrtl-cannot-write-here': (permission denied|read-only file system|ENOENT)/);
   });
 });
