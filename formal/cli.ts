@@ -296,6 +296,10 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       await writeFile(join(workDir, s.scriptFile), s.script);
       for (const f of [...s.files, ...(s.cexSearch?.files ?? [])]) await writeFile(join(workDir, f.name), f.text);
       if (s.cexSearch) await writeFile(join(workDir, s.cexSearch.scriptFile), s.cexSearch.script);
+      if (s.referenceCheck) {
+        await writeFile(join(workDir, s.referenceCheck.scriptFile), s.referenceCheck.script);
+        for (const f of s.referenceCheck.files) await writeFile(join(workDir, f.name), f.text);
+      }
     }
 
     // 4. run, longest first

@@ -212,8 +212,11 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
   const err = checkSupport(aig, resultIdx, allowed, `${space.result}`);
   if (err) return none(err);
   if (space.magMax >= 2n ** BigInt(Math.max(wm, 1)) && wm > 0) return none(`${space.mag} is ${wm} bits, too narrow for ${space.magMax}`);
-  if (space.magMax > BigInt(Number.MAX_SAFE_INTEGER)) return none(`magnitudes up to ${space.magMax} are too many to enumerate`);
-  const N = Number(space.magMax) + 1;
+  // every magnitude 0 .. magMax, or the listed ones
+  const list = space.mags;
+  if (!list && space.magMax > BigInt(Number.MAX_SAFE_INTEGER)) return none(`magnitudes up to ${space.magMax} are too many to enumerate`);
+  const N = list ? list.length : Number(space.magMax) + 1;
+  const magAt = (i: number): bigint => (list ? list[Math.min(N - 1, i)] : BigInt(Math.min(N - 1, i)));
   const totalWords = Math.ceil(N / 32);
   const W = Math.min(CHUNK_WORDS, totalWords);
   const ev = new AigEvaluator(aig, W);
@@ -225,17 +228,23 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
   let points = 0;
   const first: ExhaustiveMismatch[] = [];
   const block = new Int32Array(32);
+  const chunkMags: bigint[] = new Array<bigint>(W * 32).fill(0n);
+  // the golden rounding is faster on numbers: used while every magnitude is a safe integer
+  const small = (list ? list.every((m) => m <= BigInt(Number.MAX_SAFE_INTEGER)) : true);
+  const chunkNums = new Float64Array(W * 32);
   for (let w0 = 0; w0 < totalWords; w0 += W) {
     // the magnitudes of this chunk, then every sign and exponent with them
+    for (let j = 0; j < W * 32; j++) {
+      chunkMags[j] = magAt(32 * w0 + j);
+      chunkNums[j] = Number(chunkMags[j]);
+    }
     for (let b = 0; b < wm; b++) {
       const arr = ev.input(space.mag, b);
       if (!arr) continue;
+      const bit = BigInt(b);
       for (let w = 0; w < W; w++) {
         let word = 0;
-        for (let j = 0; j < 32; j++) {
-          const m = Math.min(N - 1, 32 * (w0 + w) + j);
-          if (Math.floor(m / 2 ** b) % 2 === 1) word |= 1 << j;
-        }
+        for (let j = 0; j < 32; j++) if ((chunkMags[32 * w + j] >> bit) & 1n) word |= 1 << j;
         arr[w] = word;
       }
     }
@@ -247,7 +256,7 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
         for (let w = 0; w < W && w0 + w < totalWords; w++) {
           const base = 32 * (w0 + w);
           const valid = base + 32 <= N ? -1 : (1 << (N - base)) - 1;
-          for (let j = 0; j < 32; j++) block[j] = roundGolden(out, sign === 1, Math.min(N - 1, base + j), e + space.expOffset, space.options, space.zero) | 0;
+          for (let j = 0; j < 32; j++) block[j] = roundGolden(out, sign === 1, small ? chunkNums[32 * w + j] : chunkMags[32 * w + j], e + space.expOffset, space.options, space.zero) | 0;
           const want = Int32Array.from(block);
           transpose32(block);
           let diff = 0;
@@ -259,7 +268,7 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
             if (((diff >>> q) & 1) === 0) continue;
             mismatches++;
             // keep the smallest magnitudes: the likeliest sums of an input block
-            const mag = BigInt(base + q);
+            const mag = chunkMags[32 * w + q];
             if (first.length >= KEEP && mag >= first[first.length - 1].pattern[2]) continue;
             let actual = 0n;
             for (let b = 0; b < rw; b++) if ((ev.output(resultIdx[b], w) >>> q) & 1) actual |= 1n << BigInt(b);

@@ -97,7 +97,7 @@ export function renderMarkdown(r: Report): string {
   out.push(
     `**${r.result === 'proven' ? 'PROVEN' : 'NOT PROVEN'}**: ${proven} of ${all.length} obligations proven` +
       (r.counts.failed ? `, ${r.counts.failed} failed` : '') +
-      (r.counts.unknown ? `, ${r.counts.unknown} unknown (timed out, or no method reaches them yet)` : '') +
+      (r.counts.unknown ? `, ${r.counts.unknown} unknown (timed out)` : '') +
       (r.counts.error ? `, ${r.counts.error} error` : '') +
       `, in ${secondsText(r.wallSeconds)} wall time.`,
     '',
@@ -109,7 +109,7 @@ export function renderMarkdown(r: Report): string {
     `- Node ${r.node}; ${r.cpus} CPUs; ${r.jobs} proof workers; time limit ${r.timeoutSeconds} s per obligation`,
     `- started ${r.started}`,
     '',
-    'A timed-out obligation, or one no method reaches yet, is reported as unknown, and a Yosys error or crash as error; only "proven" means proven.',
+    'A timed-out obligation is reported as unknown, and a Yosys error or crash as error; only "proven" means proven.',
     '',
     '| unit | obligation | method | status | time |',
     '| --- | --- | --- | --- | ---: |',

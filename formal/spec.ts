@@ -96,6 +96,8 @@ export interface RoundSpace {
   readonly top: string;
   readonly mag: string;
   readonly magMax: bigint;
+  /** only these magnitudes (a boundary check), instead of every one from 0 to magMax */
+  readonly mags?: readonly bigint[];
   readonly exp: string;
   readonly expMax: number;
   readonly expOffset: number;
@@ -127,6 +129,8 @@ export interface ObligationSpec {
   readonly files: readonly WorkFile[];
   readonly cexSearch?: CexSearch;
   readonly space?: ExhaustiveSpace;
+  /** a reference module's own check against the golden model, run before the proof that uses it */
+  readonly referenceCheck?: { readonly scriptFile: string; readonly script: string; readonly files: readonly WorkFile[]; readonly space: RoundSpace };
   /** rough cost, to start the longest obligations first */
   readonly weight: number;
 }

@@ -182,6 +182,25 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
     ...(extra.counterexample ? { counterexample: extra.counterexample } : {}),
   });
 
+  // a reference the proof compares with is itself checked against the golden model first
+  let referenceNote = '';
+  if (spec.referenceCheck) {
+    const c = spec.referenceCheck;
+    const ref = await yosys(['-s', c.scriptFile], filesOf(spec, c.scriptFile, c.script, c.files));
+    logs.push({ name: `${spec.id}.ref.log`, text: ref.log });
+    const sp = c.space;
+    const aag = ref.files[sp.aagFile];
+    const map = ref.files[sp.mapFile];
+    const ports = ref.files[sp.portsFile];
+    if (ref.code !== 0 || aag === undefined || map === undefined || ports === undefined) return done('error', `the reference could not be mapped: ${yosysError(ref.log) ?? `Yosys exited with status ${ref.code}`}`);
+    const o = evaluateRound(parseAagWithPorts(aag, map, ports, sp.top), sp);
+    if (o.error) return done('error', `checking the reference: ${o.error}`);
+    if (o.mismatches > 0) {
+      const f = o.first[0];
+      return done('error', `the reference disagrees with the golden model at ${o.mismatches.toLocaleString('en-US')} of ${o.points.toLocaleString('en-US')} boundary points (first: sign ${f?.pattern[0]}, exponent ${f?.pattern[1]}, magnitude ${f?.pattern[2]}): it cannot be trusted, so nothing is proven`);
+    }
+    referenceNote = `; the reference equals the golden model at all ${o.points.toLocaleString('en-US')} boundary points`;
+  }
   const run = await yosys(['-s', spec.scriptFile], filesOf(spec, spec.scriptFile, spec.script, spec.files));
   logs.push({ name: `${spec.id}.log`, text: run.log });
   const warnings = yosysWarnings(run.log);
@@ -191,7 +210,7 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
   if (spec.method === 'sat') {
     if (run.code !== 0) return done('error', yosysError(run.log) ?? `Yosys exited with status ${run.code}`, { warnings });
     const outcome = satOutcome(run.log);
-    if (outcome === 'proven') return done('proven', 'SAT: no input with ok = 1 and gold_y != gate_y', { warnings });
+    if (outcome === 'proven') return done('proven', `SAT: no input with ok = 1 and gold_y != gate_y${referenceNote}`, { warnings });
     if (outcome !== 'failed') return done('error', 'no SAT proof result in the Yosys log', { warnings });
     let counterexample = await confirm(spec.unit, decodeModel(spec, satModel(run.log)), logs, spec.id);
     if (!counterexample.confirmed && spec.cexSearch) {

@@ -12,11 +12,12 @@ import { LANE_PATTERN_BITS_MAX, roundPoints } from '../exhaustive.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { PortValues } from '../../generator/units/unit.js';
 import { codesForProduct, packLanes, realizeScales, realizeSum } from '../realize.js';
+import { boundaryMagnitudes, referenceRounder } from '../round-reference.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit, sext, signedBits } from '../verilog.js';
 import { PlanError, exhaustiveObligation, obligationId, requirePorts, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
 
-/** Largest round-stage input space enumerated (points); beyond it the obligation is unknown. */
+/** Largest round-stage input space enumerated (points); beyond it the rounding is proven by SAT against the reference rounder. */
 export const ROUND_POINTS_MAX = 2 ** 27;
 
 const PARTS = ['products', 'tree', 'flags', 'scales', 'magnitude', 'scaling', 'round', 'specials'] as const;
@@ -364,9 +365,7 @@ export const dotRecipe: Recipe = {
         `${DOT_CUTS.sumAbs} (${wa} bits) and ${DOT_CUTS.scale('sig')} (${wsig} bits) are cut. For every value of them: ${DOT_CUTS.round('mag')} = their product, exactly.`,
         `Method: exhaustive, all 2^${wa + wsig} pairs; ${DOT_CUTS.round('mag')} is checked to read nothing but the two cut wires.`,
       ];
-      if (wa + wsig > LANE_PATTERN_BITS_MAX) {
-        return { id: obligationId(u, 'scaling'), status: 'unknown', detail: `no method reaches it yet: 2^${wa + wsig} operand pairs are beyond the enumeration limit of 2^${LANE_PATTERN_BITS_MAX}`, title, statement };
-      }
+      if (wa + wsig > LANE_PATTERN_BITS_MAX) return scalingBySat(u, p, ts, F, wa, wsig, wm);
       return exhaustiveObligation(
         u,
         'scaling',
@@ -404,15 +403,7 @@ export const dotRecipe: Recipe = {
         `For every sign, ${DOT_CUTS.round('exp')} = e in 0 .. ${F.expMax} and ${DOT_CUTS.round('mag')} = m in 0 .. ${F.magMax}: result = +0 if m = 0, else roundToFloat(${p.out.name}, sign, m, e + ${F.expOffset}) (src/round-float.ts).`,
         `Method: exhaustive, ${points.toLocaleString('en-US')} points; result is checked to read nothing but the cut inputs.`,
       ];
-      if (points > ROUND_POINTS_MAX) {
-        return {
-          id: obligationId(u, 'round'),
-          status: 'unknown',
-          detail: `no method reaches it yet: ${points.toLocaleString('en-US')} points (magnitudes up to ${F.magMax}, ${bitLen(F.magMax)} bits) are beyond the enumeration limit of ${ROUND_POINTS_MAX.toLocaleString('en-US')}`,
-          title: roundTitle,
-          statement,
-        };
-      }
+      if (points > ROUND_POINTS_MAX) return roundBySat(u, p, ts, roundIns, F, roundTitle);
       return exhaustiveObligation(
         u,
         'round',
@@ -518,6 +509,16 @@ function sampleProducts(t: ReturnType<typeof productTable>): bigint[] {
   return [...new Set([0n, ...spread(neg), ...spread(pos)])];
 }
 
+/** Lanes the rounding's counterexample search gives a free product (the others are 0). */
+const CEX_LANES = 8;
+
+/** Non-negative products of code pairs for the rounding's counterexample search: all, or 256 spread over them. */
+function cexProducts(t: ReturnType<typeof productTable>): bigint[] {
+  const pos = [...new Set(codesForProduct(t).keys())].filter((v) => v >= 0n).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  if (pos.length <= 256) return pos;
+  return [...new Set(Array.from({ length: 256 }, (_, i) => pos[Math.floor((i * (pos.length - 1)) / 255)]))];
+}
+
 /** The code of the scale value 1 (every scale format has one). */
 function oneCode(p: DotParams): number {
   const g = scaleGolden(p.scale);
@@ -560,7 +561,9 @@ function realizeDot(u: UnitRef, part: string, found: ReadonlyMap<string, bigint>
     }
     case 'magnitude':
     case 'round': {
-      const sum = part === 'round' ? (found.get('sign') ? -1n : 1n) : 1n;
+      // an exhaustive mismatch names the values sign / exp / mag, a SAT model the cut wires
+      const at = (k: 'sign' | 'exp' | 'mag'): bigint | undefined => found.get(k) ?? found.get(DOT_CUTS.round(k));
+      const sum = part === 'round' ? (at('sign') ? -1n : 1n) : 1n;
       if (part === 'magnitude') {
         const wsum = found.get(DOT_CUTS.sum);
         if (wsum === undefined) return [];
@@ -569,8 +572,18 @@ function realizeDot(u: UnitRef, part: string, found: ReadonlyMap<string, bigint>
         const block = blockFor(p, BigInt.asIntN(signedBits(-t.maxAbs * BigInt(p.block), t.maxAbs * BigInt(p.block)), wsum));
         return pair && block ? [vec(block.a, block.b, BigInt(pair[0]), BigInt(pair[1]))] : [];
       }
-      const mag = found.get('mag') ?? 0n;
-      const pair = realizeScales(g, Number(found.get('exp') ?? 0n), mag);
+      // the counterexample search names lane products and scale codes itself
+      const ca = found.get('cx_a');
+      const cb = found.get('cx_b');
+      if (ca !== undefined && cb !== undefined && found.has('cx_p0')) {
+        const codes = codesForProduct(t);
+        const pairs = Array.from({ length: p.block }, (_, i) => codes.get(sum * (found.get(i < CEX_LANES ? `cx_p${i}` : 'cx_q') ?? 0n)));
+        if (pairs.some((x) => x === undefined)) return [];
+        const code = (j: 0 | 1): bigint => packLanes(pairs.map((x) => (x as [number, number])[j]), j === 0 ? elementBits(p.a) : elementBits(p.b));
+        return [vec(code(0), code(1), ca, cb)];
+      }
+      const mag = at('mag') ?? 0n;
+      const pair = realizeScales(g, Number(at('exp') ?? 0n), mag);
       if (!pair) return [];
       const block = blockFor(p, (sum * mag) / (g.sig[pair[0]] * g.sig[pair[1]]));
       return block ? [vec(block.a, block.b, BigInt(pair[0]), BigInt(pair[1]))] : [];
@@ -612,6 +625,197 @@ function realizeDot(u: UnitRef, part: string, found: ReadonlyMap<string, bigint>
     default:
       return [];
   }
+}
+
+/** A scale code's significand (at wm bits), exponent (at we bits) and NaN flag, as a case table of the golden decode. */
+function scaleCase(code: string, g: ReturnType<typeof scaleGolden>, wm: number, we: number): string[] {
+  const ws = Math.max(1, Math.ceil(Math.log2(g.sig.length)));
+  return [
+    `reg [${wm - 1}:0] ${code}_sig;`,
+    `reg [${we - 1}:0] ${code}_exp;`,
+    `reg ${code}_nan;`,
+    'always @* begin',
+    `  case (${code})`,
+    ...g.sig.map((sig, c) => `    ${ws}'d${c}: begin ${code}_sig = ${hexLit(wm, sig)}; ${code}_exp = ${hexLit(we, g.exp[c])}; ${code}_nan = 1'b${g.nan[c] ? 1 : 0}; end`),
+    `    default: begin ${code}_sig = ${wm}'d0; ${code}_exp = ${we}'d0; ${code}_nan = 1'b1; end`,
+    '  endcase',
+    'end',
+  ];
+}
+
+/**
+ * The scaling obligation where its operand pairs are too many to enumerate: the generated product
+ * (its operands cut) against a full-width multiplication by SAT. Where the magnitude wire is
+ * narrower than the full product, only the operand ranges the magnitude and scales obligations
+ * guarantee are assumed.
+ */
+function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<typeof facts>, wa: number, wsig: number, wm: number): ObligationSpec {
+  const id = obligationId(u, 'scaling');
+  const A = DOT_CUTS.sumAbs;
+  const G = DOT_CUTS.scale('sig');
+  const full = Math.max(wa + wsig, wm);
+  const sigMax = F.sg.sigMax * F.sg.sigMax;
+  const ranged = wm < wa + wsig;
+  const topInputs: FreeInput[] = [
+    { name: DOT_PORTS.a, width: elementBits(p.a) * p.block },
+    { name: DOT_PORTS.b, width: elementBits(p.b) * p.block },
+    { name: DOT_PORTS.scaleA, width: scaleBits(p.scale) },
+    { name: DOT_PORTS.scaleB, width: scaleBits(p.scale) },
+  ];
+  const title = `with ${A} and ${G} cut: ${DOT_CUTS.round('mag')} = ${A} * ${G}${ranged ? ' in the ranges the magnitude and scales obligations guarantee' : ', for every value of both'}`;
+  const m: Miter = {
+    id,
+    about: [
+      `gold: ${A} * ${G} at ${full} bits, where no product overflows; gate: ${DOT_CUTS.round('mag')} with both operands cut.`,
+      ranged ? `Assumption: ${A} <= ${F.sumMax} and ${G} <= ${sigMax}.` : 'No assumption.',
+    ],
+    inputs: [...topInputs, { name: A, width: wa }, { name: G, width: wsig }],
+    dutWires: [{ name: 'dut_mag', width: wm }],
+    dutConnections: [...connect(topInputs), { port: A, expr: A }, { port: G, expr: G }, { port: DOT_PORTS.result, expr: '' }, { port: DOT_CUTS.round('mag'), expr: 'dut_mag' }],
+    gold: [`assign gold_y = {${full - wa}'d0, ${A}} * {${full - wsig}'d0, ${G}};`],
+    gate: full > wm ? `{${full - wm}'d0, dut_mag}` : 'dut_mag',
+    ok: ranged ? `${A} <= ${hexLit(wa, F.sumMax)} && ${G} <= ${hexLit(wsig, sigMax)}` : NO_ASSUMPTION,
+    width: full,
+  };
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts: [A, G], observes: [DOT_CUTS.round('mag')] };
+  const s = miterScripts('sat', m, title, prep, null);
+  // after a failure: the same question with the significand product one that two scale codes give
+  const products = [...new Set(F.sg.sig.flatMap((x, a) => (F.sg.nan[a] ? [] : F.sg.sig.flatMap((y, b) => (F.sg.nan[b] ? [] : [x * y])))))].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const search = miterScripts('sat', { ...m, id: `${id}.cex`, ok: `${A} <= ${hexLit(wa, F.sumMax)} && (${products.map((v) => `${G} == ${hexLit(wsig, v)}`).join(' || ')})` }, `${title} (counterexample search among products of scale codes)`, prep, null);
+  return {
+    id,
+    unit: u,
+    title,
+    cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files },
+    statement: [
+      `${A} (${wa} bits) and ${G} (${wsig} bits) are cut. For every value of them${ranged ? ` with ${A} <= ${F.sumMax} and ${G} <= ${sigMax}` : ''}: ${DOT_CUTS.round('mag')} = their product, exactly.`,
+      `Method: SAT against the product at ${full} bits (2^${wa + wsig} operand pairs are too many to enumerate).`,
+    ],
+    method: 'sat',
+    scriptFile: s.scriptFile,
+    script: s.script,
+    files: s.files,
+    weight: 2,
+  };
+}
+
+/**
+ * The rounding obligation where enumerating it is out of reach: the generated rounder (its inputs
+ * cut) against the reference rounder of formal/round-reference.ts by SAT, for every input in the
+ * range the magnitude obligation guarantees. Before the SAT run the worker checks the reference
+ * itself against the golden rounding at every exponent and the boundary magnitudes of its width.
+ */
+function roundBySat(u: UnitRef, p: DotParams, ts: ModuleShape, roundIns: readonly ('sign' | 'mag' | 'exp' | 'nan' | 'inf')[], F: ReturnType<typeof facts>, title: string): ObligationSpec {
+  const id = obligationId(u, 'round');
+  const w = (n: string): number => wireWidth(u.top, ts, n, 'the rounder\'s inputs are cut there');
+  const cuts = roundIns.map((r) => DOT_CUTS.round(r));
+  const wm = w(DOT_CUTS.round('mag'));
+  const we = w(DOT_CUTS.round('exp'));
+  const wr = floatBits(p.out);
+  const refName = 'ref_round';
+  const ref = referenceRounder({ name: refName, magWidth: wm, expWidth: we, expOffset: F.expOffset, out: p.out, zero: 'positive' });
+  const topInputs: FreeInput[] = [
+    { name: DOT_PORTS.a, width: elementBits(p.a) * p.block },
+    { name: DOT_PORTS.b, width: elementBits(p.b) * p.block },
+    { name: DOT_PORTS.scaleA, width: scaleBits(p.scale) },
+    { name: DOT_PORTS.scaleB, width: scaleBits(p.scale) },
+  ];
+  const held = roundIns.filter((r) => r === 'nan' || r === 'inf').map((r) => DOT_CUTS.round(r));
+  const m: Miter = {
+    id,
+    about: [
+      'gold: the reference rounder (formal/round-reference.ts, written from the definition of rounding, checked against the',
+      'golden rounding before this run); gate: result with the rounder\'s inputs cut. Assumption: no NaN / Inf (the specials',
+      `obligation covers them), the magnitude at most ${F.magMax} and the exponent at most ${F.expMax}, as the magnitude obligation guarantees.`,
+    ],
+    inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
+    dutWires: [{ name: 'dut_result', width: wr }],
+    dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: 'dut_result' }],
+    gold: [`${refName} u_ref (.m(${DOT_CUTS.round('mag')}), .e(${DOT_CUTS.round('exp')}), .sign(${DOT_CUTS.round('sign')}), .r(gold_y));`],
+    gate: 'dut_result',
+    ok: [...held.map((h) => `~${h}`), `${DOT_CUTS.round('mag')} <= ${hexLit(wm, F.magMax)}`, `${DOT_CUTS.round('exp')} <= ${hexLit(we, F.expMax)}`].join(' && '),
+    width: wr,
+  };
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [] };
+  const s = miterScripts('sat', m, title, prep, { name: `${refName}.v`, text: ref });
+  // after a failure the solver may have chosen a magnitude no input block gives (a sum no k products
+  // make, or one no pair of scale significands divides): the same question at
+  // round_mag = (p_0 + ... + p_{L-1} + (k - L) q) * sig(c_a) * sig(c_b), round_exp = exp(c_a) + exp(c_b), for L
+  // lanes of products of real code pairs, every other lane one more such product q, and free scale
+  // codes c_a, c_b
+  let cexSearch: ObligationSpec['cexSearch'];
+  {
+    const ws = scaleBits(p.scale);
+    const wS = bitLen(F.sumMax);
+    const lanes = Math.min(p.block, CEX_LANES);
+    const products = cexProducts(F.t);
+    const wp = bitLen(F.t.maxAbs);
+    const pn = (i: number): string => `cx_p${i}`;
+    const table = (c: string): string[] => scaleCase(c, F.sg, wm, we);
+    const found: Miter = {
+      ...m,
+      id: `${id}.cex`,
+      inputs: [...m.inputs, ...Array.from({ length: lanes }, (_, i) => ({ name: pn(i), width: wp })), { name: 'cx_q', width: wp }, { name: 'cx_a', width: ws }, { name: 'cx_b', width: ws }],
+      gold: [
+        ...m.gold,
+        `wire [${wS - 1}:0] cx_sum = ${[...Array.from({ length: lanes }, (_, i) => `{${wS - wp}'d0, ${pn(i)}}`), `${wS}'d${p.block - lanes} * {${wS - wp}'d0, cx_q}`].join(' + ')};`,
+        ...table('cx_a'),
+        ...table('cx_b'),
+      ],
+      ok: [
+        m.ok,
+        ...[...Array.from({ length: lanes }, (_, i) => pn(i)), 'cx_q'].map((n) => `(${products.map((v) => `${n} == ${hexLit(wp, v)}`).join(' || ')})`),
+        '~cx_a_nan && ~cx_b_nan',
+        `${DOT_CUTS.round('mag')} == {${wm - wS}'d0, cx_sum} * cx_a_sig * cx_b_sig`,
+        `${DOT_CUTS.round('exp')} == cx_a_exp + cx_b_exp`,
+      ].join(' && '),
+    };
+    const search = miterScripts('sat', found, `${title} (counterexample search among magnitudes of input blocks)`, prep, { name: `${refName}.v`, text: ref });
+    cexSearch = { scriptFile: search.scriptFile, script: search.script, files: search.files };
+  }
+  const mags = boundaryMagnitudes(wm, p.out.mbits);
+  const checkScript = [
+    `# mxrtl formal: ${id}, the reference rounder's own check`,
+    `read_verilog ${refName}.v`,
+    `hierarchy -check -top ${refName}`,
+    'proc',
+    'opt -fast',
+    'techmap',
+    'opt -fast',
+    'aigmap',
+    'opt_clean',
+    `write_aiger -ascii -map ${id}.ref.map ${id}.ref.aag`,
+    'delete t:*',
+    'opt_clean -purge',
+    `write_json ${id}.ref.ports.json`,
+    '',
+  ].join('\n');
+  const points = 2 * (F.expMax + 1) * mags.length;
+  return {
+    id,
+    unit: u,
+    title,
+    statement: [
+      `${cuts.join(', ')} are cut; ${held.join(' and ')} held at 0 (the specials obligation covers them).`,
+      `For every sign, ${DOT_CUTS.round('exp')} = e in 0 .. ${F.expMax} and ${DOT_CUTS.round('mag')} = m in 0 .. ${F.magMax}: result = +0 if m = 0, else roundToFloat(${p.out.name}, sign, m, e + ${F.expOffset}) (src/round-float.ts).`,
+      `Method: SAT against a reference rounder (${bitLen(F.magMax)}-bit magnitudes are too many to enumerate). The reference is written from the definition of`,
+      'rounding in formal/round-reference.ts, with none of the generated rounder\'s structure; it is trusted because it equals the golden',
+      `rounding on every input at small widths (test/formal/round-reference.test.ts) and, in this run, at all ${points.toLocaleString('en-US')} boundary points of this width`,
+      '(every exponent, every power of two and its neighbours, the points around every rounding boundary and tie).',
+    ],
+    method: 'sat',
+    scriptFile: s.scriptFile,
+    script: s.script,
+    files: s.files,
+    ...(cexSearch ? { cexSearch } : {}),
+    referenceCheck: {
+      scriptFile: `${id}.ref.ys`,
+      script: checkScript,
+      files: [{ name: `${refName}.v`, text: ref }],
+      space: { type: 'round', aagFile: `${id}.ref.aag`, mapFile: `${id}.ref.map`, portsFile: `${id}.ref.ports.json`, top: refName, mag: 'm', magMax: (1n << BigInt(wm)) - 1n, mags, exp: 'e', expMax: F.expMax, expOffset: F.expOffset, sign: 'sign', zeros: [], result: 'r', out: p.out.name },
+    },
+    weight: 3,
+  };
 }
 
 /** The dot module's cut points at the dotsum instance: the exact sum and its flags (those it has). */

@@ -95,6 +95,44 @@ const CASES: Case[] = [
     replace: '$1 + $2;',
     fails: 'scaling',
   },
+  // FP8 at the default block size: the rounding and the scaling are proven by SAT against
+  // references, and a subtle edit of either must still fail with a confirmed counterexample
+  {
+    name: 'FP8 E4M3 dot product (k = 32): the sticky bit misses the bit below the round bit',
+    config: { elem: 'e4m3', k: 32 },
+    family: 'dot',
+    file: 'mx_dot_e4m3_e8m0_k32.v',
+    pattern: /wire rnd_sticky = \|rnd_ext\[40:0\];/,
+    replace: 'wire rnd_sticky = |rnd_ext[39:0];',
+    fails: 'round',
+  },
+  {
+    name: 'FP8 E4M3 dot product (k = 32): the normalizer\'s first step tests one bit too few',
+    config: { elem: 'e4m3', k: 32 },
+    family: 'dot',
+    file: 'mx_dot_e4m3_e8m0_k32.v',
+    pattern: /wire rnd_z5 = \|round_mag\[40:9\];/,
+    replace: 'wire rnd_z5 = |round_mag[40:10];',
+    fails: 'round',
+  },
+  {
+    name: 'FP8 E4M3 dot product with UE4M3 scales (k = 32): the sticky bit misses its lowest bit',
+    config: { elem: 'e4m3', scale: 'ue4m3', k: 32 },
+    family: 'dot',
+    file: 'mx_dot_e4m3_ue4m3_k32.v',
+    pattern: /wire rnd_sticky = \|rnd_ext\[23:0\];/,
+    replace: 'wire rnd_sticky = |rnd_ext[23:1];',
+    fails: 'round',
+  },
+  {
+    name: 'FP8 E5M2 dot product with UE5M3 scales (k = 32): the top bit of the scale significand dropped',
+    config: { elem: 'e5m2', scale: 'ue5m3', k: 32 },
+    family: 'dot',
+    file: 'mx_dot_e5m2_ue5m3_k32.v',
+    pattern: /\{69'b0, scale_sig\}/,
+    replace: "{70'b0, scale_sig[6:0]}",
+    fails: 'scaling',
+  },
 ];
 
 describeMutations('mut-dot', CASES);
