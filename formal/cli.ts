@@ -16,7 +16,7 @@ import { writeVectorFile } from '../sim/vectors.js';
 import { PlanError, isUnplanned, type ModuleShape } from './recipes/common.js';
 import { recipeFor } from './recipes/index.js';
 import { WorkerPool } from './pool.js';
-import { renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
+import { editedText, renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
 import type { ObligationResult, ObligationSpec, Status, UnitRef } from './spec.js';
 import type { InspectResult } from './tasks.js';
 import { YOWASP_VERSION } from './yosys.js';
@@ -412,6 +412,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   await writeFile(`${base}.md`, renderMarkdown(report));
 
   for (const u of unitReports) {
+    if (u.edited.length > 0) io.out(`formal: note: ${u.top}: edited after generation: ${editedText(u)}\n`);
     for (const o of u.obligations) io.out(`  ${o.status.toUpperCase().padEnd(8)} ${o.id.padEnd(44)} ${secondsText(o.seconds).padStart(8)}  ${o.status === 'proven' ? '' : o.detail}\n`);
   }
   const summary = ok

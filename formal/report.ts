@@ -55,6 +55,15 @@ export interface Report {
   readonly sequential: string;
 }
 
+/** What the proofs say about a unit with files edited after generation: the files, and the real status. */
+export function editedText(u: Pick<UnitReport, 'edited' | 'obligations'>): string {
+  const files = u.edited.join(', ');
+  const n = u.obligations.length;
+  const proven = u.obligations.filter((o) => o.status === 'proven').length;
+  const what = proven === n ? `the edited file${u.edited.length === 1 ? ' is' : 's are'} proven equal to the golden model as ${u.edited.length === 1 ? 'it stands' : 'they stand'}` : `the unit as edited is NOT proven (${proven} of ${n} obligations proven)`;
+  return `${files} ${u.edited.length === 1 ? 'differs' : 'differ'} from the SHA-256 in manifest.json; ${what}.`;
+}
+
 export function secondsText(s: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
 }
@@ -121,7 +130,7 @@ export function renderMarkdown(r: Report): string {
   for (const u of r.units) {
     out.push(`## ${u.family}: \`${u.top}\``, '');
     out.push(`Files: ${u.files.map((f) => `\`${f.path}\` (sha256 \`${f.sha256.slice(0, 16)}...\`)`).join(', ')}.`, '');
-    if (u.edited.length > 0) out.push(`${u.edited.join(', ')} ${u.edited.length === 1 ? 'differs' : 'differ'} from the manifest: edited after generation; the files as they are were proven.`, '');
+    if (u.edited.length > 0) out.push(`**Edited after generation:** ${editedText(u)}`, '');
     out.push('### Why the obligations cover the whole unit', '');
     for (const l of u.coverage) out.push(l);
     out.push('');

@@ -20,6 +20,26 @@ export class ToolError extends Error {
 
 export const VERILATOR_MISSING = 'verilator not found: apt-get install -y verilator (run as root), or install it from your distribution';
 
+/** Verilator builds a model with make and a C++ compiler ($CXX, else g++): each named when missing. */
+export function buildToolsMissing(env: NodeJS.ProcessEnv = process.env): string | null {
+  const cxx = (env.CXX ?? '').trim().split(/\s+/)[0] || 'g++';
+  const tools: [string, string | null][] = [['make', 'make'], [cxx, cxx === 'g++' ? 'g++' : null]];
+  const missing = tools.filter(([tool]) => (tool.includes('/') ? !isExecutable(tool) : findOnPath(tool, env) === null));
+  if (missing.length === 0) return null;
+  const names = missing.map(([t]) => t);
+  const pkgs = missing.map(([, pkg]) => pkg).filter((x): x is string => x !== null);
+  return `${names.join(' and ')} not found: Verilator builds the simulation harness with make and a C++ compiler${pkgs.length > 0 ? `; apt-get install -y ${pkgs.join(' ')} (run as root)` : ''}${names.includes(cxx) && cxx !== 'g++' ? ` (CXX is '${env.CXX}')` : ''}`;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Verilator options of every harness build (part of the cache key). */
 export const VERILATOR_FLAGS: readonly string[] = [
   '--cc',
@@ -119,6 +139,8 @@ export async function buildHarness(req: BuildRequest): Promise<BuiltHarness> {
   const dir = join(req.buildRoot, hash);
   const binary = join(dir, 'obj', HARNESS_BINARY);
   if (existsSync(binary)) return { binary, dir, hash, cached: true, seconds: 0, warnings: [] };
+  const missing = buildToolsMissing(env);
+  if (missing !== null) throw new ToolError(missing);
 
   const t0 = performance.now();
   await mkdir(req.buildRoot, { recursive: true });

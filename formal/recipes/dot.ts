@@ -183,10 +183,13 @@ export const dotRecipe: Recipe = {
       const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts: prodNames, observes: [] };
       const s = miterScripts('sat', m, title, prep, null);
       // after a failure: the same question with every prod_i one of a few products of real code pairs,
-      // so that the counterexample is a block of element codes
+      // so that the counterexample is a block of element codes, and the exact sum small enough to be
+      // exact in the result format, so that a wrong sum shows in the unit's result (at scale 1)
       const some = sampleProducts(F.t);
       const member = (n: string): string => `(${some.map((v) => `${n} == ${hexLit(wp, v)}`).join(' || ')})`;
-      const search = miterScripts('sat', { ...m, id: `${id}.cex`, ok: prodNames.map(member).join(' && ') }, `${title} (counterexample search among products of code pairs)`, prep, null);
+      const exact = 1n << BigInt(p.out.mbits + 1);
+      const visible = exact < F.sumMax ? [`$signed(gold_y) < $signed(${hexLit(width, exact)}) && $signed(gold_y) > $signed(${hexLit(width, -exact)})`] : [];
+      const search = miterScripts('sat', { ...m, id: `${id}.cex`, ok: [...prodNames.map(member), ...visible].join(' && ') }, `${title} (counterexample search among products of code pairs, with a sum the result holds exactly)`, prep, null);
       return {
         id,
         unit: u,

@@ -193,7 +193,7 @@ export const regressCommand: Command = {
     const title = `mxrtl regress: set ${setName}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}, ${rows.length} configurations, ${vectors.toLocaleString('en-US')} random dot-product vectors each, in ${wall.toFixed(0)} s`;
     const lines = [title, '', ...summaryTable(rows), ''];
     for (const r of rows) for (const note of r.notes) lines.push(`- ${r.config}: ${note}`);
-    const verdict = bad.length === 0 ? `regress: PASS, ${rows.length} configuration${rows.length === 1 ? "" : "s"}` : `regress: FAIL, ${bad.length} of ${rows.length} configurations: ${bad.map((r) => r.config).join(', ')}`;
+    const verdict = bad.length === 0 ? `regress: PASS, ${rows.length} configuration${rows.length === 1 ? '' : 's'}` : `regress: FAIL, ${bad.length} of ${rows.length} configurations: ${bad.map((r) => r.config).join(', ')}`;
     lines.push(`${verdict}; ${rows.reduce((s, r) => s + r.unknown, 0)} obligations unknown (past their time limit)`);
     await mkdir(out, { recursive: true });
     const base = join(out, `summary${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}`);

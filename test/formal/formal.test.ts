@@ -158,6 +158,20 @@ describe('bad usage', () => {
   });
 });
 
+describe('a file edited after generation', () => {
+  it('is named on the console and in the report; an edit that keeps the unit correct is proven as it stands', async () => {
+    const rtl = join(dir, 'edited');
+    await generate(rtl, 4);
+    const file = join(rtl, 'mx_mul_e2m1.v');
+    await writeFile(file, (await readFile(file, 'utf8')) + '// reviewed\n');
+    const run = await formal(rtl, join(dir, 'edited-out'), '--only', 'mul');
+    expect(run.code).toBe(0);
+    const note = 'mx_mul_e2m1.v differs from the SHA-256 in manifest.json; the edited file is proven equal to the golden model as it stands';
+    expect(run.stdout).toContain(`formal: note: mx_mul_e2m1: edited after generation: ${note}`);
+    expect(await readFile(join(dir, 'edited-out', 'reports', 'e2m1_e8m0_k4.partial.md'), 'utf8')).toContain(`**Edited after generation:** ${note}`);
+  }, 60_000);
+});
+
 describe('configurations beyond FP4', () => {
   it('NVFP4 (E2M1, UE4M3, k = 16) is fully proven, its scale significands included', async () => {
     const rtl = join(dir, 'nvfp4');

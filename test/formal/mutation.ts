@@ -75,7 +75,7 @@ export function describeMutations(tag: string, cases: readonly Case[]): void {
   });
   afterAll(async () => cleanup());
 
-  describe.each(cases.map((c, i) => ({ ...c, i })))('$name', (c) => {
+  describe.each(cases.map((c, i) => [c.name, { ...c, i }] as const))('%s', (_name, c) => {
     let rtl: string;
     let run: FormalRun;
     let tagOf: string;
@@ -96,6 +96,9 @@ export function describeMutations(tag: string, cases: readonly Case[]): void {
       expect(st[`${top}.${c.fails}`]).toBe('failed');
       for (const [id, s] of Object.entries(st)) if (id !== `${top}.${c.fails}`) expect(s, id).toBe('proven');
       expect(run.stdout).toMatch(/formal: NOT PROVEN/);
+      // the edit is named on the console and in the report, with the real status
+      const note = `${c.file} differs from the SHA-256 in manifest.json; the unit as edited is NOT proven`;
+      expect(run.stdout).toContain(`formal: note: ${top}: edited after generation: ${note}`);
     });
 
     it.skipIf(c.structural === true)('gives a counterexample that the golden model confirms is a real difference', async () => {
@@ -106,6 +109,7 @@ export function describeMutations(tag: string, cases: readonly Case[]): void {
       expect(o.vectorFile).toBeDefined();
       // the proofs ran on a temporary folder, so the replay command names it
       const md = await readFile(join(dir, `out${c.i}`, 'reports', `${tagOf}.partial.md`), 'utf8');
+      expect(md).toContain(`**Edited after generation:** ${c.file} differs from the SHA-256 in manifest.json; the unit as edited is NOT proven`);
       expect(md).toContain(`make sim RTL=${run.report?.rtl} SIM_ARGS="--replay ${o.vectorFile}"`);
       const file = parseVectorFile(await readFile(join(ROOT, o.vectorFile as string), 'utf8'), 'vector file');
       expect(file.unit).toBe(top);

@@ -57,6 +57,24 @@ const CASES: Case[] = [
     replace: "wire q_up = 1'b0;",
     fails: 'lanes',
   },
+  {
+    name: 'BF16 dequantizer, FP8 E5M2 x E8M0 (k = 32): an Inf element times a NaN scale gives Inf',
+    config: { elem: 'e5m2', out: 'bf16', k: 32 },
+    family: 'dequant',
+    file: 'mx_dequant_e5m2_e8m0_bf16.v',
+    pattern: /wire v_nan = e_nan \| s_nan;/,
+    replace: 'wire v_nan = e_nan | (s_nan & ~e_inf);',
+    fails: 'lanes',
+  },
+  {
+    name: 'BF16 dequantizer, FP8 E5M2 x E8M0 (k = 32): the lowest fraction bit flipped',
+    config: { elem: 'e5m2', out: 'bf16', k: 32 },
+    family: 'dequant',
+    file: 'mx_dequant_e5m2_e8m0_bf16.v',
+    pattern: /wire \[6:0\] q_frac = q_ext\[10:4\];/,
+    replace: "wire [6:0] q_frac = q_ext[10:4] ^ 7'd1;",
+    fails: 'lanes',
+  },
 ];
 
 describeMutations('mut-md', CASES);

@@ -1,10 +1,10 @@
 // The harness build cache: the same Verilog and harness are built once; any change rebuilds.
-import { statSync } from 'node:fs';
+import { statSync, symlinkSync, mkdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHarness } from '../../sim/build.js';
+import { ToolError, buildHarness, findOnPath } from '../../sim/build.js';
 import { recordLayout } from '../../sim/layout.js';
 import { generate, sim, tempDir } from './helpers.js';
 
@@ -60,4 +60,33 @@ describe('harness cache', () => {
     expect(second.out.match(/harness cached/g)).toHaveLength(3);
     expect(second.out).not.toMatch(/harness built in/);
   }, 90_000);
+});
+
+describe('a machine without make or g++', () => {
+  // a PATH with Verilator (and the perl it runs on) but not the tools it builds with
+  function pathWith(names: string[]): string {
+    const bin = join(dir, `bin-${names.join('-')}`);
+    mkdirSync(bin, { recursive: true });
+    for (const n of names) {
+      const p = findOnPath(n);
+      if (!p) throw new Error(`${n} is not installed`);
+      symlinkSync(p, join(bin, n));
+    }
+    return bin;
+  }
+
+  it.each([
+    ['make and g++', ['verilator', 'perl'], /^make and g\+\+ not found: Verilator builds the simulation harness with make and a C\+\+ compiler; apt-get install -y make g\+\+ \(run as root\)$/],
+    ['g++', ['verilator', 'perl', 'make'], /^g\+\+ not found: .*; apt-get install -y g\+\+ \(run as root\)$/],
+    ['make', ['verilator', 'perl', 'g++'], /^make not found: .*; apt-get install -y make \(run as root\)$/],
+  ])('without %s: a build names the missing tools in one line', async (_label, tools, re) => {
+    const manifest = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { units: { family: string; top: string; files: string[]; ports: { name: string; dir: 'input' | 'output'; width: number }[] }[] };
+    const u = manifest.units.find((x) => x.family === 'mul');
+    if (!u) throw new Error('no mul unit');
+    const sources = await Promise.all(u.files.map(async (name) => ({ name, text: await readFile(join(rtl, name), 'utf8') })));
+    const env = { ...process.env, PATH: pathWith(tools), CXX: undefined };
+    const err = await buildHarness({ top: u.top, sources, layout: recordLayout(u.ports), buildRoot: join(dir, `nobuild-${tools.length}`), env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolError);
+    expect((err as Error).message).toMatch(re);
+  });
 });
