@@ -66,7 +66,7 @@ function checkSupport(aig: Aig, outputs: readonly number[], allowed: ReadonlySet
     if (!allowed.has(k)) outside.push(k);
   }
   if (outside.length === 0) return null;
-  return `${what} depend${outputs.length === 1 ? 's' : ''} on inputs outside the enumerated ones (${outside.slice(0, 8).join(', ')}${outside.length > 8 ? ', ...' : ''})`;
+  return `${what} depends on inputs outside the enumerated ones (${outside.slice(0, 8).join(', ')}${outside.length > 8 ? ', ...' : ''})`;
 }
 
 export function evaluateLanes(aig: Aig, space: LaneSpace): ExhaustiveOutcome {
@@ -86,7 +86,7 @@ export function evaluateLanes(aig: Aig, space: LaneSpace): ExhaustiveOutcome {
       idx.push(bits);
     }
     const allowed = new Set([...lane.inputs.flatMap(fieldBits), ...sharedBits]);
-    const err = checkSupport(aig, idx.flat(), allowed, `lane ${j}'s outputs`);
+    const err = checkSupport(aig, idx.flat(), allowed, `lane ${j}'s output`);
     if (err) return { points: 0, mismatches: 0, first: [], violation: `${err}: the golden lane reads only its own inputs` };
     laneOuts.push(idx);
   }

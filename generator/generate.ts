@@ -1,4 +1,5 @@
 /** Generate one configuration into a folder: what `mxrtl gen` does, callable from code and tests. */
+import { flowFiles, type FlowFile } from './filelists.js';
 import { buildManifest, renderFiles, type Manifest, type RenderedFile } from './manifest.js';
 import { FAMILY_NAMES, type GenConfig } from './units/config.js';
 import { generateUnits } from './units/index.js';
@@ -13,15 +14,16 @@ export function genCommandLine(c: GenConfig): string {
 }
 
 /** The units, files and manifest of a configuration, without writing anything. */
-export function generateConfig(c: GenConfig): { units: Unit[]; files: RenderedFile[]; manifest: Manifest } {
+export function generateConfig(c: GenConfig): { units: Unit[]; files: RenderedFile[]; flow: FlowFile[]; manifest: Manifest } {
   const command = genCommandLine(c);
   const units = generateUnits(c, command);
   const files = renderFiles(units);
-  return { units, files, manifest: buildManifest(c, command, units, files) };
+  const flow = flowFiles(c, units, command);
+  return { units, files, flow, manifest: buildManifest(c, command, units, files, flow) };
 }
 
 export async function generateInto(dir: string, c: GenConfig): Promise<{ files: RenderedFile[]; manifest: Manifest }> {
   const g = generateConfig(c);
-  await writeOutput(dir, g.files.map((f) => ({ name: f.name, text: f.text })), JSON.stringify(g.manifest, null, 2) + '\n');
+  await writeOutput(dir, [...g.files, ...g.flow].map((f) => ({ name: f.name, text: f.text })), JSON.stringify(g.manifest, null, 2) + '\n');
   return { files: g.files, manifest: g.manifest };
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileListName, type FlowFile } from './filelists.js';
 import { configNames, type ConfigNames, type GenConfig } from './units/config.js';
 import { uniqueModules, type Unit } from './units/unit.js';
 import { GENERATOR_VERSION } from './version.js';
@@ -17,8 +18,10 @@ export interface ManifestPort {
 
 export interface ManifestFile {
   readonly name: string;
-  /** the module the file holds */
-  readonly module: string;
+  /** verilog: one module; filelist: a unit's files (`<top>.f`); fusesoc: the FuseSoC core description */
+  readonly kind: 'verilog' | 'filelist' | 'fusesoc';
+  /** the module a Verilog file holds */
+  readonly module?: string;
   readonly sha256: string;
 }
 
@@ -28,6 +31,8 @@ export interface ManifestUnit {
   readonly top: string;
   /** the files of the unit's hierarchy, submodules first, the top's file last */
   readonly files: readonly string[];
+  /** the same list as a file list (`<top>.f`) for simulators and synthesis tools */
+  readonly fileList: string;
   readonly parameters: Readonly<Record<string, string | number>>;
   readonly ports: readonly ManifestPort[];
 }
@@ -56,17 +61,21 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function buildManifest(config: GenConfig, command: string, units: readonly Unit[], files: readonly RenderedFile[]): Manifest {
+export function buildManifest(config: GenConfig, command: string, units: readonly Unit[], files: readonly RenderedFile[], flow: readonly FlowFile[]): Manifest {
   return {
     generator: 'mxrtl',
     version: GENERATOR_VERSION,
     command,
     config: configNames(config),
-    files: files.map((f) => ({ name: f.name, module: f.module, sha256: sha256(f.text) })),
+    files: [
+      ...files.map((f) => ({ name: f.name, kind: 'verilog' as const, module: f.module, sha256: sha256(f.text) })),
+      ...flow.map((f) => ({ name: f.name, kind: f.kind, sha256: sha256(f.text) })),
+    ],
     units: units.map((u) => ({
       family: u.family,
       top: u.top.name,
       files: u.modules.map((m) => `${m.name}.v`),
+      fileList: fileListName(u.top.name),
       parameters: u.parameters,
       ports: u.top.portList().map((p) => ({ name: p.name, dir: p.dir, width: p.width, description: p.comment })),
     })),
@@ -98,7 +107,11 @@ export function parseManifest(text: string, where: string): Manifest {
   if (!Array.isArray(o.files)) throw new ManifestError(`${where}: malformed: no "files" list`);
   const names = new Set<string>();
   for (const f of o.files) {
-    if (!f || typeof f.name !== 'string' || !FILE_NAME.test(f.name) || typeof f.module !== 'string' || typeof f.sha256 !== 'string') throw new ManifestError(`${where}: malformed file entry ${JSON.stringify(f)}`);
+    const kind = (f as { kind?: unknown } | null)?.kind ?? 'verilog';
+    const known = kind === 'verilog' || kind === 'filelist' || kind === 'fusesoc';
+    if (!f || typeof f.name !== 'string' || !FILE_NAME.test(f.name) || !known || (kind === 'verilog' && typeof f.module !== 'string') || typeof f.sha256 !== 'string') {
+      throw new ManifestError(`${where}: malformed file entry ${JSON.stringify(f)}`);
+    }
     names.add(f.name);
   }
   for (const u of o.units) {

@@ -126,14 +126,21 @@ export const dotBench: UnitBench<DotParams> = {
   },
 };
 
+/** Code widths of A and B and the word offsets of the four input ports in a record. */
+function inputSlots(p: DotParams, layout: RecordLayout): { wa: number; wb: number; ao: number; bo: number; sao: number; sbo: number } {
+  return {
+    wa: elementBits(p.a),
+    wb: elementBits(p.b),
+    ao: slotOf(layout.inputs, DOT_PORTS.a).offset,
+    bo: slotOf(layout.inputs, DOT_PORTS.b).offset,
+    sao: slotOf(layout.inputs, DOT_PORTS.scaleA).offset,
+    sbo: slotOf(layout.inputs, DOT_PORTS.scaleB).offset,
+  };
+}
+
 /** Writes a block pair and its scales into an input record (lane i of A at bits [wa*i, wa*i + wa)). */
 function packer(p: DotParams, layout: RecordLayout): (input: Uint32Array, off: number, a: ArrayLike<number>, b: ArrayLike<number>, sa: number, sb: number) => void {
-  const wa = elementBits(p.a);
-  const wb = elementBits(p.b);
-  const ao = slotOf(layout.inputs, DOT_PORTS.a).offset;
-  const bo = slotOf(layout.inputs, DOT_PORTS.b).offset;
-  const sao = slotOf(layout.inputs, DOT_PORTS.scaleA).offset;
-  const sbo = slotOf(layout.inputs, DOT_PORTS.scaleB).offset;
+  const { wa, wb, ao, bo, sao, sbo } = inputSlots(p, layout);
   return (input, off, a, b, sa, sb) => {
     for (let i = 0; i < p.block; i++) {
       putField(input, off + ao, wa * i, wa, a[i]);
@@ -197,12 +204,7 @@ export function dotRandomSource(
   const R = 2 + (2 * ka) / 4;
   const rnd = new Uint32Array(batchSize * R);
   const rnd8 = new Uint8Array(rnd.buffer);
-  const wa = elementBits(p.a);
-  const wb = elementBits(p.b);
-  const ao = slotOf(layout.inputs, DOT_PORTS.a).offset;
-  const bo = slotOf(layout.inputs, DOT_PORTS.b).offset;
-  const sao = slotOf(layout.inputs, DOT_PORTS.scaleA).offset;
-  const sbo = slotOf(layout.inputs, DOT_PORTS.scaleB).offset;
+  const { wa, wb, ao, bo, sao, sbo } = inputSlots(p, layout);
   /** lanes codes[o .. o+k) of width w into consecutive words from input[at] (every word written) */
   const packLanes = (input: Uint32Array, at: number, codes: Uint8Array, codes32: Uint32Array, o: number, w: number): void => {
     if (w === 8) {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, formal, generate, obligation, requireBuild, statuses, tempDir, type FormalRun } from './helpers.js';
+import { ROOT, formal, generate, mutate, obligation, requireBuild, statuses, tempDir, type FormalRun } from './helpers.js';
 
 const DOT4 = 'mx_dot_e2m1_e8m0_k4';
 const ALL = ['mx_mul_e2m1.table', 'mx_dequant_e2m1_e8m0_k4.lanes', ...['products', 'tree', 'scales', 'magnitude', 'round', 'specials'].map((p) => `${DOT4}.${p}`)];
@@ -170,6 +170,25 @@ describe('a file edited after generation', () => {
     expect(run.stdout).toContain(`formal: note: mx_mul_e2m1: edited after generation: ${note}`);
     expect(await readFile(join(dir, 'edited-out', 'reports', 'e2m1_e8m0_k4.partial.md'), 'utf8')).toContain(`**Edited after generation:** ${note}`);
   }, 60_000);
+});
+
+describe('a later stage that reads a unit input past a cut', () => {
+  const cases = [
+    { label: 'exhaustive rounding (E2M1, k = 4)', spec: { k: 4 }, top: 'mx_dot_e2m1_e8m0_k4', w: 10 },
+    { label: 'SAT rounding (E4M3, k = 32)', spec: { elem: 'e4m3', k: 32 }, top: 'mx_dot_e4m3_e8m0_k32', w: 41 },
+  ];
+  // the rounder's zero test also reads the A block: the cut obligation must not pass, even though
+  // the whole unit still computes the right results (an all-ones A block is never a zero sum)
+  it.each(cases)('$label: is not proven', async ({ spec, top, w }) => {
+    const input = join(dir, `input-${top}`);
+    await generate(input, spec);
+    await mutate(join(input, `${top}.v`), new RegExp(`wire rnd_zero = round_mag == ${w}'(h|d)0;`), `wire rnd_zero = (round_mag == ${w}'d0) | (&a);`);
+    const bad = await formal(input, join(dir, `input-${top}-out`), '--only', `${top}.round`);
+    expect(bad.code).toBe(1);
+    const st = statuses(bad.report)[`${top}.round`];
+    expect(['failed', 'error']).toContain(st);
+    if (st === 'error') expect(obligation(bad.report, `${top}.round`).detail).toMatch(/result depends on inputs outside the enumerated ones \(a\[/);
+  }, 120_000);
 });
 
 describe('configurations beyond FP4', () => {

@@ -25,10 +25,14 @@ describe('mxrtl gen', () => {
     expect((await readdir(out)).sort()).toEqual([
       'manifest.json',
       'mx_dequant_e2m1_e8m0.v',
+      'mx_dequant_e2m1_e8m0_k32.f',
       'mx_dequant_e2m1_e8m0_k32.v',
+      'mx_dot_e2m1_e8m0_k32.f',
       'mx_dot_e2m1_e8m0_k32.v',
       'mx_dotsum_e2m1_k32.v',
+      'mx_mul_e2m1.f',
       'mx_mul_e2m1.v',
+      'mxrtl_e2m1_e8m0_k32.core',
     ]);
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(m.config).toEqual({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mul', 'dequant', 'dot'] });
@@ -45,7 +49,7 @@ describe('mxrtl gen', () => {
     expect(dot.parameters).toMatchObject({ elem_a: 'e2m1', elem_b: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, prod_bits: 9, prod_lsb: -2, sum_bits: 14 });
     const deq = m.units.find((u: { family: string }) => u.family === 'dequant');
     expect(deq.ports.map((p: { width: number }) => p.width)).toEqual([128, 8, 1024]);
-    for (const f of m.files) {
+    for (const f of m.files.filter((x: { kind: string }) => x.kind === 'verilog')) {
       const text = await readFile(join(out, f.name), 'utf8');
       expect(text.startsWith(`// ${f.module}: `)).toBe(true);
       expect(text).toContain(`module ${f.module} (`);
@@ -62,12 +66,17 @@ describe('mxrtl gen', () => {
     expect(names).toEqual([
       'manifest.json',
       'mx_dequant_e4m3_ue5m3_bf16.v',
+      'mx_dequant_e4m3_ue5m3_k16_bf16.f',
       'mx_dequant_e4m3_ue5m3_k16_bf16.v',
       'mx_dequant_e5m2_ue5m3_bf16.v',
+      'mx_dequant_e5m2_ue5m3_k16_bf16.f',
       'mx_dequant_e5m2_ue5m3_k16_bf16.v',
+      'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.f',
       'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v',
       'mx_dotsum_e4m3xe5m2_k16.v',
+      'mx_mul_e4m3xe5m2.f',
       'mx_mul_e4m3xe5m2.v',
+      'mxrtl_e4m3xe5m2_ue5m3_k16_bf16.core',
     ]);
     const dot = await readFile(join(out, 'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v'), 'utf8');
     expect(dot).toContain('A element format: FP8 E4M3: sign, 4-bit exponent with bias 7, 3-bit mantissa; max +-448');
@@ -105,7 +114,18 @@ describe('mxrtl gen', () => {
     const out = join(dir, 'switch');
     await gen('--block', '4', '--out', out);
     await gen('--block', '8', '--out', out);
-    expect((await readdir(out)).sort()).toEqual(['manifest.json', 'mx_dequant_e2m1_e8m0.v', 'mx_dequant_e2m1_e8m0_k8.v', 'mx_dot_e2m1_e8m0_k8.v', 'mx_dotsum_e2m1_k8.v', 'mx_mul_e2m1.v']);
+    expect((await readdir(out)).sort()).toEqual([
+      'manifest.json',
+      'mx_dequant_e2m1_e8m0.v',
+      'mx_dequant_e2m1_e8m0_k8.f',
+      'mx_dequant_e2m1_e8m0_k8.v',
+      'mx_dot_e2m1_e8m0_k8.f',
+      'mx_dot_e2m1_e8m0_k8.v',
+      'mx_dotsum_e2m1_k8.v',
+      'mx_mul_e2m1.f',
+      'mx_mul_e2m1.v',
+      'mxrtl_e2m1_e8m0_k8.core',
+    ]);
   });
 
   for (const [what, args, msg] of [
