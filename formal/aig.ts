@@ -126,6 +126,8 @@ export function outputSupport(aig: Aig): Set<number> {
 export class AigEvaluator {
   private readonly values: Int32Array;
   private readonly inputSlot: Map<string, number>;
+  /** [from, to] variable pairs: input `to` takes the values of input `from` before every run */
+  private readonly tied: [number, number][] = [];
 
   constructor(
     private readonly aig: Aig,
@@ -143,10 +145,24 @@ export class AigEvaluator {
     return this.values.subarray(v * this.words, (v + 1) * this.words);
   }
 
+  /**
+   * Input `port` bit `bit` is another name of the net `to` bit `toBit` (an alias of a cut wire): it
+   * takes that input's values in every run. False when the netlist has no such input.
+   */
+  tie(port: string, bit: number, to: string, toBit: number): boolean {
+    const a = this.inputSlot.get(`${port}[${bit}]`);
+    const b = this.inputSlot.get(`${to}[${toBit}]`);
+    if (a === undefined) return false;
+    if (b === undefined) throw new Error(`cannot tie ${port}[${bit}] to ${to}[${toBit}]: the netlist has no such input`);
+    this.tied.push([b, a]);
+    return true;
+  }
+
   run(): void {
     const { ands } = this.aig;
     const n = this.words;
     const V = this.values;
+    for (const [from, to] of this.tied) V.copyWithin(to * n, from * n, (from + 1) * n);
     for (let i = 0; i < ands.length; i += 3) {
       const o = ands[i] * n;
       const la = ands[i + 1];

@@ -11,7 +11,7 @@
 import { AigEvaluator, outputSupport, transpose32, type Aig } from './aig.js';
 import { laneGolden, roundGolden } from './golden.js';
 import { floatFormat } from '../generator/units/config.js';
-import type { Field, LaneSpace, RoundSpace } from './spec.js';
+import type { Field, LaneSpace, RoundSpace, Tie } from './spec.js';
 
 /** A point where the netlist and the golden model differ, decoded. */
 export interface ExhaustiveMismatch {
@@ -56,6 +56,11 @@ function outputIndex(aig: Aig): Map<string, number> {
   return m;
 }
 
+/** Every alias input takes its cut's values. */
+function tieAll(ev: AigEvaluator, ties: readonly Tie[] = []): void {
+  for (const t of ties) for (let b = 0; b < t.width; b++) ev.tie(t.alias, b, t.cut, b);
+}
+
 /** The inputs each listed output reads; an error text when one reads outside `allowed`. */
 function checkSupport(aig: Aig, outputs: readonly number[], allowed: ReadonlySet<string>, what: string): string | null {
   const sub: Aig = { ...aig, outputLits: outputs.map((i) => aig.outputLits[i]), outputNames: outputs.map((i) => aig.outputNames[i]) };
@@ -85,7 +90,7 @@ export function evaluateLanes(aig: Aig, space: LaneSpace): ExhaustiveOutcome {
       }
       idx.push(bits);
     }
-    const allowed = new Set([...lane.inputs.flatMap(fieldBits), ...sharedBits]);
+    const allowed = new Set([...lane.inputs.flatMap(fieldBits), ...sharedBits, ...(space.ties ?? []).flatMap((t) => fieldBits({ port: t.alias, lo: 0, width: t.width }))]);
     const err = checkSupport(aig, idx.flat(), allowed, `lane ${j}'s output`);
     if (err) return { points: 0, mismatches: 0, first: [], violation: `${err}: the golden lane reads only its own inputs` };
     laneOuts.push(idx);
@@ -108,6 +113,7 @@ export function evaluateLanes(aig: Aig, space: LaneSpace): ExhaustiveOutcome {
   const marks = [P / 4, P / 2, (3 * P) / 4, (7 * P) / 8];
   const taken = marks.map(() => false);
   const ev = new AigEvaluator(aig, Math.min(CHUNK_WORDS, totalWords));
+  tieAll(ev, space.ties);
   const W = Math.min(CHUNK_WORDS, totalWords);
   let mismatches = 0;
   const first: ExhaustiveMismatch[] = [];
@@ -209,6 +215,7 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
   for (const [p, w] of [[space.mag, wm], [space.exp, we], [space.sign, widthOf(space.sign)], ...space.zeros.map((z) => [z, widthOf(z)] as [string, number])] as [string, number][]) {
     for (let b = 0; b < w; b++) allowed.add(key(p, b));
   }
+  for (const t of space.ties ?? []) for (let b = 0; b < t.width; b++) allowed.add(key(t.alias, b));
   const err = checkSupport(aig, resultIdx, allowed, `${space.result}`);
   if (err) return none(err);
   if (space.magMax >= 2n ** BigInt(Math.max(wm, 1)) && wm > 0) return none(`${space.mag} is ${wm} bits, too narrow for ${space.magMax}`);
@@ -220,6 +227,7 @@ export function evaluateRound(aig: Aig, space: RoundSpace): ExhaustiveOutcome {
   const totalWords = Math.ceil(N / 32);
   const W = Math.min(CHUNK_WORDS, totalWords);
   const ev = new AigEvaluator(aig, W);
+  tieAll(ev, space.ties);
   const setConst = (port: string, width: number, value: number): void => {
     for (let b = 0; b < width; b++) ev.input(port, b)?.fill(Math.floor(value / 2 ** b) % 2 === 1 ? -1 : 0);
   };

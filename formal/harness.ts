@@ -8,7 +8,7 @@
  * - `gold` / `gate` (for `equiv`, only without an assumption): the same inputs, one output y =
  *   gold_y (resp. gate_y); equivalence checking proves y equal for every input.
  */
-import type { WorkFile } from './spec.js';
+import type { Tie, WorkFile } from './spec.js';
 import { portDecl } from './verilog.js';
 
 export interface FreeInput {
@@ -104,6 +104,8 @@ export interface DutPrep {
   readonly cuts: readonly string[];
   /** internal wires made outputs (observed) */
   readonly observes: readonly string[];
+  /** other names of cut nets: cut too and connected to their cut's value in the harness */
+  readonly ties?: readonly Tie[];
 }
 
 export function dutPrologue(p: DutPrep): string[] {
@@ -119,6 +121,12 @@ export function dutPrologue(p: DutPrep): string[] {
   if (p.cuts.length > 0) {
     lines.push('# cut points: each wire becomes a free input, its driver disconnected');
     for (let i = 0; i < p.cuts.length; i += 8) lines.push(`expose -input ${p.cuts.slice(i, i + 8).map((w) => `dut/w:${w}`).join(' ')}`);
+    const ties = p.ties ?? [];
+    if (ties.length > 0) {
+      lines.push(`# other names of cut nets: cut too, each connected to its cut's value (${ties.map((t) => `${t.alias} = ${t.cut}`).join(', ')})`);
+      for (let i = 0; i < ties.length; i += 8) lines.push(`expose -input ${ties.slice(i, i + 8).map((t) => `dut/w:${t.alias}`).join(' ')}`);
+    }
+    lines.push('# no net has two drivers after the cuts', 'check -assert');
   }
   if (p.observes.length > 0) {
     lines.push('# observed internal wires become outputs');
@@ -162,7 +170,19 @@ function satScript(id: string, title: string, prep: DutPrep, refFile: string | n
  * Scripts and files of a miter obligation. `ref` is the file of reference modules (golden tables,
  * named ref_*), or null when the gold side is written inline in the harness.
  */
-export function miterScripts(method: 'sat' | 'equiv', m: Miter, title: string, prep: DutPrep, ref: WorkFile | null): ScriptSet {
+export function miterScripts(method: 'sat' | 'equiv', given: Miter, title: string, prep: DutPrep, ref: WorkFile | null): ScriptSet {
+  // an alias of a cut net reads what the harness gives the cut
+  const m: Miter = (prep.ties ?? []).length === 0 ? given : {
+    ...given,
+    dutConnections: [
+      ...given.dutConnections,
+      ...(prep.ties ?? []).map((t) => {
+        const c = given.dutConnections.find((x) => x.port === t.cut);
+        if (!c) throw new Error(`${given.id}: the cut ${t.cut} has no connection`);
+        return { port: t.alias, expr: c.expr };
+      }),
+    ],
+  };
   const refFile = ref?.name ?? '';
   const checkFile = `${m.id}.check.v`;
   const refFiles: WorkFile[] = ref === null ? [] : [ref];

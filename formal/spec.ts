@@ -51,6 +51,13 @@ export interface Field {
   readonly width: number;
 }
 
+/** A cut net read under another name: input `alias` (width bits) is the same net as input `cut`. */
+export interface Tie {
+  readonly alias: string;
+  readonly cut: string;
+  readonly width: number;
+}
+
 /**
  * Which golden function an exhaustive obligation compares with; plain data, so that the proof
  * worker rebuilds the function from the golden model itself.
@@ -81,6 +88,8 @@ export interface LaneSpace {
   readonly lanes: readonly { readonly inputs: readonly Field[]; readonly outputs: readonly Field[] }[];
   readonly shared: readonly Field[];
   readonly golden: GoldenRef;
+  /** other names of cut inputs, given the cut's values */
+  readonly ties?: readonly Tie[];
 }
 
 /**
@@ -110,6 +119,8 @@ export interface RoundSpace {
   readonly options?: { readonly overflow?: 'inf' | 'saturate'; readonly subnormals?: 'keep' | 'flush' };
   /** the sign of an exact zero (default +0, the dot product's rule) */
   readonly zero?: 'positive' | 'keep-sign';
+  /** other names of cut inputs, given the cut's values */
+  readonly ties?: readonly Tie[];
 }
 
 export type ExhaustiveSpace = LaneSpace | RoundSpace;

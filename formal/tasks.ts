@@ -33,6 +33,8 @@ export interface InspectTask {
 export interface InspectedModule {
   readonly ports: PortInfo[];
   readonly wires: Record<string, number>;
+  /** for a named wire, the other named wires (ports excluded) that are the same net */
+  readonly aliases: Record<string, string[]>;
 }
 
 export interface InspectResult {
@@ -76,8 +78,22 @@ export async function inspect(t: InspectTask): Promise<InspectResult> {
   for (const [name, mod] of Object.entries(json.modules)) {
     const ports: PortInfo[] = Object.entries(mod.ports ?? {}).map(([n, p]) => ({ name: n, dir: p.direction === 'output' ? 'output' : 'input', width: p.bits.length }));
     const wires: Record<string, number> = {};
-    for (const [n, w] of Object.entries(mod.netnames ?? {})) if (!w.hide_name) wires[n] = w.bits.length;
-    modules[name] = { ports, wires };
+    // named wires with the very same (non-constant) bits are one net under several names
+    const byBits = new Map<string, string[]>();
+    for (const [n, w] of Object.entries(mod.netnames ?? {})) {
+      if (w.hide_name) continue;
+      wires[n] = w.bits.length;
+      if (w.bits.some((b) => typeof b !== 'number')) continue;
+      const k = w.bits.join(',');
+      byBits.set(k, [...(byBits.get(k) ?? []), n]);
+    }
+    const portNames = new Set(ports.map((p) => p.name));
+    const aliases: Record<string, string[]> = {};
+    for (const names of byBits.values()) {
+      if (names.length < 2) continue;
+      for (const n of names) aliases[n] = names.filter((x) => x !== n && !portNames.has(x));
+    }
+    modules[name] = { ports, wires, aliases };
   }
   return { ...base, modules, error: null };
 }

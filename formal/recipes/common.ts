@@ -4,13 +4,24 @@
  * a plan may return, and the script of an exhaustive obligation.
  */
 import type { PortValues } from '../../generator/units/unit.js';
-import type { ExhaustiveSpace, ObligationSpec, PortInfo, UnitRef } from '../spec.js';
+import type { ExhaustiveSpace, ObligationSpec, PortInfo, Tie, UnitRef } from '../spec.js';
 
 /** What Yosys reports about one generated module (see tasks.ts `inspect`). */
 export interface ModuleShape {
   readonly ports: readonly PortInfo[];
   /** every named wire (ports included) and its width */
   readonly wires: Readonly<Record<string, number>>;
+  /** for a named wire, the other named wires (ports excluded) that are the same net */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The other names of the cut nets: a later stage may read a cut net under another name (the same
+ * bits). Each such name is cut too and given the cut's value, so the read sees the cut, as it sees
+ * the net in the design. Names that are cut or observed themselves are left alone.
+ */
+export function tiesOf(shape: ModuleShape, cuts: readonly string[], keep: readonly string[]): Tie[] {
+  return cuts.flatMap((c) => (shape.aliases?.[c] ?? []).filter((a) => !cuts.includes(a) && !keep.includes(a)).map((a) => ({ alias: a, cut: c, width: shape.wires[c] ?? 0 })));
 }
 
 /** The unit cannot be proven as generated (a missing wire, a port of the wrong width). */
@@ -92,6 +103,8 @@ export function exhaustiveObligation(
   weight: number,
   /** output ports the obligation does not compare: their logic is dropped before mapping */
   unused: readonly string[] = [],
+  /** other names of cut nets (tiesOf), cut as well and given the cut's values by the evaluator */
+  ties: readonly Tie[] = [],
 ): ObligationSpec {
   const id = obligationId(u, part);
   const named = [...cuts, ...observes];
@@ -106,6 +119,8 @@ export function exhaustiveObligation(
     'proc',
     ...(named.length > 0 ? ['# every cut and observed wire exists under its name', ...chunks(named).map((c) => `select -assert-count ${c.length} ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
     ...(cuts.length > 0 ? ['# cut points: each wire becomes a free input, its driver disconnected', ...chunks(cuts).map((c) => `expose -input ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
+    ...(ties.length > 0 ? [`# other names of cut nets: cut too, each given its cut's value (${ties.map((t) => `${t.alias} = ${t.cut}`).join(', ')})`, ...chunks(ties.map((t) => t.alias)).map((c) => `expose -input ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
+    ...(cuts.length > 0 ? ['# no net has two drivers after the cuts', 'check -assert'] : []),
     ...(observes.length > 0 ? ['# observed wires become outputs', ...chunks(observes).map((c) => `expose ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
     ...(unused.length > 0 ? ['# outputs not compared here lose their port status, and their logic with it', `delete -port ${unused.map((w) => `${top}/w:${w}`).join(' ')}`] : []),
     'flatten -noscopeinfo',
@@ -133,7 +148,7 @@ export function exhaustiveObligation(
     scriptFile: `${id}.ys`,
     script,
     files: [],
-    space: space({ aagFile: `${id}.aag`, mapFile: `${id}.map`, portsFile: `${id}.ports.json`, top }),
+    space: { ...space({ aagFile: `${id}.aag`, mapFile: `${id}.map`, portsFile: `${id}.ports.json`, top }), ...(ties.length > 0 ? { ties } : {}) },
     weight,
   };
 }

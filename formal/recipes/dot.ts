@@ -15,7 +15,7 @@ import { codesForProduct, packLanes, realizeScales, realizeSum } from '../realiz
 import { boundaryMagnitudes, referenceRounder } from '../round-reference.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit, sext, signedBits } from '../verilog.js';
-import { PlanError, exhaustiveObligation, obligationId, requirePorts, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { PlanError, exhaustiveObligation, obligationId, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
 
 /** Largest round-stage input space enumerated (points); beyond it the rounding is proven by SAT against the reference rounder. */
 export const ROUND_POINTS_MAX = 2 ** 27;
@@ -180,7 +180,7 @@ export const dotRecipe: Recipe = {
         width,
       };
       const title = `in ${core}, with prod_* cut: sum = prod_0 + ... + prod_${k - 1} exactly, for every product in the golden range`;
-      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts: prodNames, observes: [] };
+      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts: prodNames, observes: [], ties: tiesOf(cs, prodNames, []) };
       const s = miterScripts('sat', m, title, prep, null);
       // after a failure: the same question with every prod_i one of a few products of real code pairs,
       // so that the counterexample is a block of element codes, and the exact sum small enough to be
@@ -235,7 +235,7 @@ export const dotRecipe: Recipe = {
         width: outs.length,
       };
       const title = `in ${core}, with the lane flags cut: ${outs.join(', ')} follow the golden rules of an exact sum`;
-      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts, observes: [] };
+      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts, observes: [], ties: tiesOf(cs, cuts, []) };
       const s = miterScripts('sat', m, title, prep, null);
       // after a failure: at most one flag per lane, as a real lane product has
       const pairs = cuts.flatMap((x, i) => cuts.slice(i + 1).map((y) => `(${x} & ${y})`));
@@ -291,6 +291,7 @@ export const dotRecipe: Recipe = {
         }),
         1,
         [DOT_PORTS.result],
+        tiesOf(ts, sumCutsOf(ts), scaleOuts.map((o) => DOT_CUTS.scale(o))),
       );
     });
 
@@ -338,7 +339,7 @@ export const dotRecipe: Recipe = {
         width: 3 + full + we,
       };
       const title = `with the exact sum, its flags and the scale pair cut: the rounder gets ${scaled ? '|sum| (to be scaled)' : 'the magnitude |sum|'}, the scale exponent, and the golden NaN / Inf / sign`;
-      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: observed.map((o) => o.port) }, null);
+      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: observed.map((o) => o.port), ties: tiesOf(ts, cuts, observed.map((o) => o.port)) }, null);
       return {
         id,
         unit: u,
@@ -394,6 +395,7 @@ export const dotRecipe: Recipe = {
         }),
         1 + 2 ** (wa + wsig) / 2 ** 22,
         [DOT_PORTS.result],
+        tiesOf(ts, [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')], [DOT_CUTS.round('mag')]),
       );
     });
 
@@ -429,6 +431,8 @@ export const dotRecipe: Recipe = {
           out: p.out.name,
         }),
         2 + points / 4e6,
+        [],
+        tiesOf(ts, roundIns.map((r) => DOT_CUTS.round(r)), []),
       );
     });
 
@@ -452,7 +456,7 @@ export const dotRecipe: Recipe = {
         width: wr,
       };
       const title = `with the rounder's inputs cut: ${nan} gives the quiet NaN${inf ? `, ${inf} the Inf of the sign` : ''}, whatever the other inputs`;
-      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [] }, null);
+      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) }, null);
       return {
         id,
         unit: u,
@@ -680,7 +684,7 @@ function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<t
     ok: ranged ? `${A} <= ${hexLit(wa, F.sumMax)} && ${G} <= ${hexLit(wsig, sigMax)}` : NO_ASSUMPTION,
     width: full,
   };
-  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts: [A, G], observes: [DOT_CUTS.round('mag')] };
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts: [A, G], observes: [DOT_CUTS.round('mag')], ties: tiesOf(ts, [A, G], [DOT_CUTS.round('mag')]) };
   const s = miterScripts('sat', m, title, prep, null);
   // after a failure: the same question with the significand product one that two scale codes give
   const products = [...new Set(F.sg.sig.flatMap((x, a) => (F.sg.nan[a] ? [] : F.sg.sig.flatMap((y, b) => (F.sg.nan[b] ? [] : [x * y])))))].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
@@ -739,7 +743,7 @@ function roundBySat(u: UnitRef, p: DotParams, ts: ModuleShape, roundIns: readonl
     ok: [...held.map((h) => `~${h}`), `${DOT_CUTS.round('mag')} <= ${hexLit(wm, F.magMax)}`, `${DOT_CUTS.round('exp')} <= ${hexLit(we, F.expMax)}`].join(' && '),
     width: wr,
   };
-  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [] };
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) };
   const s = miterScripts('sat', m, title, prep, { name: `${refName}.v`, text: ref });
   // after a failure the solver may have chosen a magnitude no input block gives (a sum no k products
   // make, or one no pair of scale significands divides): the same question at

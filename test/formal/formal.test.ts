@@ -172,6 +172,23 @@ describe('a file edited after generation', () => {
   }, 60_000);
 });
 
+describe('a later stage that reads a cut net under another name', () => {
+  const cases = [
+    { label: 'exhaustive rounding (E2M1, k = 4)', spec: { k: 4 }, top: 'mx_dot_e2m1_e8m0_k4', w: 10 },
+    { label: 'SAT rounding (E4M3, k = 32)', spec: { elem: 'e4m3', k: 32 }, top: 'mx_dot_e4m3_e8m0_k32', w: 41 },
+  ];
+  // rnd_zero reads the magnitude as sum_abs: the very net that is cut as round_mag
+  it.each(cases)('$label: is proven, the other name given the cut value', async ({ spec, top, w }) => {
+    const alias = join(dir, `alias-${top}`);
+    await generate(alias, spec);
+    await mutate(join(alias, `${top}.v`), new RegExp(`wire rnd_zero = round_mag == ${w}'(h|d)0;`), `wire rnd_zero = sum_abs == ${w}'d0;`);
+    const run = await formal(alias, join(dir, `alias-${top}-out`), '--only', `${top}.round`);
+    expect(run.code, run.stdout).toBe(0);
+    expect(statuses(run.report)).toEqual({ [`${top}.round`]: 'proven' });
+    expect(obligation(run.report, `${top}.round`).scriptText).toMatch(/# other names of cut nets: cut too, .*sum_abs = round_mag/);
+  }, 120_000);
+});
+
 describe('a later stage that reads a unit input past a cut', () => {
   const cases = [
     { label: 'exhaustive rounding (E2M1, k = 4)', spec: { k: 4 }, top: 'mx_dot_e2m1_e8m0_k4', w: 10 },
