@@ -3,7 +3,7 @@
 #   make sim      Verilator bench for the configuration in rtl-out/
 #   make formal   Yosys equivalence proofs for the configuration in rtl-out/
 #   make regress  generate, lint, simulate and prove a list of configurations (REGRESS_ARGS)
-#   make test     everything npm test runs: unit tests, sim and formal of rtl-out/, the ci regression
+#   make test     everything npm test runs: a tool check, unit tests, sim and formal of rtl-out/, the ci regression
 # Variables: GEN_ARGS (gen options, e.g. "--preset mxfp8" or "--elem-a e4m3 --elem-b e2m1"; given to
 #            make sim / make formal, they regenerate rtl-out/ first), BLOCK (the block size when
 #            GEN_ARGS is not given), SIM_ARGS (e.g. --vectors 100000 or --replay FILE), FORMAL_ARGS,
@@ -14,7 +14,7 @@ BLOCK ?= 32
 RTL   ?= rtl-out
 GEN_ARGS ?=
 
-.PHONY: all build gen sim formal regress regress-ci unit test clean
+.PHONY: all build gen sim formal regress regress-ci unit tools test clean
 
 all: gen
 
@@ -51,7 +51,11 @@ regress-ci: build
 unit: build
 	npx vitest run
 
-test: unit sim formal regress-ci
+# the system tools the bench needs (Verilator, make, g++, ccache, Icarus): named, with the install command
+tools:
+	bash scripts/install-tools.sh --check
+
+test: tools unit sim formal regress-ci
 
 clean:
 	rm -rf dist sim/build formal/reports formal/work regress-out

@@ -173,7 +173,7 @@ async function confirm(unit: UnitRef, d: Decoded, logs: WorkFile[], id: string):
     if (differs) return cex;
     firstUnconfirmed ??= {
       ...cex,
-      note: `${d.note ? d.note + '; ' : ''}on this vector the whole unit still agrees with the golden model (the difference at the cut is masked downstream)`,
+      note: `${d.note ? d.note + '; ' : ''}on this vector the whole unit still agrees with the golden model: the solver's values at the cut points may be ones no input of the unit produces there (the difference is then in this stage alone, unreachable from the unit's inputs), or the difference is masked downstream`,
     };
   }
   return firstUnconfirmed ?? { at: d.at, inputs: [], confirmed: false, note: d.note ?? 'no input vector of the whole unit was found for this counterexample' };

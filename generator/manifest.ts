@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileListName, type FlowFile } from './filelists.js';
-import { configNames, type ConfigNames, type GenConfig } from './units/config.js';
+import { configNames, configTag, makeConfig, type ConfigNames, type GenConfig } from './units/config.js';
+import { FAMILIES, generateUnits } from './units/index.js';
 import { uniqueModules, type Unit } from './units/unit.js';
 import { GENERATOR_VERSION } from './version.js';
 
@@ -139,5 +140,35 @@ export async function readManifest(dir: string): Promise<{ manifest: Manifest; p
     if (code === 'ENOENT') throw new ManifestError(`${path} not found: generate a configuration first (make gen, or npx mxrtl gen --out ${dir})`);
     throw new ManifestError(`${path}: cannot read (${code ?? String(e)})`);
   }
-  return { manifest: parseManifest(text, path), path };
+  const manifest = parseManifest(text, path);
+  checkConfigUnits(manifest, path);
+  return { manifest, path };
+}
+
+/**
+ * The units a manifest lists must be the ones its "config" generates: the same top modules with the
+ * same parameters (a manifest whose block size or formats were edited apart from its units is refused).
+ * Units of a family this mxrtl does not know are left to the caller.
+ */
+export function checkConfigUnits(m: Manifest, where: string): void {
+  let c: GenConfig;
+  try {
+    c = makeConfig({ ...m.config, units: m.config.units.filter((f) => Object.prototype.hasOwnProperty.call(FAMILIES, f)) });
+  } catch (e) {
+    throw new ManifestError(`${where}: "config": ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const want = generateUnits(c, m.command);
+  for (const u of m.units) {
+    if (!Object.prototype.hasOwnProperty.call(FAMILIES, u.family)) continue;
+    const same = want.filter((w) => w.family === u.family);
+    const w = same.find((x) => x.top.name === u.top);
+    if (!w) {
+      const has = same.length > 0 ? `its ${u.family} units are ${same.map((x) => x.top.name).join(', ')}` : `it has no ${u.family} unit`;
+      throw new ManifestError(`${where}: unit ${u.top} does not belong to the configuration in "config" (${configTag(c)}: ${has}); regenerate the folder with mxrtl gen`);
+    }
+    const params = (r: Readonly<Record<string, unknown>>): string => Object.keys(r).sort().map((k) => `${k} ${String(r[k])}`).join(', ');
+    if (params(w.parameters) !== params(u.parameters)) {
+      throw new ManifestError(`${where}: unit ${u.top} has parameters (${params(u.parameters)}) that disagree with "config" (${params(w.parameters)}); regenerate the folder with mxrtl gen`);
+    }
+  }
 }

@@ -90,6 +90,29 @@ function checkPorts(u: ManifestUnit, want: readonly PortSpec[], where: string): 
   if (key(want) !== key(have)) throw new InputError(`${where}: unit ${u.top} has ports ${portsText(have)}; its parameters give ${portsText(want)}`);
 }
 
+/**
+ * The top module's port list as its file declares it (ANSI style, as mxrtl writes it) must be the
+ * manifest's: a module of another size fails here with the port named, not later inside a C++ build.
+ */
+function checkModulePorts(u: ManifestUnit, sources: readonly { name: string; text: string }[], rtl: string): void {
+  const header = new RegExp(`\\bmodule\\s+${u.top}\\s*(?:#\\s*\\([^;]*?\\)\\s*)?\\(([^;]*?)\\)\\s*;`);
+  const hit = sources.map((f) => ({ f, m: header.exec(f.text.replace(/\/\/[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '')) })).find((x) => x.m !== null);
+  if (!hit || !hit.m) throw new InputError(`${rtl}: no file of unit ${u.top} (${u.files.join(', ')}) declares module ${u.top}`);
+  const file = join(rtl, hit.f.name);
+  const declared = new Map<string, PortSpec>();
+  for (const d of hit.m[1].matchAll(/\b(input|output)\s+(?:wire\s+|reg\s+)?(?:signed\s+)?(?:\[\s*(\d+)\s*:\s*(\d+)\s*\]\s*)?([A-Za-z_][A-Za-z0-9_$]*)/g)) {
+    const width = d[2] === undefined ? 1 : Math.abs(Number(d[2]) - Number(d[3])) + 1;
+    declared.set(d[4], { name: d[4], dir: d[1] as 'input' | 'output', width });
+  }
+  for (const p of u.ports) {
+    const d = declared.get(p.name);
+    if (!d) throw new InputError(`${file}: module ${u.top} has no ${p.dir} port '${p.name}' (the manifest lists ${p.dir} ${p.name}[${p.width}])`);
+    if (d.dir !== p.dir || d.width !== p.width) throw new InputError(`${file}: module ${u.top} declares ${d.dir} ${p.name} of ${d.width} bits; the manifest lists ${p.dir} ${p.name}[${p.width}]`);
+  }
+  const extra = [...declared.keys()].filter((n) => !u.ports.some((p) => p.name === n));
+  if (extra.length > 0) throw new InputError(`${file}: module ${u.top} has ports the manifest does not list: ${extra.join(', ')}`);
+}
+
 interface LoadedUnit {
   readonly unit: ManifestUnit;
   readonly bench: OpenBench;
@@ -122,6 +145,7 @@ async function loadUnit(rtl: string, m: Manifest, u: ManifestUnit, where: string
     if (listed && listed.sha256 !== sha256(text)) log(`  note: ${file} differs from the sha256 in the manifest (edited after generation?); simulating the file as it is`);
     sources.push({ name, text });
   }
+  checkModulePorts(u, sources, rtl);
   const layout = recordLayout(u.ports);
   return { unit: u, bench: BENCHES[family.name].open(params, layout), layout, sources };
 }

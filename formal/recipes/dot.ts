@@ -4,7 +4,7 @@
  * the sum. In the dot module (the dotsum instance's outputs cut): the scale decode, the magnitude
  * and exponent handed to the rounder, the rounding itself, and the special results.
  */
-import { floatBits, floatInf, floatQuietNan } from '../../src/formats/float.js';
+import { floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { DOTSUM_PORTS, DOT_CUTS, DOT_PORTS, dotFamily, dotsumModuleName, type DotParams } from '../../generator/units/dot.js';
 import { checkDotDecomposition, productTable, scaleGolden } from '../golden.js';
@@ -12,9 +12,9 @@ import { LANE_PATTERN_BITS_MAX, roundPoints } from '../exhaustive.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { PortValues } from '../../generator/units/unit.js';
 import { codesForProduct, packLanes, realizeScales, realizeSum } from '../realize.js';
-import { boundaryMagnitudes, referenceRounder } from '../round-reference.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit, sext, signedBits } from '../verilog.js';
+import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
 import { PlanError, exhaustiveObligation, obligationId, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
 
 /** Largest round-stage input space enumerated (points); beyond it the rounding is proven by SAT against the reference rounder. */
@@ -437,41 +437,7 @@ export const dotRecipe: Recipe = {
     });
 
     // 7. specials: NaN and Inf results
-    part('specials', () => {
-      const id = obligationId(u, 'specials');
-      const cuts = roundIns.map((r) => DOT_CUTS.round(r));
-      const w = (n: string): number => wireWidth(u.top, ts, n, 'a cut point');
-      const nan = DOT_CUTS.round('nan');
-      const inf = roundIns.includes('inf') ? DOT_CUTS.round('inf') : null;
-      const qnan = hexLit(wr, floatQuietNan(p.out));
-      const m: Miter = {
-        id,
-        about: [`gold: the quiet NaN ${qnan} when ${nan}, else Inf of ${DOT_CUTS.round('sign')}${inf ? ` when ${inf}` : ''}; gate: result with the rounder's inputs cut.`],
-        inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
-        dutWires: [{ name: 'dut_result', width: wr }],
-        dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: 'dut_result' }],
-        gold: [`assign gold_y = ${nan} ? ${qnan} : {${DOT_CUTS.round('sign')}, ${hexLit(wr - 1, floatInf(p.out, false))}};`],
-        gate: 'dut_result',
-        ok: inf ? `${nan} | ${inf}` : nan,
-        width: wr,
-      };
-      const title = `with the rounder's inputs cut: ${nan} gives the quiet NaN${inf ? `, ${inf} the Inf of the sign` : ''}, whatever the other inputs`;
-      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) }, null);
-      return {
-        id,
-        unit: u,
-        title,
-        statement: [
-          `${cuts.join(', ')} are cut (free inputs). For every value of them with ${nan} = 1: result = ${qnan};`,
-          ...(inf ? [`with ${nan} = 0 and ${inf} = 1: result = {${DOT_CUTS.round('sign')}, ${hexLit(wr - 1, floatInf(p.out, false))}} (Inf of the sign).`] : []),
-        ],
-        method: 'sat',
-        scriptFile: s.scriptFile,
-        script: s.script,
-        files: s.files,
-        weight: 1,
-      } satisfies ObligationSpec;
-    });
+    part('specials', () => specialsObligation(u, ts, roundStage(p, roundIns, F)));
     return out;
   },
   realize: realizeDot,
@@ -713,45 +679,16 @@ function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<t
  * itself against the golden rounding at every exponent and the boundary magnitudes of its width.
  */
 function roundBySat(u: UnitRef, p: DotParams, ts: ModuleShape, roundIns: readonly ('sign' | 'mag' | 'exp' | 'nan' | 'inf')[], F: ReturnType<typeof facts>, title: string): ObligationSpec {
-  const id = obligationId(u, 'round');
   const w = (n: string): number => wireWidth(u.top, ts, n, 'the rounder\'s inputs are cut there');
-  const cuts = roundIns.map((r) => DOT_CUTS.round(r));
   const wm = w(DOT_CUTS.round('mag'));
   const we = w(DOT_CUTS.round('exp'));
-  const wr = floatBits(p.out);
-  const refName = 'ref_round';
-  const ref = referenceRounder({ name: refName, magWidth: wm, expWidth: we, expOffset: F.expOffset, out: p.out, zero: 'positive' });
-  const topInputs: FreeInput[] = [
-    { name: DOT_PORTS.a, width: elementBits(p.a) * p.block },
-    { name: DOT_PORTS.b, width: elementBits(p.b) * p.block },
-    { name: DOT_PORTS.scaleA, width: scaleBits(p.scale) },
-    { name: DOT_PORTS.scaleB, width: scaleBits(p.scale) },
-  ];
-  const held = roundIns.filter((r) => r === 'nan' || r === 'inf').map((r) => DOT_CUTS.round(r));
-  const m: Miter = {
-    id,
-    about: [
-      'gold: the reference rounder (formal/round-reference.ts, written from the definition of rounding, checked against the',
-      'golden rounding before this run); gate: result with the rounder\'s inputs cut. Assumption: no NaN / Inf (the specials',
-      `obligation covers them), the magnitude at most ${F.magMax} and the exponent at most ${F.expMax}, as the magnitude obligation guarantees.`,
-    ],
-    inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
-    dutWires: [{ name: 'dut_result', width: wr }],
-    dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: 'dut_result' }],
-    gold: [`${refName} u_ref (.m(${DOT_CUTS.round('mag')}), .e(${DOT_CUTS.round('exp')}), .sign(${DOT_CUTS.round('sign')}), .r(gold_y));`],
-    gate: 'dut_result',
-    ok: [...held.map((h) => `~${h}`), `${DOT_CUTS.round('mag')} <= ${hexLit(wm, F.magMax)}`, `${DOT_CUTS.round('exp')} <= ${hexLit(we, F.expMax)}`].join(' && '),
-    width: wr,
-  };
-  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) };
-  const s = miterScripts('sat', m, title, prep, { name: `${refName}.v`, text: ref });
+  const st = roundStage(p, roundIns, F);
   // after a failure the solver may have chosen a magnitude no input block gives (a sum no k products
   // make, or one no pair of scale significands divides): the same question at
   // round_mag = (p_0 + ... + p_{L-1} + (k - L) q) * sig(c_a) * sig(c_b), round_exp = exp(c_a) + exp(c_b), for L
   // lanes of products of real code pairs, every other lane one more such product q, and free scale
   // codes c_a, c_b
-  let cexSearch: ObligationSpec['cexSearch'];
-  {
+  return roundSatObligation(u, ts, st, title, (m, prep, ref) => {
     const ws = scaleBits(p.scale);
     const wS = bitLen(F.sumMax);
     const lanes = Math.min(p.block, CEX_LANES);
@@ -761,7 +698,7 @@ function roundBySat(u: UnitRef, p: DotParams, ts: ModuleShape, roundIns: readonl
     const table = (c: string): string[] => scaleCase(c, F.sg, wm, we);
     const found: Miter = {
       ...m,
-      id: `${id}.cex`,
+      id: `${m.id}.cex`,
       inputs: [...m.inputs, ...Array.from({ length: lanes }, (_, i) => ({ name: pn(i), width: wp })), { name: 'cx_q', width: wp }, { name: 'cx_a', width: ws }, { name: 'cx_b', width: ws }],
       gold: [
         ...m.gold,
@@ -777,51 +714,31 @@ function roundBySat(u: UnitRef, p: DotParams, ts: ModuleShape, roundIns: readonl
         `${DOT_CUTS.round('exp')} == cx_a_exp + cx_b_exp`,
       ].join(' && '),
     };
-    const search = miterScripts('sat', found, `${title} (counterexample search among magnitudes of input blocks)`, prep, { name: `${refName}.v`, text: ref });
-    cexSearch = { scriptFile: search.scriptFile, script: search.script, files: search.files };
-  }
-  const mags = boundaryMagnitudes(wm, p.out.mbits);
-  const checkScript = [
-    `# mxrtl formal: ${id}, the reference rounder's own check`,
-    `read_verilog ${refName}.v`,
-    `hierarchy -check -top ${refName}`,
-    'proc',
-    'opt -fast',
-    'techmap',
-    'opt -fast',
-    'aigmap',
-    'opt_clean',
-    `write_aiger -ascii -map ${id}.ref.map ${id}.ref.aag`,
-    'delete t:*',
-    'opt_clean -purge',
-    `write_json ${id}.ref.ports.json`,
-    '',
-  ].join('\n');
-  const points = 2 * (F.expMax + 1) * mags.length;
+    const search = miterScripts('sat', found, `${title} (counterexample search among magnitudes of input blocks)`, prep, ref);
+    return { scriptFile: search.scriptFile, script: search.script, files: search.files };
+  });
+}
+
+/** The dot product's rounder as the shared rounding obligations see it. */
+function roundStage(p: DotParams, roundIns: readonly ('sign' | 'mag' | 'exp' | 'nan' | 'inf')[], F: ReturnType<typeof facts>): RoundStage {
   return {
-    id,
-    unit: u,
-    title,
-    statement: [
-      `${cuts.join(', ')} are cut; ${held.join(' and ')} held at 0 (the specials obligation covers them).`,
-      `For every sign, ${DOT_CUTS.round('exp')} = e in 0 .. ${F.expMax} and ${DOT_CUTS.round('mag')} = m in 0 .. ${F.magMax}: result = +0 if m = 0, else roundToFloat(${p.out.name}, sign, m, e + ${F.expOffset}) (src/round-float.ts).`,
-      `Method: SAT against a reference rounder (${bitLen(F.magMax)}-bit magnitudes are too many to enumerate). The reference is written from the definition of`,
-      'rounding in formal/round-reference.ts, with none of the generated rounder\'s structure; it is trusted because it equals the golden',
-      `rounding on every input at small widths (test/formal/round-reference.test.ts) and, in this run, at all ${points.toLocaleString('en-US')} boundary points of this width`,
-      '(every exponent, every power of two and its neighbours, the points around every rounding boundary and tie).',
+    sign: DOT_CUTS.round('sign'),
+    mag: DOT_CUTS.round('mag'),
+    exp: DOT_CUTS.round('exp'),
+    nan: roundIns.includes('nan') ? DOT_CUTS.round('nan') : null,
+    inf: roundIns.includes('inf') ? DOT_CUTS.round('inf') : null,
+    result: DOT_PORTS.result,
+    out: p.out,
+    magMax: F.magMax,
+    expMax: F.expMax,
+    expOffset: F.expOffset,
+    zero: 'positive',
+    inputs: [
+      { name: DOT_PORTS.a, width: elementBits(p.a) * p.block },
+      { name: DOT_PORTS.b, width: elementBits(p.b) * p.block },
+      { name: DOT_PORTS.scaleA, width: scaleBits(p.scale) },
+      { name: DOT_PORTS.scaleB, width: scaleBits(p.scale) },
     ],
-    method: 'sat',
-    scriptFile: s.scriptFile,
-    script: s.script,
-    files: s.files,
-    ...(cexSearch ? { cexSearch } : {}),
-    referenceCheck: {
-      scriptFile: `${id}.ref.ys`,
-      script: checkScript,
-      files: [{ name: `${refName}.v`, text: ref }],
-      space: { type: 'round', aagFile: `${id}.ref.aag`, mapFile: `${id}.ref.map`, portsFile: `${id}.ref.ports.json`, top: refName, mag: 'm', magMax: (1n << BigInt(wm)) - 1n, mags, exp: 'e', expMax: F.expMax, expOffset: F.expOffset, sign: 'sign', zeros: [], result: 'r', out: p.out.name },
-    },
-    weight: 3,
   };
 }
 

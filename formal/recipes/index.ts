@@ -1,11 +1,12 @@
 /** The proof recipe of every unit family, by family name (formal/recipes/<family>.ts). */
 import type { FamilyName } from '../../generator/units/config.js';
 import type { Recipe } from './common.js';
+import { addRecipe } from './add.js';
 import { dequantRecipe } from './dequant.js';
 import { dotRecipe } from './dot.js';
 import { mulRecipe } from './mul.js';
 
-export const RECIPES: Readonly<Record<FamilyName, Recipe>> = { mul: mulRecipe, dequant: dequantRecipe, dot: dotRecipe };
+export const RECIPES: Readonly<Record<FamilyName, Recipe>> = { mul: mulRecipe, dequant: dequantRecipe, dot: dotRecipe, add: addRecipe };
 
 export function recipeFor(family: string): Recipe | undefined {
   return Object.prototype.hasOwnProperty.call(RECIPES, family) ? RECIPES[family as FamilyName] : undefined;

@@ -17,7 +17,7 @@ export const MIN_BLOCK = 1;
 export const MAX_BLOCK = 4096;
 
 /** The unit families, in manifest order. */
-export const FAMILY_NAMES = ['mul', 'dequant', 'dot'] as const;
+export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
 export interface GenConfig {

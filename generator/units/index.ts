@@ -1,4 +1,5 @@
 /** Every unit family, by name, and the units a configuration generates. */
+import { addFamily } from './add.js';
 import type { FamilyName, GenConfig } from './config.js';
 import { dequantFamily } from './dequant.js';
 import { dotFamily } from './dot.js';
@@ -9,7 +10,7 @@ import type { Unit, UnitFamily } from './unit.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFamily = UnitFamily<any>;
 
-export const FAMILIES: Readonly<Record<FamilyName, AnyFamily>> = { mul: mulFamily, dequant: dequantFamily, dot: dotFamily };
+export const FAMILIES: Readonly<Record<FamilyName, AnyFamily>> = { mul: mulFamily, dequant: dequantFamily, dot: dotFamily, add: addFamily };
 
 export function familyOf(name: string): AnyFamily | undefined {
   return Object.prototype.hasOwnProperty.call(FAMILIES, name) ? FAMILIES[name as FamilyName] : undefined;

@@ -272,10 +272,16 @@ export function unreachable(s: DotSpace): Partial<Record<DotClass, string>> & { 
   if (!minAtMostHalfSub) r['underflow-to-zero'] = `no non-zero result is as small as 2^${s.qmin - 1} (the smallest is 2^${minTop} or more)`;
   if (roundToFloat(s.out, false, maxMag, maxExp) !== floatInf(s.out, false)) r['overflow-inf'] = `the largest result (below 2^${maxTop + 1}) does not overflow`;
   if (maxTop < s.emax) r['max-exponent-finite'] = `no result reaches 2^${s.emax} (the largest is below 2^${maxTop + 1})`;
-  const normalTies = bitLen(maxMag) >= s.M + 2 && maxTop >= s.emin;
+  // a tie needs M + 2 significant bits from the top one to the lowest one; a sum of several products
+  // can span the whole range of the sum, one product only the span of its own odd part
+  const oddPart = (x: bigint): bigint => (x === 0n ? 0n : x >> BigInt(tz(x)));
+  const oddSig = s.sc.codes.reduce((m, c) => (oddPart(c.sig) > m ? oddPart(c.sig) : m), 0n);
+  const oddProd = s.prod.big.reduce((m, x) => (oddPart(x < 0n ? -x : x) > m ? oddPart(x < 0n ? -x : x) : m), 0n);
+  const span = s.p.block === 1 ? bitLen(oddProd * oddSig * oddSig) : bitLen(maxMag);
+  const normalTies = span >= s.M + 2 && maxTop >= s.emin;
   const subTies = minAtMostHalfSub && maxTop >= s.qmin - 1;
   if (!normalTies && !subTies) {
-    const why = `every result is exact (at most ${bitLen(maxMag)} significant bits, none below 2^${s.qmin})`;
+    const why = `every result is exact (at most ${span} significant bits, none below 2^${s.qmin})`;
     r['tie-even'] = why;
     r['tie-odd'] = why;
   }

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, formal, generate, mutate, obligation, requireBuild, statuses, tempDir, type FormalRun } from './helpers.js';
 
 const DOT4 = 'mx_dot_e2m1_e8m0_k4';
-const ALL = ['mx_mul_e2m1.table', 'mx_dequant_e2m1_e8m0_k4.lanes', ...['products', 'tree', 'scales', 'magnitude', 'round', 'specials'].map((p) => `${DOT4}.${p}`)];
+const ALL = [
+  'mx_mul_e2m1.table',
+  'mx_dequant_e2m1_e8m0_k4.lanes',
+  ...['products', 'tree', 'scales', 'magnitude', 'round', 'specials'].map((p) => `${DOT4}.${p}`),
+  ...['stage', 'round', 'specials'].map((p) => `mx_add_fp32.${p}`),
+];
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -34,7 +39,7 @@ describe('the unmutated k = 4 configuration', () => {
     expect(run.code).toBe(0);
     expect(statuses(run.report)).toEqual(Object.fromEntries(ALL.map((id) => [id, 'proven'])));
     expect(run.report?.result).toBe('proven');
-    expect(run.stdout).toMatch(/^formal: PROVEN, e2m1_e8m0_k4: 8 obligations in /m);
+    expect(run.stdout).toMatch(/^formal: PROVEN, e2m1_e8m0_k4: 11 obligations in /m);
   });
 
   it('shows progress, one line per obligation started and finished', () => {
@@ -98,7 +103,7 @@ describe('never proven without a proof', () => {
   it('a time limit counts the proof, not the start-up of a fresh proof worker', async () => {
     const rtl = join(dir, 'startup');
     await generate(rtl, 2);
-    const run = await formal(rtl, join(dir, 'startup-out'), '--only', 'mx_mul_e2m1.table', '--timeout', '1', '--jobs', '1');
+    const run = await formal(rtl, join(dir, 'startup-out'), '--only', 'mx_mul_e2m1.table', '--timeout', '2', '--jobs', '1');
     expect(statuses(run.report)).toEqual({ 'mx_mul_e2m1.table': 'proven' });
     expect(run.code).toBe(0);
   }, 60_000);

@@ -11,6 +11,7 @@ import type { Manifest } from '../../generator/manifest.js';
 import { parseVectorFile } from '../../sim/vectors.js';
 import { dequantElement } from '../../src/dequant.js';
 import { dotBlock } from '../../src/dot.js';
+import { fp32Add } from '../../src/fp32.js';
 import { productTable } from '../../src/dot-kernel.js';
 import { decodeScale, elementBits, elementFormatByName, floatBits, floatFormatByName, scaleFormatByName } from '../../src/index.js';
 import { ROOT, formal, generate, mutate, obligation, requireBuild, statuses, tempDir, type FormalRun, type GenSpec } from './helpers.js';
@@ -20,7 +21,7 @@ export interface Case {
   readonly name: string;
   readonly config: GenSpec;
   /** the unit whose proofs run: its family */
-  readonly family: 'mul' | 'dequant' | 'dot';
+  readonly family: 'mul' | 'dequant' | 'dot' | 'add';
   /** the generated file to edit */
   readonly file: string;
   readonly pattern: RegExp;
@@ -53,6 +54,8 @@ function golden(family: Case['family'], p: Readonly<Record<string, string | numb
       const words = lanes(v.elems, elementBits(e), k).map((c) => dequantElement(e, c, decodeScale(s, Number(v.scale)), o));
       return { result: words.reduceRight((acc, w) => (acc << BigInt(floatBits(o))) | BigInt(w >>> 0), 0n) };
     }
+    case 'add':
+      return { sum: BigInt(fp32Add(Number(v.a), Number(v.b)) >>> 0) };
     case 'dot': {
       const a = fmt(p.elem_a);
       const b = fmt(p.elem_b);

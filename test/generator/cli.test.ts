@@ -24,6 +24,8 @@ describe('mxrtl gen', () => {
     expect(r.exitCode).toBe(0);
     expect((await readdir(out)).sort()).toEqual([
       'manifest.json',
+      'mx_add_fp32.f',
+      'mx_add_fp32.v',
       'mx_dequant_e2m1_e8m0.v',
       'mx_dequant_e2m1_e8m0_k32.f',
       'mx_dequant_e2m1_e8m0_k32.v',
@@ -35,7 +37,7 @@ describe('mxrtl gen', () => {
       'mxrtl_e2m1_e8m0_k32.core',
     ]);
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-    expect(m.config).toEqual({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mul', 'dequant', 'dot'] });
+    expect(m.config).toEqual({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mul', 'dequant', 'dot', 'add'] });
     const dot = m.units.find((u: { family: string }) => u.family === 'dot');
     expect(dot.top).toBe('mx_dot_e2m1_e8m0_k32');
     expect(dot.files).toEqual(['mx_mul_e2m1.v', 'mx_dotsum_e2m1_k32.v', 'mx_dot_e2m1_e8m0_k32.v']);
@@ -65,6 +67,8 @@ describe('mxrtl gen', () => {
     const names = (await readdir(out)).sort();
     expect(names).toEqual([
       'manifest.json',
+      'mx_add_fp32.f',
+      'mx_add_fp32.v',
       'mx_dequant_e4m3_ue5m3_bf16.v',
       'mx_dequant_e4m3_ue5m3_k16_bf16.f',
       'mx_dequant_e4m3_ue5m3_k16_bf16.v',
@@ -116,6 +120,8 @@ describe('mxrtl gen', () => {
     await gen('--block', '8', '--out', out);
     expect((await readdir(out)).sort()).toEqual([
       'manifest.json',
+      'mx_add_fp32.f',
+      'mx_add_fp32.v',
       'mx_dequant_e2m1_e8m0.v',
       'mx_dequant_e2m1_e8m0_k8.f',
       'mx_dequant_e2m1_e8m0_k8.v',
@@ -141,7 +147,7 @@ describe('mxrtl gen', () => {
     ['an unknown scale format', ['--scale', 'e4m3'], /unknown scale format 'e4m3'/],
     ['an unknown result format', ['--out-format', 'fp16'], /unknown result format 'fp16'/],
     ['an unknown preset', ['--preset', 'mxfp5'], /unknown preset 'mxfp5' \(one of: mxfp4, mxfp6, mxfp8, mxint8, nvfp4\)/],
-    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot\)/],
+    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add\)/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);

@@ -1,9 +1,11 @@
 // The Verilator bench on generated configurations: every unit passes, and the vector counts are
 // exactly what was asked (exhaustive mul and dequant plus random dequant blocks, N random + all
-// directed dot-product vectors, every class the configuration can reach present, the others named).
+// directed dot-product vectors, every class the configuration can reach present, the others named;
+// every corner pair of the FP32 adder plus N random pairs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSim, type SimResult } from '../../sim/runner.js';
 import { defaultBuildRoot } from '../../sim/paths.js';
+import { addCorners } from '../../sim/units/add.js';
 import { DEQUANT_RANDOM_MIN } from '../../sim/units/dequant.js';
 import { DOT_CLASSES } from '../../sim/units/dot-corners.js';
 import { generate, tempDir } from './helpers.js';
@@ -25,15 +27,15 @@ interface BenchCase {
 const INF_CLASSES = ['nan-element', 'inf-element', 'inf-minus-inf', 'inf-times-zero', 'inf-zero-scale'];
 
 const CASES: BenchCase[] = [
-  { name: 'MXFP4, k = 4', k: 4, formats: {}, pairs: 256, lanePairs: 16 * 256, units: 3, unreachable: INF_CLASSES },
-  { name: 'MXFP4, k = 32', k: 32, formats: {}, pairs: 256, lanePairs: 16 * 256, units: 3, unreachable: INF_CLASSES },
+  { name: 'MXFP4, k = 4', k: 4, formats: {}, pairs: 256, lanePairs: 16 * 256, units: 4, unreachable: INF_CLASSES },
+  { name: 'MXFP4, k = 32', k: 32, formats: {}, pairs: 256, lanePairs: 16 * 256, units: 4, unreachable: INF_CLASSES },
   {
     name: 'FP8 E5M2 x INT8, UE4M3 scales, BF16 results, k = 8',
     k: 8,
     formats: { elem: 'e5m2', elemB: 'int8', scale: 'ue4m3', out: 'bf16' },
     pairs: 65536,
     lanePairs: 256 * 128,
-    units: 4,
+    units: 5,
     unreachable: ['subnormal', 'underflow-to-zero', 'overflow-inf', 'max-exponent-finite'],
   },
 ];
@@ -53,7 +55,7 @@ describe.each(CASES)('sim, $name', (c) => {
 
   it('runs every unit with zero mismatches', () => {
     expect(result.units).toHaveLength(c.units);
-    expect(result.units.map((u) => u.family)).toEqual(['mul', ...new Array(c.units - 2).fill('dequant'), 'dot']);
+    expect(result.units.map((u) => u.family)).toEqual(['mul', ...new Array(c.units - 3).fill('dequant'), 'dot', 'add']);
     expect(result.skipped).toEqual([]);
     for (const u of result.units) {
       expect(u.stream.mismatches, u.top).toBe(0);
@@ -70,8 +72,16 @@ describe.each(CASES)('sim, $name', (c) => {
     expect(lines.some((l) => l.includes(`coverage: ${c.k} of ${c.k} lanes saw all ${c.lanePairs.toLocaleString('en-US')} (element code, scale) pairs`))).toBe(true);
   });
 
+  it('checks the FP32 adder on every pair of its corner values plus the asked number of random pairs, every result class reached', () => {
+    const add = result.units.find((u) => u.family === 'add');
+    const corners = addCorners().length;
+    expect(add?.stream.checked).toBe(corners * corners + RANDOM);
+    const classes = lines.find((l) => l.trim().startsWith('random results: nan'));
+    for (const cls of ['nan', 'inf', 'zero', 'subnormal', 'normal']) expect(classes ?? '', cls).toMatch(new RegExp(`\\b${cls} [1-9]`));
+  });
+
   it('checks the asked number of random dot products plus every directed class the formats can reach', () => {
-    const dot = result.units.at(-1);
+    const dot = result.units.find((u) => u.family === 'dot');
     const directedLine = lines.find((l) => l.trim().startsWith('directed:'));
     expect(directedLine).toBeDefined();
     const perClass = new Map<string, number>();

@@ -54,10 +54,10 @@ describe('harness cache', () => {
     const args = ['--rtl', rtl, '--vectors', '1000', '--seed', '3', '--build-dir', buildRoot];
     const first = await sim(args);
     expect(first.code).toBe(0);
-    expect(first.out.match(/harness built in/g)).toHaveLength(3);
+    expect(first.out.match(/harness built in/g)).toHaveLength(4);
     const second = await sim(args);
     expect(second.code).toBe(0);
-    expect(second.out.match(/harness cached/g)).toHaveLength(3);
+    expect(second.out.match(/harness cached/g)).toHaveLength(4);
     expect(second.out).not.toMatch(/harness built in/);
   }, 90_000);
 });

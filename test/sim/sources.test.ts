@@ -12,7 +12,7 @@ import { dequantBench } from '../../sim/units/dequant.js';
 import { dequantElement } from '../../src/dequant.js';
 import { dotBlock } from '../../src/dot.js';
 import { dotKernel } from '../../src/dot-kernel.js';
-import { BF16, E2M1, E4M3, E5M2, E8M0, FP32, INT8, UE4M3, UE5M3, decodeScale, elementBits, floatBits } from '../../src/index.js';
+import { BF16, E2M1, E3M2, E4M3, E5M2, E8M0, FP32, INT8, UE4M3, UE5M3, decodeScale, elementBits, floatBits } from '../../src/index.js';
 
 function dotLayout(p: DotParams): RecordLayout {
   return recordLayout(dotFamily.generate(p, '').top.portList());
@@ -168,6 +168,13 @@ describe('dot-product vectors', () => {
     const e5 = dotSpace({ a: E5M2, b: E5M2, scale: UE5M3, out: FP32, block: 2 }, dotKernel(E5M2, E5M2, UE5M3, FP32, 2));
     expect(unreachable(e5)['inf-zero-scale']).toBeUndefined();
     expect(unreachable(e5)['nan-element']).toBeUndefined();
+    // one E3M2 product (at most 3 x 3 significant bits) times two UE4M3 significands (4 bits each):
+    // at most 14 significant bits, far from the 25 a tie needs, although the sum's range spans more
+    const one = dotSpace({ a: E3M2, b: E3M2, scale: UE4M3, out: FP32, block: 1 }, dotKernel(E3M2, E3M2, UE4M3, FP32, 1));
+    expect(unreachable(one)['tie-even']).toMatch(/at most 1[0-4] significant bits/);
+    const two = dotSpace({ a: E3M2, b: E3M2, scale: UE4M3, out: FP32, block: 2 }, dotKernel(E3M2, E3M2, UE4M3, FP32, 2));
+    expect(unreachable(two)['tie-even']).toBeUndefined();
+    expect(dotCorners(two, new Xoshiro128(3)).vectors.some((v) => v.cls === 'tie-even')).toBe(true);
   });
 
   it('the class checks reject vectors outside their class', () => {

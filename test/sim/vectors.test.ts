@@ -1,5 +1,5 @@
 // Vector files (writer, reader, replay) and the one-line errors of the sim command.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERILATOR_MISSING } from '../../sim/build.js';
@@ -140,6 +140,28 @@ describe('command errors', () => {
     expectInputError(await sim(['--rtl', broken]), /manifest\.json: not valid JSON/);
     await writeFile(join(broken, 'manifest.json'), JSON.stringify({ generator: 'other', config: {}, units: [] }));
     expectInputError(await sim(['--rtl', broken]), /not an mxrtl manifest/);
+  });
+
+  it('a manifest whose block size disagrees with its units is refused with one line', async () => {
+    const edited = join(dir, 'edited-block');
+    await cp(rtl, edited, { recursive: true });
+    const m = JSON.parse(await readFile(join(edited, 'manifest.json'), 'utf8'));
+    m.config.block = 8;
+    await writeFile(join(edited, 'manifest.json'), JSON.stringify(m));
+    expectInputError(await sim(['--rtl', edited]), /unit mx_dequant_e2m1_e8m0_k4 does not belong to the configuration in "config" \(e2m1_e8m0_k8: its dequant units are mx_dequant_e2m1_e8m0_k8\)/);
+    // the same parameters under a format the units do not have
+    m.config.block = 4;
+    m.units = m.units.map((u: { family: string; parameters: Record<string, unknown> }) => (u.family === 'mul' ? { ...u, parameters: { ...u.parameters, prod_lsb: -3 } } : u));
+    await writeFile(join(edited, 'manifest.json'), JSON.stringify(m));
+    expectInputError(await sim(['--rtl', edited]), /unit mx_mul_e2m1 has parameters \(elem_a e2m1, elem_b e2m1, prod_lsb -3\) that disagree with "config" \(elem_a e2m1, elem_b e2m1, prod_lsb -2\)/);
+  });
+
+  it('a module whose port width differs from the manifest is named before any build', async () => {
+    const wide = join(dir, 'wide-port');
+    await cp(rtl, wide, { recursive: true });
+    const file = join(wide, 'mx_mul_e2m1.v');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/output wire \[8:0\](\s+)prod/, 'output wire [9:0]$1prod'));
+    expectInputError(await sim(['--rtl', wide]), /mx_mul_e2m1\.v: module mx_mul_e2m1 declares output prod of 10 bits; the manifest lists output prod\[9\]/);
   });
 
   it('bad options give exit code 2 and one line', async () => {
