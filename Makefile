@@ -6,7 +6,8 @@
 #   make test     everything npm test runs: a tool check, unit tests, sim and formal of rtl-out/, the ci regression
 # Variables: GEN_ARGS (gen options, e.g. "--preset mxfp8" or "--elem-a e4m3 --elem-b e2m1"; given to
 #            make sim / make formal, they regenerate rtl-out/ first), BLOCK (the block size when
-#            GEN_ARGS is not given), SIM_ARGS (e.g. --vectors 100000 or --replay FILE), FORMAL_ARGS,
+#            GEN_ARGS is not given), SIM (verilator or icarus), SIM_ARGS (e.g. --vectors 100000 or
+#            --replay FILE), FORMAL_ARGS,
 #            REGRESS_ARGS (e.g. "--shard 2/4"), RTL (the folder, default rtl-out).
 
 NODE  ?= node
@@ -36,7 +37,7 @@ $(RTL)/manifest.json:
 	$(MAKE) gen
 
 sim: build $(CONFIG)
-	$(NODE) dist/sim/run.js --rtl $(RTL) $(SIM_ARGS)
+	$(NODE) dist/sim/run.js --rtl $(RTL) $(if $(SIM),--simulator $(SIM)) $(SIM_ARGS)
 
 formal: build $(CONFIG)
 	$(NODE) dist/formal/run.js --rtl $(RTL) $(FORMAL_ARGS)

@@ -12,10 +12,11 @@ import { parseSeed } from './prng.js';
 import { dotBench } from './units/dot.js';
 import { DEFAULT_BATCH, InputError, runSim, type ProgressSink } from './runner.js';
 import { VectorFileError } from './vectors.js';
+import { ICARUS_DEFAULT_VECTORS } from './icarus.js';
 
 export const DEFAULT_VECTORS = 1_000_000;
 
-export const HELP = `usage: mxrtl sim [--rtl DIR] [--vectors N] [--seed S] [--replay FILE] [--units NAMES] [--build-dir DIR] [--out-dir DIR] [--batch N]
+export const HELP = `usage: mxrtl sim [--rtl DIR] [--vectors N] [--seed S] [--replay FILE] [--units NAMES] [--simulator verilator|icarus] [--build-dir DIR] [--out-dir DIR] [--batch N]
        (also: make sim, node dist/sim/run.js)
 
 Build every unit listed in DIR/manifest.json with Verilator and check it bit-exactly against the
@@ -27,6 +28,9 @@ every lane plus random blocks, the dot product on directed corner classes plus N
   --seed S         PRNG seed, decimal or 0x hex (default: a fresh one, printed)
   --replay FILE    run exactly the vectors of an mxrtl-vectors/1 file on its unit
   --units NAMES    comma-separated unit families (mul, dequant, dot) or top modules to run (default: all)
+  --simulator S    verilator (default: harnesses streamed in bulk) or icarus (Icarus Verilog running
+                   the self-checking testbench of mxrtl export-tb on the same vectors; slower, so
+                   --vectors defaults to ${ICARUS_DEFAULT_VECTORS.toLocaleString('en-US')} there)
   --build-dir DIR  harness cache (default sim/build)
   --out-dir DIR    where the vectors of a failing run are saved for --replay (default sim/out)
   --batch N        vectors per batch streamed to the harness (default ${DEFAULT_BATCH})
@@ -89,6 +93,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           replay: { type: 'string' },
           units: { type: 'string' },
           'build-dir': { type: 'string' },
+          simulator: { type: 'string' },
           'out-dir': { type: 'string' },
           batch: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
@@ -101,7 +106,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.out(`${HELP}\n\nDirected dot-product classes (counted in the summary):\n${(dotBench.legend?.() ?? []).map((l) => `  ${l}`).join('\n')}\n`);
       return 0;
     }
-    const vectors = values.vectors === undefined ? DEFAULT_VECTORS : wholeNumber('--vectors', values.vectors, 1e10);
+    const simulator = values.simulator ?? 'verilator';
+    if (simulator !== 'verilator' && simulator !== 'icarus') throw new InputError(`--simulator must be verilator or icarus, got '${simulator}'`);
+    const vectors = values.vectors === undefined ? (simulator === 'icarus' ? ICARUS_DEFAULT_VECTORS : DEFAULT_VECTORS) : wholeNumber('--vectors', values.vectors, 1e10);
     let seed: number;
     if (values.seed === undefined) seed = randomBytes(4).readUInt32LE(0);
     else {
@@ -121,6 +128,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       buildRoot: values['build-dir'] ?? defaultBuildRoot(),
       outDir: values['out-dir'] ?? defaultOutDir(),
       batchSize,
+      simulator,
       env: io.env,
       log: (line) => io.out(line + '\n'),
       progress: progressSink(io),

@@ -15,6 +15,8 @@ import { recordLayout, type PortSpec, type RecordLayout } from './layout.js';
 import { seedHex } from './prng.js';
 import { streamCheck, type Batch, type StreamResult } from './stream.js';
 import { BENCHES } from './units/index.js';
+import { writeMismatchVcd } from './waveform.js';
+import { icarusCheck, icarusVersion } from './icarus.js';
 import { batchesOf, type OpenBench, type UnitPlan } from './units/types.js';
 import { readVectorFile, recordsToVectors, vectorsToRecords, writeVectorFile } from './vectors.js';
 
@@ -46,6 +48,8 @@ export interface SimOptions {
   /** summary and reports, one line per call */
   readonly log: (line: string) => void;
   readonly progress?: ProgressSink;
+  /** the simulator: Verilator (streamed, the default) or Icarus Verilog (vector files, slower) */
+  readonly simulator?: 'verilator' | 'icarus';
 }
 
 export interface UnitResult {
@@ -54,7 +58,8 @@ export interface UnitResult {
   /** vectors the plan holds */
   readonly planned: number;
   readonly stream: StreamResult;
-  readonly build: BuiltHarness;
+  /** the Verilator harness (null for an Icarus run) */
+  readonly build: BuiltHarness | null;
   /** vector file holding the reported mismatches, when any */
   readonly savedTo?: string;
 }
@@ -175,18 +180,26 @@ function reportMismatches(l: LoadedUnit, r: StreamResult, log: (line: string) =>
   });
 }
 
-async function runOne(l: LoadedUnit, source: () => Batch | null, planned: number, opts: SimOptions): Promise<{ build: BuiltHarness; stream: StreamResult }> {
+async function runOne(l: LoadedUnit, source: () => Batch | null, planned: number, opts: SimOptions): Promise<{ build: BuiltHarness | null; note: string; stream: StreamResult }> {
+  if (opts.simulator === 'icarus') {
+    const r = await icarusCheck(l.unit, opts.rtl, l.layout, source);
+    return { build: null, note: `Icarus testbench compiled in ${seconds(r.buildSeconds)}`, stream: r.stream };
+  }
   const build = await buildHarness({ top: l.unit.top, sources: l.sources, layout: l.layout, buildRoot: opts.buildRoot, env: opts.env });
   const stream = await streamCheck(build.binary, l.layout, source, { onProgress: throttledProgress(opts.progress, l.unit.top, planned) });
   opts.progress?.done();
-  return { build, stream };
+  return { build, note: buildText(build), stream };
 }
 
-function resultLine(planned: number, r: StreamResult, b: BuiltHarness): string {
+function resultLine(planned: number, r: StreamResult, note: string): string {
   const speed = r.checked >= 100000 ? ` (${rate(r.checked / r.seconds)})` : '';
-  if (r.mismatches === 0) return `    PASS ${count(r.checked)} checked, 0 mismatches, ${seconds(r.seconds)}${speed}; ${buildText(b)}`;
+  if (r.mismatches === 0) return `    PASS ${count(r.checked)} checked, 0 mismatches, ${seconds(r.seconds)}${speed}; ${note}`;
   const stop = r.stopped ? `; stopped after ${count(r.mismatches)} mismatches, ${count(planned - r.checked)} vectors not run` : '';
-  return `    FAIL ${count(r.mismatches)} mismatches in ${count(r.checked)} checked, ${seconds(r.seconds)}${stop}; ${buildText(b)}`;
+  return `    FAIL ${count(r.mismatches)} mismatches in ${count(r.checked)} checked, ${seconds(r.seconds)}${stop}; ${note}`;
+}
+
+async function simulatorName(opts: SimOptions): Promise<string> {
+  return opts.simulator === 'icarus' ? icarusVersion() : (await verilatorInfo(opts.env)).version;
 }
 
 /** The units --units selects: family names (mul, dequant, dot) or top module names. */
@@ -229,13 +242,12 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     const l = await loadUnit(opts.rtl, manifest, u, path, (line) => notes.push(line));
     const records = vectorsToRecords(file, l.layout, opts.replay);
     const n = file.vectors.length;
-    const tool = await verilatorInfo(opts.env);
-    log(`mxrtl sim: replay ${opts.replay} on ${opts.rtl} (${manifest.command}), ${tool.version}`);
+    log(`mxrtl sim: replay ${opts.replay} on ${opts.rtl} (${manifest.command}), ${await simulatorName(opts)}`);
     for (const line of notes) log(line);
     log(`  ${u.top}: ${count(n)} vectors from the file`);
-    const { build, stream } = await runOne(l, batchesOf(l.bench, l.layout, records, n, batchSize, (i) => `vector ${i} of ${opts.replay}`), n, opts);
+    const { build, note, stream } = await runOne(l, batchesOf(l.bench, l.layout, records, n, batchSize, (i) => `vector ${i} of ${opts.replay}`), n, opts);
     reportMismatches(l, stream, log);
-    log(resultLine(n, stream, build));
+    log(resultLine(n, stream, note));
     results.push({ family: u.family, top: u.top, planned: n, stream, build });
   } else {
     const notes: string[] = [];
@@ -247,16 +259,15 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
       }
       loaded.push(await loadUnit(opts.rtl, manifest, u, path, (line) => notes.push(line)));
     }
-    const tool = await verilatorInfo(opts.env);
-    log(`mxrtl sim: ${opts.rtl} (${manifest.command}), ${tool.version}, seed ${seedHex(opts.seed)}`);
+    log(`mxrtl sim: ${opts.rtl} (${manifest.command}), ${await simulatorName(opts)}, seed ${seedHex(opts.seed)}`);
     for (const n of notes) log(n);
     for (const l of loaded) {
       const plan: UnitPlan = l.bench.plan({ vectors: opts.vectors, seed: opts.seed, batchSize });
       log(`  ${l.unit.family} (${l.unit.top}): ${plan.what}`);
-      const { build, stream } = await runOne(l, plan.next, plan.total, opts);
+      const { build, note, stream } = await runOne(l, plan.next, plan.total, opts);
       for (const d of plan.details()) log(`    ${d}`);
       reportMismatches(l, stream, log);
-      log(resultLine(plan.total, stream, build));
+      log(resultLine(plan.total, stream, note));
       let savedTo: string | undefined;
       if (stream.reported.length > 0) {
         savedTo = join(opts.outDir, `mismatches-${l.unit.top}-${seedHex(opts.seed)}.json`);
@@ -265,6 +276,9 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
         await writeVectorFile(savedTo, { unit: l.unit.top, ports: l.unit.ports }, recordsToVectors(l.layout, inputs, stream.reported.length));
         const shown = relative(process.cwd(), savedTo) || savedTo;
         log(`    the ${stream.reported.length} reported vectors are saved in ${shown}; replay: node dist/sim/run.js --rtl ${opts.rtl} --replay ${shown}`);
+        const vcd = savedTo.replace(/\.json$/, '.vcd');
+        const why = await writeMismatchVcd(l.unit, opts.rtl, l.layout, stream.reported, vcd);
+        log(why === null ? `    waveform of those vectors (Icarus Verilog): ${relative(process.cwd(), vcd) || vcd}` : `    no waveform: ${why}`);
       }
       results.push({ family: l.unit.family, top: l.unit.top, planned: plan.total, stream, build, savedTo });
     }

@@ -9,7 +9,7 @@
  */
 import type { Manifest, ManifestUnit } from '../generator/manifest.js';
 import { familyOf } from '../generator/units/index.js';
-import { recordLayout, wordsToBigInt, type PortSlot } from './layout.js';
+import { recordLayout, wordsToBigInt, type PortSlot, type RecordLayout } from './layout.js';
 import { BENCHES } from './units/index.js';
 
 export interface TestbenchFile {
@@ -35,7 +35,7 @@ function decl(dir: string, width: number, name: string): string {
 }
 
 /** The testbench module of one unit, for n vectors. */
-export function testbenchModule(u: ManifestUnit, n: number): string {
+export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd?: string } = {}): string {
   const ins = u.ports.filter((p) => p.dir === 'input');
   const outs = u.ports.filter((p) => p.dir === 'output');
   const wi = ins.reduce((s, p) => s + p.width, 0);
@@ -57,6 +57,7 @@ export function testbenchModule(u: ManifestUnit, n: number): string {
     '  integer bad;',
     `  ${u.top} dut (${u.ports.map((p) => `.${p.name}(${p.name})`).join(', ')});`,
     '  initial begin',
+    ...(opts.vcd ? [`    $dumpfile("${opts.vcd}");`, `    $dumpvars(0, ${tb});`] : []),
     `    $readmemh("${u.top}.in.hex", vin);`,
     `    $readmemh("${u.top}.out.hex", vout);`,
     '    bad = 0;',
@@ -77,6 +78,19 @@ export function testbenchModule(u: ManifestUnit, n: number): string {
   ].join('\n');
 }
 
+/** Hex lines of n records: inputs and expected outputs, ports concatenated in layout order. */
+export function vectorLines(layout: RecordLayout, input: Uint32Array, expected: Uint32Array, n: number): { inputs: string[]; outputs: string[] } {
+  const wi = layout.inputs.reduce((s, p) => s + p.width, 0);
+  const wo = layout.outputs.reduce((s, p) => s + p.width, 0);
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  for (let v = 0; v < n; v++) {
+    inputs.push(hexOf(concat(input, v * layout.inWords, layout.inputs), wi));
+    outputs.push(hexOf(concat(expected, v * layout.outWords, layout.outputs), wo));
+  }
+  return { inputs, outputs };
+}
+
 /** Testbench and vector files of every unit of a manifest, `vectors` per unit at most (the plan's first ones). */
 export function testbenchFiles(m: Manifest, vectors: number, seed: number): TestbenchFile[] {
   const out: TestbenchFile[] = [];
@@ -88,13 +102,11 @@ export function testbenchFiles(m: Manifest, vectors: number, seed: number): Test
     const plan = bench.plan({ vectors, seed, batchSize: Math.min(8192, vectors) });
     const inLines: string[] = [];
     const outLines: string[] = [];
-    const wi = layout.inputs.reduce((s, p) => s + p.width, 0);
-    const wo = layout.outputs.reduce((s, p) => s + p.width, 0);
     for (let b = plan.next(); b !== null && inLines.length < vectors; b = plan.next()) {
-      for (let v = 0; v < b.count && inLines.length < vectors; v++) {
-        inLines.push(hexOf(concat(b.input, v * layout.inWords, layout.inputs), wi));
-        outLines.push(hexOf(concat(b.expected, v * layout.outWords, layout.outputs), wo));
-      }
+      const take = Math.min(b.count, vectors - inLines.length);
+      const lines = vectorLines(layout, b.input, b.expected, take);
+      inLines.push(...lines.inputs);
+      outLines.push(...lines.outputs);
       b.recycle?.();
     }
     if (inLines.length === 0) throw new Error(`unit ${u.top}: the bench gave no vectors`);

@@ -14,7 +14,8 @@ Dequantize MX blocks: every element code times its block's scale (times the tens
 rounded once to FP32 with round-to-nearest-even (subnormals kept, overflow to +-Inf).
 A NaN scale or NaN element gives the quiet NaN 0x7FC00000; -0 elements stay -0.
 
-  <elems>           element codes, one uint8 per element (.npy uint8, or raw bytes; - stdin)
+  <elems>           element codes, one uint8 per element (.npy uint8, or raw bytes; - stdin, .npy
+                    when it starts with the .npy magic bytes)
   <scales>          scale codes, one uint8 per block (.npy uint8, or raw bytes)
   -o, --out FILE    the float32 values (.npy, or raw little-endian; - stdout)
   --elem F          element format: e2m1 (default), e2m3, e3m2, e4m3, e5m2, int8

@@ -80,7 +80,8 @@ Quantize FP32 values into MX blocks, integer-exact, as the golden model and the 
 one scale code and k element codes per block of k values.
 
   <input>           float32 values: a .npy file (dtype <f4, any shape, taken in C order);
-                    any other path is raw little-endian float32; - reads raw float32 from stdin
+                    any other path is raw little-endian float32; - reads stdin (.npy when it
+                    starts with the .npy magic bytes, else raw float32)
   -o, --out FILE    with --emit codes: the element codes, one uint8 per element (low bits);
                     with --emit values: the fake-quantized float32 values (what the hardware's
                     dequantizer produces), same count and .npy shape as the input

@@ -1,8 +1,8 @@
 /**
  * Reading the inputs and writing the outputs of the numerics commands (quantize, dequantize, dot).
  *
- * Inputs: a path ending in .npy is read as NumPy, any other path as raw bytes, `-` as raw bytes
- * from stdin. Outputs: the same rule; every output is checked, then written to a temporary file
+ * Inputs: a path ending in .npy is read as NumPy, any other path as raw bytes, `-` (stdin) as
+ * NumPy when it starts with the .npy magic (\x93NUMPY), else as raw bytes. Outputs: the same rule; every output is checked, then written to a temporary file
  * in the target's folder, then renamed into place once all of them are written; a file that was
  * already there is moved aside first and put back on failure. So a failure leaves the files the
  * user had as they were and no new output file behind.
@@ -11,7 +11,7 @@ import { constants, readFileSync } from 'node:fs';
 import { access, lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
-import { formatNpy, isNpyPath, NpyError, parseNpy } from './npy.js';
+import { formatNpy, hasNpyMagic, isNpyPath, NpyError, parseNpy } from './npy.js';
 
 function readBytes(path: string): Uint8Array {
   try {
@@ -22,6 +22,11 @@ function readBytes(path: string): Uint8Array {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? (e as Error).message;
     throw new UsageError(`cannot read '${path}': ${why}`);
   }
+}
+
+/** A path's bytes are NumPy: by its .npy name, or for stdin by the magic bytes. */
+function isNpyInput(path: string, bytes: Uint8Array): boolean {
+  return isNpyPath(path) || (path === '-' && hasNpyMagic(bytes));
 }
 
 function npyOf(path: string, bytes: Uint8Array) {
@@ -43,7 +48,7 @@ export interface Float32Input {
 /** Read float32 values (raw little-endian or .npy '<f4' / '>f4'). */
 export function readFloat32(path: string): Float32Input {
   const bytes = readBytes(path);
-  if (isNpyPath(path)) {
+  if (isNpyInput(path, bytes)) {
     const a = npyOf(path, bytes);
     if (!/^[<>=]f4$/.test(a.descr)) throw new UsageError(`'${path}': the .npy must hold float32 (dtype '<f4'), got '${a.descr}'`);
     return { bits: wordsOf(a.data, a.descr.startsWith('>')), shape: a.shape };
@@ -67,7 +72,7 @@ function wordsOf(data: Uint8Array, bigEndian: boolean): Uint32Array {
 /** Read uint8 codes (raw bytes or .npy '|u1' / '|i1'). */
 export function readCodes(path: string): Uint8Array {
   const bytes = readBytes(path);
-  if (isNpyPath(path)) {
+  if (isNpyInput(path, bytes)) {
     const a = npyOf(path, bytes);
     if (!/^[<>=|]?[ui]1$/.test(a.descr)) throw new UsageError(`'${path}': the .npy must hold uint8 codes (dtype '|u1'), got '${a.descr}'`);
     return a.data.slice();

@@ -18,6 +18,11 @@ export class NpyError extends Error {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** The bytes start with the .npy magic (\x93NUMPY). */
+export function hasNpyMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
+}
+
 export function isNpyPath(path: string): boolean {
   return path.toLowerCase().endsWith('.npy');
 }

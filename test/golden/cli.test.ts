@@ -322,3 +322,27 @@ describe('code range errors', () => {
     expect(err.join('')).toMatch(/is not an e2m3 code/);
   });
 });
+
+describe('stdin', () => {
+  it('a .npy piped through stdin is read as NumPy (by its magic bytes), a raw one as float32', async () => {
+    const { execa } = await import('execa');
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'mxrtl.js');
+    const values = [1.5, -3, 0.25, 6, 0.1, -0.75, 2, 4];
+    const bits = Uint32Array.from(values.map(bitsOf));
+    npy(p('x.npy'), '<f4', [2, 4], new Uint8Array(bits.buffer));
+    const run = (input: string | Uint8Array, codes: string, scales: string) =>
+      execa('node', [bin, 'quantize', typeof input === 'string' ? input : '-', '-o', p(codes), '--scales-out', p(scales), '--block', '4'], { reject: false, ...(typeof input === 'string' ? {} : { input: Buffer.from(input) }) });
+    const byPath = await run(p('x.npy'), 'c1.bin', 's1.bin');
+    expect(byPath.exitCode).toBe(0);
+    const piped = await run(readFileSync(p('x.npy')), 'c2.bin', 's2.bin');
+    expect(piped.stderr).toBe('');
+    expect(piped.exitCode).toBe(0);
+    const raw = await run(new Uint8Array(bits.buffer), 'c3.bin', 's3.bin');
+    expect(raw.exitCode).toBe(0);
+    const want = quantize(bits, { elem: E2M1, scale: E8M0, blockSize: 4 });
+    for (const [c, s] of [['c1.bin', 's1.bin'], ['c2.bin', 's2.bin'], ['c3.bin', 's3.bin']]) {
+      expect([...readFileSync(p(c))]).toEqual([...want.elems]);
+      expect([...readFileSync(p(s))]).toEqual([...want.scales]);
+    }
+  }, 30_000);
+});

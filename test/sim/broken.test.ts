@@ -50,6 +50,16 @@ describe('a dot product without the rounding increment (k = 32)', () => {
     expect(run.out.trim().split('\n').at(-1)).toMatch(/^mxrtl sim: FAIL, 1 unit, /);
   });
 
+  it('writes a waveform (VCD) of the reported vectors and names it', async () => {
+    const vcd = /waveform of those vectors \(Icarus Verilog\): (\S+\.vcd)/.exec(run.out)?.[1];
+    expect(vcd).toBeDefined();
+    const text = await readFile(vcd as string, 'utf8');
+    expect(text).toContain('$enddefinitions');
+    // the unit's ports and an inner wire of its rounder, and one time step per reported vector
+    for (const name of ['scale_a', 'result', 'rnd_up']) expect(text).toMatch(new RegExp(`\\$var wire +\\d+ \\S+ ${name} `));
+    expect(text).toMatch(/^#9$/m);
+  });
+
   it('reports decoded values that agree with the golden model, and the RTL result one ulp low', () => {
     const first = run.out.split('MISMATCH 1 of')[1].split('MISMATCH 2 of')[0];
     expect(first).toMatch(/a {7}= \[(-?[0-9.]+, ){31}-?[0-9.]+\]/);

@@ -2,11 +2,11 @@
 // generated RTL with the golden model's vectors, fail with the vector named on a broken unit, and
 // an output folder holding someone else's files is refused.
 import { execa } from 'execa';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../generator/manifest.js';
-import { generate, tempDir } from './helpers.js';
+import { generate, sim, tempDir } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const VECTORS = 3000;
@@ -62,6 +62,26 @@ describe('mxrtl export-tb', () => {
     const out = await icarus(tb, broken, 'mx_mul_e2m1', ['mx_mul_e2m1.v']);
     expect(out).toMatch(/MISMATCH vector \d+: inputs [0-9a-f]+, expected [0-9a-f]+, got [0-9a-f]+/);
     expect(out).toMatch(/tb_mx_mul_e2m1: FAIL \d+ of 256 vectors differ/);
+  }, 60_000);
+
+  it('make sim SIM=icarus: the same bench through Icarus, passing on the generated RTL', async () => {
+    const r = await sim(['--rtl', rtl, '--simulator', 'icarus', '--vectors', '2000', '--seed', '5', '--out-dir', join(dir, 'sim-out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^mxrtl sim: .*Icarus Verilog version \d+/m);
+    expect(r.out.trim().split('\n').at(-1)).toMatch(/^mxrtl sim: PASS, 4 units, /);
+    expect(r.out).toMatch(/PASS 256 checked, 0 mismatches/);
+  }, 60_000);
+
+  it('through Icarus, a multiplier whose product sign is an OR fails on exactly the 49 pairs of two negative non-zero codes', async () => {
+    const broken = join(dir, 'broken-sim');
+    await cp(rtl, broken, { recursive: true });
+    const file = join(broken, 'mx_mul_e2m1.v');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('wire p_sign = a_sign ^ b_sign;', 'wire p_sign = a_sign | b_sign;'));
+    const r = await sim(['--rtl', broken, '--simulator', 'icarus', '--units', 'mul', '--out-dir', join(dir, 'sim-out')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL 49 mismatches in 256 checked/);
+    expect(r.out).toMatch(/a = 0x9 \(-0\.5\)\n\s+b = 0x9 \(-0\.5\)\n\s+prod expected 0x001 \(1 \* 2\^-2 = 0\.25\)\n\s+actual {3}0x1ff/);
+    expect(r.out).toMatch(/waveform of those vectors \(Icarus Verilog\): \S+\.vcd/);
   }, 60_000);
 
   it('refuses an output folder that holds other files, with one line and exit code 2', async () => {
