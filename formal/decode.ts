@@ -8,7 +8,7 @@ import { familyOf } from '../generator/units/index.js';
 import type { PortValues } from '../generator/units/unit.js';
 import type { ExhaustiveMismatch } from './exhaustive.js';
 import { recipeFor } from './recipes/index.js';
-import type { ObligationSpec } from './spec.js';
+import type { Field, ObligationSpec } from './spec.js';
 import { bitsToBigInt } from './yosys.js';
 
 export interface Decoded {
@@ -67,8 +67,13 @@ export function decodeMismatch(spec: ObligationSpec, m: ExhaustiveMismatch): Dec
   if (space?.type === 'lanes') {
     const lane = space.lanes[m.lane ?? 0];
     const fields = [...lane.inputs, ...space.shared];
+    // a lane module's point: its ports as the bits of lane 0 of the parent (the unit's inputs where the parent is the top)
+    const wired = (f: Field): Field => space.instances?.lanes[0][f.port] ?? f;
     const found = new Map<string, bigint>();
-    for (const [i, f] of fields.entries()) found.set(f.port, (found.get(f.port) ?? 0n) | (m.pattern[i] << BigInt(f.lo)));
+    for (const [i, f0] of fields.entries()) {
+      const f = wired(f0);
+      found.set(f.port, (found.get(f.port) ?? 0n) | (m.pattern[i] << BigInt(f.lo)));
+    }
     const at = [`lane ${m.lane ?? 0}: ${fields.map((f, i) => `${f.port}[${f.lo + f.width - 1}:${f.lo}] = 0x${m.pattern[i].toString(16)}`).join(', ')}: ${m.output} golden ${expected}, generated ${actual}`];
     const candidates = recipe?.realize?.(spec.unit, part(spec), found) ?? [unitVector(spec, found, recipe?.defaults?.(spec.unit))];
     let inputs: string[] = [];

@@ -90,6 +90,22 @@ export interface LaneSpace {
   readonly golden: GoldenRef;
   /** other names of cut inputs, given the cut's values */
   readonly ties?: readonly Tie[];
+  /** the lanes are instances of `top` inside another module: the wiring checked there */
+  readonly instances?: LaneInstances;
+}
+
+/**
+ * The lanes of a block are instances of one lane module. The evaluation is of that module alone (one
+ * lane); the parent's elaborated netlist (not flattened) is checked to hold exactly one instance per
+ * lane, every port of each connected to the stated bits of the parent, each output bit driven by that
+ * instance and nothing else.
+ */
+export interface LaneInstances {
+  readonly parent: string;
+  /** the parent's netlist as Yosys writes it (write_json, after proc) */
+  readonly jsonFile: string;
+  /** per lane: each port of the lane module and the bits of the parent it connects to */
+  readonly lanes: readonly Readonly<Record<string, Field>>[];
 }
 
 /**

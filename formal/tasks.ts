@@ -6,6 +6,7 @@
 import { parseAagWithPorts } from './aig.js';
 import { decodeMismatch, decodeModel, type Decoded } from './decode.js';
 import { evaluateLanes, evaluateRound } from './exhaustive.js';
+import { checkInstances } from './wiring.js';
 import type { Counterexample, ObligationResult, ObligationSpec, PortInfo, UnitRef, WorkFile } from './spec.js';
 import { hexDigits } from '../src/text.js';
 import { familyOf } from '../generator/units/index.js';
@@ -278,6 +279,21 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
   } catch (e) {
     return done('error', `reading the netlist: ${e instanceof Error ? e.message : String(e)}`, { warnings });
   }
+  let instances = '';
+  if (space.type === 'lanes' && space.instances) {
+    const inst = space.instances;
+    const json = run.files[inst.jsonFile];
+    if (json === undefined) return done('error', `Yosys did not write ${inst.jsonFile}`, { warnings });
+    products.push({ name: inst.jsonFile, text: json });
+    let wrong: string | null;
+    try {
+      wrong = checkInstances(json, space.top, inst);
+    } catch (e) {
+      return done('error', `checking the lanes' wiring: ${e instanceof Error ? e.message : String(e)}`, { warnings });
+    }
+    if (wrong !== null) return done('failed', `wiring: ${wrong}`, { warnings });
+    instances = `; ${inst.parent} holds one ${space.top} per lane (${inst.lanes.length}), each wired to its lane's bits alone`;
+  }
   const tEval = performance.now();
   const outcome = space.type === 'lanes' ? evaluateLanes(aig, space) : evaluateRound(aig, space);
   const evalSeconds = elapsed(tEval);
@@ -288,7 +304,7 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
   if (outcome.mismatches === 0) {
     return done(
       'proven',
-      `all ${outcome.points.toLocaleString('en-US')} points agree with the golden model (netlist of ${gates.toLocaleString('en-US')} AND gates, evaluated in ${evalSeconds.toFixed(2)} s)`,
+      `all ${outcome.points.toLocaleString('en-US')} points agree with the golden model (netlist of ${gates.toLocaleString('en-US')} AND gates, evaluated in ${evalSeconds.toFixed(2)} s)${instances}`,
       { warnings },
     );
   }

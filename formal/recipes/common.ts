@@ -4,7 +4,7 @@
  * a plan may return, and the script of an exhaustive obligation.
  */
 import type { PortValues } from '../../generator/units/unit.js';
-import type { ExhaustiveSpace, ObligationSpec, PortInfo, Tie, UnitRef } from '../spec.js';
+import type { ExhaustiveSpace, Field, LaneInstances, ObligationSpec, PortInfo, Tie, UnitRef } from '../spec.js';
 
 /** What Yosys reports about one generated module (see tasks.ts `inspect`). */
 export interface ModuleShape {
@@ -105,8 +105,24 @@ export function exhaustiveObligation(
   unused: readonly string[] = [],
   /** other names of cut nets (tiesOf), cut as well and given the cut's values by the evaluator */
   ties: readonly Tie[] = [],
+  /**
+   * `top` is a lane module: the lanes are its instances in `parent`, connected per lane as listed
+   * (lane-module port -> bits of the parent); the space's lanes then describe the one module
+   */
+  instancesIn?: { readonly parent: string; readonly lanes: readonly Readonly<Record<string, Field>>[] },
 ): ObligationSpec {
   const id = obligationId(u, part);
+  const jsonFile = `${id}.wiring.json`;
+  const elaborate = instancesIn
+    ? [
+        `hierarchy -check -top ${instancesIn.parent}`,
+        'proc',
+        `# ${instancesIn.parent} as elaborated (not flattened): mxrtl checks that it holds one ${top} per lane, wired as stated`,
+        `write_json ${jsonFile}`,
+        `# then ${top} alone: the lane module whose netlist is evaluated`,
+        `hierarchy -top ${top}`,
+      ]
+    : [`hierarchy -check -top ${top}`, 'proc'];
   const named = [...cuts, ...observes];
   const chunks = (xs: readonly string[]): string[][] => Array.from({ length: Math.ceil(xs.length / 8) }, (_, i) => xs.slice(8 * i, 8 * i + 8));
   const script = [
@@ -115,8 +131,7 @@ export function exhaustiveObligation(
     '# Writes the netlist as an and-inverter graph; mxrtl then evaluates it on every point of the input',
     '# space and compares each result with the golden model.',
     ...u.files.map((f) => `read_verilog ${f.name}`),
-    `hierarchy -check -top ${top}`,
-    'proc',
+    ...elaborate,
     ...(named.length > 0 ? ['# every cut and observed wire exists under its name', ...chunks(named).map((c) => `select -assert-count ${c.length} ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
     ...(cuts.length > 0 ? ['# cut points: each wire becomes a free input, its driver disconnected', ...chunks(cuts).map((c) => `expose -input ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
     ...(ties.length > 0 ? [`# other names of cut nets: cut too, each given its cut's value (${ties.map((t) => `${t.alias} = ${t.cut}`).join(', ')})`, ...chunks(ties.map((t) => t.alias)).map((c) => `expose -input ${c.map((w) => `${top}/w:${w}`).join(' ')}`)] : []),
@@ -148,7 +163,16 @@ export function exhaustiveObligation(
     scriptFile: `${id}.ys`,
     script,
     files: [],
-    space: { ...space({ aagFile: `${id}.aag`, mapFile: `${id}.map`, portsFile: `${id}.ports.json`, top }), ...(ties.length > 0 ? { ties } : {}) },
+    space: withInstances(
+      { ...space({ aagFile: `${id}.aag`, mapFile: `${id}.map`, portsFile: `${id}.ports.json`, top }), ...(ties.length > 0 ? { ties } : {}) },
+      instancesIn && { parent: instancesIn.parent, jsonFile, lanes: instancesIn.lanes },
+    ),
     weight,
   };
+}
+
+function withInstances(space: ExhaustiveSpace, instances: LaneInstances | undefined): ExhaustiveSpace {
+  if (!instances) return space;
+  if (space.type !== 'lanes') throw new PlanError('only a lane space can be a lane module\'s instances');
+  return { ...space, instances };
 }

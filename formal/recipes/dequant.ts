@@ -1,11 +1,11 @@
 /**
- * dequant: every lane of the block against the golden dequantization of every (element code, scale
- * code) pair, by exhaustive evaluation of the whole block's netlist: all lanes receive the same
- * pair at once, and each lane's result is checked to read nothing but its element and the scale.
+ * dequant: the block is k instances of its lane module, each wired to its own element and the
+ * scale (checked on the elaborated block), and the lane module equals the golden dequantization at
+ * every (element code, scale code) pair (its netlist evaluated exhaustively).
  */
 import { floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
-import { DEQUANT_PORTS, dequantFamily } from '../../generator/units/dequant.js';
+import { DEQUANT_LANE_PORTS, DEQUANT_PORTS, dequantFamily, dequantLaneName } from '../../generator/units/dequant.js';
 import type { UnitRef } from '../spec.js';
 import { exhaustiveObligation, requirePorts, type Recipe } from './common.js';
 
@@ -22,41 +22,59 @@ export const dequantRecipe: Recipe = {
       { name: DEQUANT_PORTS.scale, dir: 'input', width: ws },
       { name: DEQUANT_PORTS.result, dir: 'output', width: wr * k },
     ]);
+    const lane = dequantLaneName(p);
+    requirePorts(lane, shape(lane), [
+      { name: DEQUANT_LANE_PORTS.elem, dir: 'input', width: we },
+      { name: DEQUANT_LANE_PORTS.scale, dir: 'input', width: ws },
+      { name: DEQUANT_LANE_PORTS.result, dir: 'output', width: wr },
+    ]);
     const pairs = 2 ** (we + ws);
     return [
       exhaustiveObligation(
         u,
         'lanes',
-        u.top,
-        `every lane = dequantElement(element, scale) for all ${pairs} (element, scale) pairs, k = ${k} lanes`,
+        lane,
+        `every lane = dequantElement(element, scale) for all ${pairs} (element, scale) pairs; ${u.top} is ${k} ${lane} lanes`,
         [
           `For every elems (${we * k} bits) and scale (${ws} bits): result[${wr}i+${wr - 1}:${wr}i] = dequantElement(${p.elem.name}, elems[${we}i+${we - 1}:${we}i], scale, ${p.out.name}) (src/dequant.ts), i = 0 .. ${k - 1}.`,
-          'First the netlist is checked: each lane\'s result reads nothing but its own element and the scale.',
-          `Then all ${pairs} (element, scale) pairs are evaluated with every lane holding the same pair, and each lane's result compared with the golden value.`,
+          `Wiring, on ${u.top} as elaborated: it holds exactly ${k} instances of ${lane}; instance i connects elem to elems[${we}i+${we - 1}:${we}i], scale to scale and result to result[${wr}i+${wr - 1}:${wr}i], and nothing else drives those result bits.`,
+          `Lane module: ${lane} is evaluated on all ${pairs} (element, scale) pairs, after its netlist is checked to read nothing but elem and scale, and each result compared with the golden value.`,
         ],
         [],
         [],
         (f) => ({
           type: 'lanes',
           ...f,
-          lanes: Array.from({ length: k }, (_, i) => ({
-            inputs: [{ port: DEQUANT_PORTS.elems, lo: we * i, width: we }],
-            outputs: [{ port: DEQUANT_PORTS.result, lo: wr * i, width: wr }],
-          })),
-          shared: [{ port: DEQUANT_PORTS.scale, lo: 0, width: ws }],
+          lanes: [
+            {
+              inputs: [{ port: DEQUANT_LANE_PORTS.elem, lo: 0, width: we }],
+              outputs: [{ port: DEQUANT_LANE_PORTS.result, lo: 0, width: wr }],
+            },
+          ],
+          shared: [{ port: DEQUANT_LANE_PORTS.scale, lo: 0, width: ws }],
           golden: { kind: 'dequant', elem: p.elem.name, scale: p.scale.name, out: p.out.name },
         }),
-        1 + k / 8,
+        1,
+        [],
+        [],
+        {
+          parent: u.top,
+          lanes: Array.from({ length: k }, (_, i) => ({
+            [DEQUANT_LANE_PORTS.elem]: { port: DEQUANT_PORTS.elems, lo: we * i, width: we },
+            [DEQUANT_LANE_PORTS.scale]: { port: DEQUANT_PORTS.scale, lo: 0, width: ws },
+            [DEQUANT_LANE_PORTS.result]: { port: DEQUANT_PORTS.result, lo: wr * i, width: wr },
+          })),
+        },
       ),
     ];
   },
   coverage: (u) => {
     const p = dequantFamily.fromParameters(u.parameters);
     return [
-      'One obligation evaluates the whole block, nothing cut. The netlist check shows that lane i\'s result is a',
-      'function of its element code and the scale code alone; the evaluation then compares that function with the',
-      `golden dequantization at every one of its ${2 ** (elementBits(p.elem) + scaleBits(p.scale))} arguments, for every lane. So every lane equals the golden`,
-      `model on all 2^${elementBits(p.elem) * p.block + scaleBits(p.scale)} inputs of the block.`,
+      `One obligation, nothing cut. The wiring check shows that result lane i of the block is the lane module ${dequantLaneName(p)}`,
+      'applied to element i and the scale, and to nothing else; the lane module\'s netlist reads only its element and',
+      `scale, and it equals the golden dequantization at every one of its ${2 ** (elementBits(p.elem) + scaleBits(p.scale))} arguments. So every lane equals the`,
+      `golden model on all 2^${elementBits(p.elem) * p.block + scaleBits(p.scale)} inputs of the block.`,
     ];
   },
 };

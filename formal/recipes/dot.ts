@@ -7,6 +7,7 @@
 import { floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { DOTSUM_PORTS, DOT_CUTS, DOT_PORTS, dotFamily, dotsumModuleName, type DotParams } from '../../generator/units/dot.js';
+import { MUL_PORTS, mulModuleName } from '../../generator/units/mul.js';
 import { checkDotDecomposition, productTable, scaleGolden } from '../golden.js';
 import { LANE_PATTERN_BITS_MAX, roundPoints } from '../exhaustive.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
@@ -123,37 +124,56 @@ export const dotRecipe: Recipe = {
       { name: DOT_PORTS.scaleB, width: ws },
     ];
 
-    // 1. products: every lane's product and flags, exhaustively
+    // 1. products: the lanes are multiplier instances, wired to a_i, b_i, prod_i and the flags; the multiplier at every code pair
     part('products', () => {
       const wp = prodWidth();
+      const mul = mulModuleName(p);
       const flagObserves = laneFlags.map((f) => laneFlagWire[f]);
+      requirePorts(mul, shape(mul), [
+        { name: MUL_PORTS.a, dir: 'input', width: wa },
+        { name: MUL_PORTS.b, dir: 'input', width: wb },
+        { name: MUL_PORTS.prod, dir: 'output', width: wp },
+        ...laneFlags.map((f) => ({ name: MUL_PORTS[f], dir: 'output' as const, width: 1 })),
+      ]);
       return exhaustiveObligation(
         u,
         'products',
-        core,
+        mul,
         `in ${core}: prod_i${laneFlags.length > 0 ? ` and the lane flags (${laneFlags.join(', ')})` : ''} = the golden product of (a_i, b_i), every lane, every code pair`,
         [
-          `prod_i (${wp}-bit two's complement, units of 2^${F.t.lsb})${laneFlags.length > 0 ? ` and bit i of ${flagObserves.join(', ')}` : ''} observed in ${core}, nothing cut.`,
-          `For every a, b: they equal productTable(${p.a.name}, ${p.b.name})[a_i, b_i] (src/dot-kernel.ts, the golden model's exact products), i = 0 .. ${k - 1}.`,
-          `Method: exhaustive. The netlist is checked to make lane i read only a_i and b_i; then all ${2 ** (wa + wb)} code pairs are evaluated with every lane holding the same pair.`,
+          `For every a, b of ${core}: prod_i (${wp}-bit two's complement, units of 2^${F.t.lsb})${laneFlags.length > 0 ? ` and bit i of ${flagObserves.join(', ')}` : ''} equal productTable(${p.a.name}, ${p.b.name})[a_i, b_i] (src/dot-kernel.ts, the golden model's exact products), i = 0 .. ${k - 1}.`,
+          `Wiring, on ${core} as elaborated: it holds exactly ${k} instances of ${mul}; instance i connects a to a[${wa}i+${wa - 1}:${wa}i], b to b[${wb}i+${wb - 1}:${wb}i], prod to prod_i${laneFlags.map((f) => `, ${MUL_PORTS[f]} to ${laneFlagWire[f]}[i]`).join('')}, and nothing else drives those bits.`,
+          `Lane module: ${mul} is evaluated on all ${2 ** (wa + wb)} code pairs and every output compared with the golden product.`,
         ],
         [],
-        [...prodNames, ...flagObserves],
+        [],
         (f) => ({
           type: 'lanes',
           ...f,
-          lanes: prodNames.map((n, i) => ({
-            inputs: [
-              { port: DOTSUM_PORTS.a, lo: wa * i, width: wa },
-              { port: DOTSUM_PORTS.b, lo: wb * i, width: wb },
-            ],
-            outputs: [{ port: n, lo: 0, width: wp }, ...laneFlags.map((fl) => ({ port: laneFlagWire[fl], lo: i, width: 1 }))],
-          })),
+          lanes: [
+            {
+              inputs: [
+                { port: MUL_PORTS.a, lo: 0, width: wa },
+                { port: MUL_PORTS.b, lo: 0, width: wb },
+              ],
+              outputs: [{ port: MUL_PORTS.prod, lo: 0, width: wp }, ...laneFlags.map((fl) => ({ port: MUL_PORTS[fl], lo: 0, width: 1 }))],
+            },
+          ],
           shared: [],
           golden: { kind: 'product', elemA: p.a.name, elemB: p.b.name, prodWidth: wp, flags: laneFlags },
         }),
-        2 + k / 8,
-        cs.ports.filter((x) => x.dir === 'output').map((x) => x.name),
+        1 + (wa + wb) / 8,
+        [],
+        [],
+        {
+          parent: core,
+          lanes: prodNames.map((n, i) => ({
+            [MUL_PORTS.a]: { port: DOTSUM_PORTS.a, lo: wa * i, width: wa },
+            [MUL_PORTS.b]: { port: DOTSUM_PORTS.b, lo: wb * i, width: wb },
+            [MUL_PORTS.prod]: { port: n, lo: 0, width: wp },
+            ...Object.fromEntries(laneFlags.map((fl) => [MUL_PORTS[fl], { port: laneFlagWire[fl], lo: i, width: 1 }])),
+          })),
+        },
       );
     });
 

@@ -15,6 +15,16 @@ const CASES: Case[] = [
     fails: 'products',
   },
   {
+    name: 'dot product: lanes 0 and 1 multiply each other\'s B elements',
+    config: K4,
+    family: 'dot',
+    file: 'mx_dotsum_e2m1_k4.v',
+    pattern: /\.b\(b\[4\*i \+: 4\]\)/,
+    replace: '.b(b[4*(i ^ 1) +: 4])',
+    fails: 'products',
+    structural: true,
+  },
+  {
     name: 'dot product: adder tree adds prod_2 twice and drops prod_3',
     config: K4,
     family: 'dot',
