@@ -1,7 +1,7 @@
 /** Generate one configuration into a folder: what `mxrtl gen` does, callable from code and tests. */
 import { flowFiles, type FlowFile } from './filelists.js';
 import { buildManifest, renderFiles, type Manifest, type RenderedFile } from './manifest.js';
-import { FAMILY_NAMES, type GenConfig } from './units/config.js';
+import { DEFAULT_UNITS, type GenConfig } from './units/config.js';
 import { generateUnits } from './units/index.js';
 import type { Unit } from './units/unit.js';
 import { writeOutput } from './write-out.js';
@@ -9,8 +9,9 @@ import { writeOutput } from './write-out.js';
 /** The command line that generates `c`, as written into file headers and the manifest. */
 export function genCommandLine(c: GenConfig): string {
   const elems = c.elemA === c.elemB ? `--elem ${c.elemA.name}` : `--elem-a ${c.elemA.name} --elem-b ${c.elemB.name}`;
-  const units = c.units.length === FAMILY_NAMES.length ? '' : ` --units ${c.units.join(',')}`;
-  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}`;
+  const units = c.units.length === DEFAULT_UNITS.length && c.units.every((u, i) => u === DEFAULT_UNITS[i]) ? '' : ` --units ${c.units.join(',')}`;
+  const mac = c.units.includes('mac_array') ? ` --array ${c.mac.rows}x${c.mac.cols} --accum ${c.mac.accum} --max-blocks ${c.mac.maxBlocks}` : '';
+  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}`;
 }
 
 /** The units, files and manifest of a configuration, without writing anything. */

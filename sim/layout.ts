@@ -29,14 +29,19 @@ export interface RecordLayout {
   readonly inWords: number;
   /** words per output record */
   readonly outWords: number;
+  /** the clock input of a clocked unit (not part of a record: each record is one cycle), or null */
+  readonly clock: string | null;
 }
+
+/** The clock input of a clocked unit: a record is one cycle, the outputs read after its rising edge. */
+export const CLOCK_PORT = 'clk';
 
 export function recordLayout(ports: readonly PortSpec[]): RecordLayout {
   const place = (dir: 'input' | 'output'): { slots: PortSlot[]; words: number } => {
     const slots: PortSlot[] = [];
     let offset = 0;
     for (const p of ports) {
-      if (p.dir !== dir) continue;
+      if (p.dir !== dir || isClock(p)) continue;
       if (!Number.isInteger(p.width) || p.width < 1) throw new Error(`port ${p.name}: bad width ${p.width}`);
       const words = Math.ceil(p.width / 32);
       const rest = p.width - 32 * (words - 1);
@@ -47,7 +52,11 @@ export function recordLayout(ports: readonly PortSpec[]): RecordLayout {
   };
   const i = place('input');
   const o = place('output');
-  return { inputs: i.slots, outputs: o.slots, inWords: i.words, outWords: o.words };
+  return { inputs: i.slots, outputs: o.slots, inWords: i.words, outWords: o.words, clock: ports.some(isClock) ? CLOCK_PORT : null };
+}
+
+function isClock(p: PortSpec): boolean {
+  return p.dir === 'input' && p.name === CLOCK_PORT && p.width === 1;
 }
 
 export function slotOf(slots: readonly PortSlot[], name: string): PortSlot {

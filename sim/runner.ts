@@ -269,7 +269,9 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
       reportMismatches(l, stream, log);
       log(resultLine(plan.total, stream, note));
       let savedTo: string | undefined;
-      if (stream.reported.length > 0) {
+      if (stream.reported.length > 0 && l.layout.clock) {
+        log(`    a clocked unit's outputs depend on the cycles before them, so the reported cycles alone do not replay: rerun with --seed ${seedHex(opts.seed)} to reproduce the run`);
+      } else if (stream.reported.length > 0) {
         savedTo = join(opts.outDir, `mismatches-${l.unit.top}-${seedHex(opts.seed)}.json`);
         const inputs = new Uint32Array(stream.reported.length * l.layout.inWords);
         stream.reported.forEach((m, i) => inputs.set(m.input, i * l.layout.inWords));

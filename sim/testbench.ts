@@ -36,7 +36,8 @@ function decl(dir: string, width: number, name: string): string {
 
 /** The testbench module of one unit, for n vectors. */
 export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd?: string } = {}): string {
-  const ins = u.ports.filter((p) => p.dir === 'input');
+  const clock = recordLayout(u.ports).clock;
+  const ins = u.ports.filter((p) => p.dir === 'input' && p.name !== clock);
   const outs = u.ports.filter((p) => p.dir === 'output');
   const wi = ins.reduce((s, p) => s + p.width, 0);
   const wo = outs.reduce((s, p) => s + p.width, 0);
@@ -45,11 +46,13 @@ export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd
     `// ${tb}: self-checking testbench of ${u.top}, written by mxrtl from the golden model's vectors.`,
     `// Reads ${u.top}.in.hex and ${u.top}.out.hex (${n} vectors, one per line: the inputs ${ins.map((p) => p.name).join(', ')}`,
     `// concatenated, first port in the top bits; the outputs ${outs.map((p) => p.name).join(', ')} likewise) from the folder it runs in.`,
+    ...(clock ? [`// Clocked: one vector per cycle of ${clock}; the outputs are compared just after its rising edge.`] : []),
     '// Plain Verilog-2005: iverilog -o tb <this file> <the unit\'s files> && vvp tb, or verilator --binary --timing.',
     `module ${tb};`,
     `  localparam N = ${n};`,
     `  reg [${wi - 1}:0] vin [0:N-1];`,
     `  reg [${wo - 1}:0] vout [0:N-1];`,
+    ...(clock ? [`  reg ${clock};`] : []),
     ...ins.map((p) => decl('reg', p.width, p.name)),
     ...outs.map((p) => decl('wire', p.width, p.name)),
     `  wire [${wo - 1}:0] got = {${outs.map((p) => p.name).join(', ')}};`,
@@ -61,9 +64,11 @@ export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd
     `    $readmemh("${u.top}.in.hex", vin);`,
     `    $readmemh("${u.top}.out.hex", vout);`,
     '    bad = 0;',
+    ...(clock ? [`    ${clock} = 1'b0;`] : []),
     '    for (i = 0; i < N; i = i + 1) begin',
     `      {${ins.map((p) => p.name).join(', ')}} = vin[i];`,
-    '      #1;',
+    // a clocked unit: one vector per cycle, the outputs compared after the rising edge
+    ...(clock ? ['      #1;', `      ${clock} = 1'b1;`, '      #1;', `      ${clock} = 1'b0;`] : ['      #1;']),
     '      if (got !== vout[i]) begin',
     `        if (bad < ${TB_REPORTED}) $display("MISMATCH vector %0d: inputs %h, expected %h, got %h", i, vin[i], vout[i], got);`,
     '        bad = bad + 1;',

@@ -35,6 +35,15 @@ export function dotBlock(
   return roundRawToFloat(out, blockExact(elementTable(fa), a, 0, elementTable(fb), b, 0, a.length, scaleA, scaleB));
 }
 
+/**
+ * The exact value scaleA * scaleB * sum_i(a_i * b_i) of one block pair, before any rounding, as a
+ * raw (NaN / Inf flags as dotBlock; an exact zero is +0).
+ */
+export function dotBlockExact(fa: ElementFormat, a: ArrayLike<number>, fb: ElementFormat, b: ArrayLike<number>, scaleA: Raw, scaleB: Raw): Raw {
+  if (a.length !== b.length) throw new RangeError(`block lengths differ: ${a.length} and ${b.length}`);
+  return blockExact(elementTable(fa), a, 0, elementTable(fb), b, 0, a.length, scaleA, scaleB);
+}
+
 /** The exact value scaleA * scaleB * sum_i(a_i * b_i) of one block pair, as a raw. */
 function blockExact(
   ta: readonly Raw[],

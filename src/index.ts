@@ -21,3 +21,4 @@ export * from './quantize.js';
 export * from './quantize-fast.js';
 export * from './text.js';
 export * from './dot-kernel.js';
+export * from './mac.js';

@@ -3,11 +3,12 @@ import { ELEMENT_FORMATS, FLOAT_FORMATS, SCALE_FORMATS } from '../../src/index.j
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import type { Command } from '../cli.js';
 import { generateInto } from '../generate.js';
-import { FAMILY_NAMES, MAX_BLOCK, MIN_BLOCK, PRESETS, configTag, makeConfig, type GenConfig } from '../units/config.js';
+import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
+                 [--array RxC] [--accum fp32] [--max-blocks N]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -18,8 +19,14 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
   --scale FMT        scale format (default e8m0)
   --block K          block size, ${MIN_BLOCK} .. ${MAX_BLOCK} (default 32)
   --out-format FMT   result format of the dequantizer and the dot product (default fp32)
-  --units LIST       comma-separated unit families (default all): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
+  --units LIST       comma-separated unit families (default ${DEFAULT_UNITS.join(',')}): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
   --out DIR          output folder (default rtl-out)
+
+The MAC array (with --units ...,mac_array; clocked, FP32 results):
+  --array RxC        rows x columns of processing elements, each side 1 .. ${MAX_ARRAY_SIDE}, at most ${MAX_ARRAY_CELLS} (default ${DEFAULT_MAC.rows}x${DEFAULT_MAC.cols})
+  --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
+                     exact (a fixed-point accumulator, rounded once) is in the golden model, not generated yet
+  --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; the bench streams 1 .. N)
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
@@ -28,7 +35,8 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks'];
+const MAC_FLAGS = ['--array', '--accum', '--max-blocks'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
 export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
@@ -41,14 +49,23 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
   }
   const elem = v.get('--elem') ?? preset.elem;
   const block = v.has('--block') ? parseIntArg('--block', v.get('--block'), MIN_BLOCK, MAX_BLOCK) : preset.block;
-  return makeConfig({
+  const mac: Partial<MacConfig> = {
+    ...(v.has('--array') ? parseArray(v.get('--array') ?? '') : {}),
+    ...(v.has('--accum') ? { accum: (v.get('--accum') ?? '').toLowerCase() as MacAccumulationName } : {}),
+    ...(v.has('--max-blocks') ? { maxBlocks: parseIntArg('--max-blocks', v.get('--max-blocks'), 1, MAX_BLOCKS_LIMIT) } : {}),
+  };
+  const c = makeConfig({
     elemA: v.get('--elem-a') ?? elem,
     elemB: v.get('--elem-b') ?? elem,
     scale: v.get('--scale') ?? preset.scale,
     out: v.get('--out-format') ?? 'fp32',
     block,
     units: v.has('--units') ? [v.get('--units') ?? ''] : undefined,
+    mac,
   });
+  const stray = MAC_FLAGS.find((f) => v.has(f));
+  if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array: add mac_array to --units`);
+  return c;
 }
 
 export const genCommand: Command = {

@@ -13,18 +13,18 @@ import { ELEMENT_FORMATS, SCALE_FORMATS } from '../../src/index.js';
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import type { Command } from '../cli.js';
 import { generateInto } from '../generate.js';
-import { FAMILY_NAMES, configTag, makeConfig, type GenConfig } from '../units/config.js';
+import { DEFAULT_UNITS, configTag, makeConfig, type GenConfig } from '../units/config.js';
 
 const ELEMS = Object.keys(ELEMENT_FORMATS);
 const SCALES = Object.keys(SCALE_FORMATS);
 
 /** The families whose units depend on the element and scale formats (the FP32 adder does not). */
-const FORMAT_FAMILIES = FAMILY_NAMES.filter((f) => f !== 'add');
+const FORMAT_FAMILIES = DEFAULT_UNITS.filter((f) => f !== 'add');
 
 const cfg = (a: string, b: string, scale: string, block: number, out = 'fp32'): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block, units: FORMAT_FAMILIES });
 
 /** The first configuration of a set also generates the units that are the same in every configuration. */
-const firstWithAll = (cs: GenConfig[]): GenConfig[] => cs.map((c, i) => (i === 0 ? { ...c, units: [...FAMILY_NAMES] } : c));
+const firstWithAll = (cs: GenConfig[]): GenConfig[] => cs.map((c, i) => (i === 0 ? { ...c, units: [...DEFAULT_UNITS] } : c));
 
 /** The configuration lists. */
 export const REGRESS_SETS: Readonly<Record<string, { readonly about: string; readonly configs: () => GenConfig[] }>> = {

@@ -17,8 +17,34 @@ export const MIN_BLOCK = 1;
 export const MAX_BLOCK = 4096;
 
 /** The unit families, in manifest order. */
-export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add'] as const;
+export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add', 'mac_array'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
+
+/**
+ * The families a configuration generates when --units is not given. The MAC array is generated on
+ * request (--units ...,mac_array): its proofs are not written yet, and `make formal` proves every
+ * unit of a folder.
+ */
+export const DEFAULT_UNITS: readonly FamilyName[] = ['mul', 'dequant', 'dot', 'add'];
+
+/** How the MAC array accumulates: FP32 additions block by block, or exactly with one rounding. */
+export const MAC_ACCUMULATIONS = ['fp32', 'exact'] as const;
+export type MacAccumulationName = (typeof MAC_ACCUMULATIONS)[number];
+
+/** The MAC array's shape and accumulation (used when the units include mac_array). */
+export interface MacConfig {
+  readonly rows: number;
+  readonly cols: number;
+  readonly accum: MacAccumulationName;
+  /** the most blocks one accumulation may take (sizes the exact accumulator; the bench's longest sum) */
+  readonly maxBlocks: number;
+}
+
+export const DEFAULT_MAC: MacConfig = { rows: 2, cols: 2, accum: 'fp32', maxBlocks: 8 };
+/** Largest array side, and largest number of processing elements. */
+export const MAX_ARRAY_SIDE = 32;
+export const MAX_ARRAY_CELLS = 256;
+export const MAX_BLOCKS_LIMIT = 1 << 20;
 
 export interface GenConfig {
   readonly elemA: ElementFormat;
@@ -28,9 +54,10 @@ export interface GenConfig {
   readonly out: FloatFormat;
   readonly block: number;
   readonly units: readonly FamilyName[];
+  readonly mac: MacConfig;
 }
 
-/** The configuration as the manifest stores it: format names. */
+/** The configuration as the manifest stores it: format names (the array's options with a mac_array unit). */
 export interface ConfigNames {
   readonly elemA: string;
   readonly elemB: string;
@@ -38,6 +65,7 @@ export interface ConfigNames {
   readonly out: string;
   readonly block: number;
   readonly units: readonly string[];
+  readonly mac?: MacConfig;
 }
 
 /** Common configurations, by name (`--preset`). */
@@ -80,19 +108,43 @@ export function checkBlock(block: number): number {
 }
 
 /** A configuration from format names (any accepted spelling); UsageError on a bad one. */
-export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[] }): GenConfig {
-  return {
+export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig> }): GenConfig {
+  const c: GenConfig = {
     elemA: elementFormat(n.elemA),
     elemB: elementFormat(n.elemB),
     scale: scaleFormat(n.scale),
     out: floatFormat(n.out),
     block: checkBlock(n.block),
-    units: n.units === undefined ? [...FAMILY_NAMES] : unitFamilies(n.units.join(',')),
+    units: n.units === undefined ? [...DEFAULT_UNITS] : unitFamilies(n.units.join(',')),
+    mac: checkMac({ ...DEFAULT_MAC, ...n.mac }),
   };
+  if (c.units.includes('mac_array') && c.out.name !== 'fp32') {
+    throw new UsageError(`mac_array: the array's results are FP32 (its accumulator's format); --out-format ${c.out.name} is not built for it`);
+  }
+  return c;
+}
+
+export function checkMac(m: MacConfig): MacConfig {
+  const side = (what: string, v: number): void => {
+    if (!Number.isInteger(v) || v < 1 || v > MAX_ARRAY_SIDE) throw new UsageError(`array ${what} must be a whole number from 1 to ${MAX_ARRAY_SIDE}, got ${v}`);
+  };
+  side('rows', m.rows);
+  side('columns', m.cols);
+  if (m.rows * m.cols > MAX_ARRAY_CELLS) throw new UsageError(`an array of ${m.rows} x ${m.cols} has ${m.rows * m.cols} processing elements, more than ${MAX_ARRAY_CELLS}`);
+  if (!(MAC_ACCUMULATIONS as readonly string[]).includes(m.accum)) throw new UsageError(`unknown accumulation '${m.accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
+  if (!Number.isInteger(m.maxBlocks) || m.maxBlocks < 1 || m.maxBlocks > MAX_BLOCKS_LIMIT) throw new UsageError(`--max-blocks must be a whole number from 1 to ${MAX_BLOCKS_LIMIT}, got ${m.maxBlocks}`);
+  return { rows: m.rows, cols: m.cols, accum: m.accum, maxBlocks: m.maxBlocks };
+}
+
+/** "4x4" -> 4 rows, 4 columns (UsageError on anything else). */
+export function parseArray(text: string): { rows: number; cols: number } {
+  const m = /^(\d+)x(\d+)$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--array must be ROWSxCOLS, e.g. 4x4, got '${text}'`);
+  return { rows: Number(m[1]), cols: Number(m[2]) };
 }
 
 export function configNames(c: GenConfig): ConfigNames {
-  return { elemA: c.elemA.name, elemB: c.elemB.name, scale: c.scale.name, out: c.out.name, block: c.block, units: [...c.units] };
+  return { elemA: c.elemA.name, elemB: c.elemB.name, scale: c.scale.name, out: c.out.name, block: c.block, units: [...c.units], ...(c.units.includes('mac_array') ? { mac: { ...c.mac } } : {}) };
 }
 
 /** "e2m1" for one format, "e4m3xe2m1" for A x B: names the operand formats in module names. */

@@ -10,6 +10,8 @@ export interface HeaderInfo {
   readonly command: string;
   /** modules this one instantiates (each in its own file of the same name) */
   readonly uses?: readonly string[];
+  /** how the module is clocked (absent: combinational) */
+  readonly clocked?: string;
 }
 
 export function header(h: HeaderInfo): string[] {
@@ -25,6 +27,6 @@ export function header(h: HeaderInfo): string[] {
     ...h.numerics.map((l) => `  ${l}`),
     '',
     ...(h.uses && h.uses.length > 0 ? [`Instantiates: ${h.uses.map((u) => `${u} (${u}.v)`).join(', ')}.`] : []),
-    'Plain Verilog-2005, combinational, no clock.',
+    h.clocked ? `Plain Verilog-2005; ${h.clocked}` : 'Plain Verilog-2005, combinational, no clock.',
   ];
 }

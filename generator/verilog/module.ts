@@ -29,6 +29,19 @@ export interface Parameter {
  */
 export type LaneConnection = { readonly perLane: Signal } | { readonly shared: Expr };
 
+/**
+ * How a port of a grid instance (row r, column c of R x C) is connected: to row r's slice of a
+ * packed signal, to column c's slice, to cell (r, c)'s slice (index C*r + c), or to one expression.
+ */
+export type GridConnection = { readonly perRow: Signal } | { readonly perCol: Signal } | { readonly perCell: Signal } | { readonly shared: Expr };
+
+/** One register of a clocked block: its value after reset and its next value when enabled. */
+export interface RegUpdate {
+  readonly reg: Signal;
+  readonly next: Expr;
+  readonly reset: Expr;
+}
+
 type Item =
   | { kind: 'section'; title: string }
   | { kind: 'lanes'; label: string; count: number; module: string; name: string; connections: Record<string, LaneConnection>; widths: Record<string, number> }
@@ -36,7 +49,10 @@ type Item =
   | { kind: 'wire'; sig: Signal; expr: Expr; comment?: string; unusedReason?: string }
   | { kind: 'assign'; target: Signal; expr: Expr }
   | { kind: 'net'; sig: Signal; comment?: string }
-  | { kind: 'casez'; target: Signal; select: Expr; arms: CaseArm[]; dflt: Expr; comment?: string };
+  | { kind: 'casez'; target: Signal; select: Expr; arms: CaseArm[]; dflt: Expr; comment?: string }
+  | { kind: 'grid'; label: string; rows: number; cols: number; module: string; name: string; connections: Record<string, GridConnection>; widths: Record<string, number> }
+  | { kind: 'reg'; sig: Signal; comment?: string }
+  | { kind: 'flops'; clk: Signal; reset: Signal; enable: Expr | null; updates: RegUpdate[]; comment?: string };
 
 export class VerilogModule {
   private readonly params: Parameter[] = [];
@@ -107,6 +123,51 @@ export class VerilogModule {
     }
     if (!this.names.has('i')) this.names.add('i');
     this.items.push({ kind: 'lanes', label, count, module: of.name, name, connections, widths });
+  }
+
+  /**
+   * `rows` x `cols` instances of `of` as two nested generate loops (labels `label` and `col`, genvars
+   * r and c): cell (r, c)'s instance `label[r].col[c].name`. Every port of `of` is connected (see
+   * GridConnection); a packed signal must be exactly rows, cols or rows * cols times the port's width.
+   */
+  grid(label: string, rows: number, cols: number, name: string, of: VerilogModule, connections: Record<string, GridConnection>): void {
+    this.claim(label);
+    if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(cols) || cols < 1) throw new Error(`${this.name}.${label}: bad grid ${rows} x ${cols}`);
+    const widths: Record<string, number> = {};
+    for (const p of of.portList()) {
+      const c = connections[p.name];
+      if (!c) throw new Error(`${this.name}.${label}: port ${p.name} of ${of.name} is not connected`);
+      const [sig, n] = 'perRow' in c ? [c.perRow, rows] : 'perCol' in c ? [c.perCol, cols] : 'perCell' in c ? [c.perCell, rows * cols] : [null, 1];
+      if (sig !== null && sig.width !== p.width * n) throw new Error(`${this.name}.${label}: port ${p.name} needs ${p.width * n} bits, ${sig.name} has ${sig.width}`);
+      if ('shared' in c && c.shared.width !== p.width) throw new Error(`${this.name}.${label}: port ${p.name} is ${p.width} bits, ${c.shared.text} is ${c.shared.width}`);
+      widths[p.name] = p.width;
+    }
+    for (const c of Object.keys(connections)) {
+      if (!of.portList().some((p) => p.name === c)) throw new Error(`${this.name}.${label}: ${of.name} has no port ${c}`);
+    }
+    for (const g of ['r', 'c', 'col']) if (!this.names.has(g)) this.names.add(g);
+    this.items.push({ kind: 'grid', label, rows, cols, module: of.name, name, connections, widths });
+  }
+
+  /** A register declared here (readable from here on); a `flops` block gives its next value. */
+  reg(name: string, width: number, comment?: string): Signal {
+    this.claim(name);
+    const sig: Signal = { name, width };
+    this.items.push({ kind: 'reg', sig, comment });
+    return sig;
+  }
+
+  /**
+   * One clocked block: on every rising edge of `clk`, a synchronous `reset` loads every register's
+   * reset value; otherwise, when `enable` is high (always, for null), each register takes its next value.
+   */
+  flops(clk: Signal, reset: Signal, enable: Expr | null, updates: RegUpdate[], comment?: string): void {
+    for (const u of updates) {
+      if (u.next.width !== u.reg.width) throw new Error(`${this.name}: ${u.reg.name} (${u.reg.width} bits) <= ${u.next.text} (${u.next.width} bits)`);
+      if (u.reset.width !== u.reg.width) throw new Error(`${this.name}: ${u.reg.name} (${u.reg.width} bits) reset to ${u.reset.text} (${u.reset.width} bits)`);
+    }
+    if (enable && enable.width !== 1) throw new Error(`${this.name}: enable ${enable.text} is not one bit`);
+    this.items.push({ kind: 'flops', clk, reset, enable, updates, comment });
   }
 
   input(name: string, width: number, comment: string): Signal {
@@ -220,6 +281,37 @@ export class VerilogModule {
             out.push(`        .${port}(${e})${j === cs.length - 1 ? '' : ','}`);
           });
           out.push('      );', '    end', '  endgenerate');
+          break;
+        }
+        case 'grid': {
+          if (!out.includes('  genvar r, c;')) out.push('  genvar r, c;');
+          out.push(
+            '  generate',
+            `    for (r = 0; r < ${it.rows}; r = r + 1) begin : ${it.label}`,
+            `      for (c = 0; c < ${it.cols}; c = c + 1) begin : col`,
+            `        ${it.module} ${it.name} (`,
+          );
+          const cs = Object.entries(it.connections);
+          cs.forEach(([port, g], j) => {
+            const w = it.widths[port];
+            const at = (sig: Signal, n: number, index: string): string => (n === 1 ? sig.name : w === 1 ? `${sig.name}[${index}]` : `${sig.name}[${w}*(${index}) +: ${w}]`);
+            const e = 'perRow' in g ? at(g.perRow, it.rows, 'r') : 'perCol' in g ? at(g.perCol, it.cols, 'c') : 'perCell' in g ? at(g.perCell, it.rows * it.cols, `${it.cols}*r + c`) : g.shared.text;
+            out.push(`          .${port}(${e})${j === cs.length - 1 ? '' : ','}`);
+          });
+          out.push('        );', '      end', '    end', '  endgenerate');
+          break;
+        }
+        case 'reg':
+          if (it.comment) out.push(`  // ${it.comment}`);
+          out.push(`  reg ${range(it.sig.width)}${it.sig.width > 1 ? ' ' : ''}${it.sig.name};`);
+          break;
+        case 'flops': {
+          if (it.comment) out.push(`  // ${it.comment}`);
+          out.push(`  always @(posedge ${it.clk.name}) begin`, `    if (${it.reset.name}) begin`);
+          for (const u of it.updates) out.push(`      ${u.reg.name} <= ${u.reset.text};`);
+          out.push(it.enable ? `    end else if (${it.enable.text}) begin` : '    end else begin');
+          for (const u of it.updates) out.push(`      ${u.reg.name} <= ${u.next.text};`);
+          out.push('    end', '  end');
           break;
         }
         case 'casez': {

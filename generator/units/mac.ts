@@ -1,0 +1,294 @@
+/**
+ * `mac_array`: an R x C grid of processing elements that accumulates C += A·B block by block at a
+ * clock rate. Each beat (a cycle with in_valid high) brings R A-blocks (k element codes and a scale
+ * each: the rows) and C B-blocks (the columns); PE (r, c) adds dot(A_r, B_c) to its accumulator.
+ *
+ * Dataflow: operands broadcast. Row r's A-block goes to the C PEs of row r and column c's B-block to
+ * the R PEs of column c in the same cycle, so every PE sees its operands at the same beat and all
+ * complete together: one `first` / `last` / `in_valid` for the whole array, one `out_valid`, and a
+ * latency that does not depend on the PE's position (a systolic array would skew the operands by
+ * r + c cycles and the results with them). The price is fan-out: an A-block drives C PEs.
+ *
+ * PE (fp32 accumulation): the block's dot product rounded to FP32 (the dot unit), then added to the
+ * FP32 accumulator by the FP32 adder unit; a `first` beat loads the block's result instead. On a beat
+ * with `last`, the PE's result register takes the completed sum and keeps it until the next sum
+ * completes, so a new accumulation can start on the very next beat while the result is read.
+ * Golden function: src/mac.ts MacArrayModel.
+ */
+import { FP32, floatBits } from '../../src/formats/float.js';
+import { elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/formats/format.js';
+import { MacArrayModel, type MacBeat } from '../../src/mac.js';
+import { elementList, floatText, formatSummary, scaleText } from '../../src/text.js';
+import { VerilogModule } from '../verilog/module.js';
+import { binop, lit, mux, ref, type Signal } from '../verilog/signal.js';
+import { ADD_PORTS, addModule } from './add.js';
+import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
+import { DOT_PORTS, dotModules } from './dot.js';
+import { header } from './header.js';
+import type { PortValues, Unit, UnitFamily } from './unit.js';
+
+export interface MacParams extends MacConfig {
+  readonly a: ElementFormat;
+  readonly b: ElementFormat;
+  readonly scale: ScaleFormat;
+  readonly block: number;
+}
+
+export const MAC_PORTS = {
+  clk: 'clk',
+  reset: 'reset',
+  valid: 'in_valid',
+  first: 'first',
+  last: 'last',
+  a: 'a',
+  scaleA: 'scale_a',
+  b: 'b',
+  scaleB: 'scale_b',
+  result: 'result',
+  outValid: 'out_valid',
+} as const;
+
+/** Ports of one processing element. */
+export const PE_PORTS = { clk: 'clk', reset: 'reset', en: 'en', first: 'first', last: 'last', a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', result: 'result' } as const;
+
+/** Cycles from a beat with `last` to the cycle whose outputs show its sums (out_valid high). */
+export const MAC_LATENCY = 1;
+
+function tag(p: MacParams): string {
+  return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}`;
+}
+
+export function peModuleName(p: MacParams): string {
+  return `mx_pe_${tag(p)}_${p.accum}`;
+}
+
+export function macModuleName(p: MacParams): string {
+  return `mx_mac_${tag(p)}_${p.rows}x${p.cols}_${p.accum}`;
+}
+
+function operands(p: MacParams): string[] {
+  return p.a === p.b ? [`element format (A and B): ${formatSummary(p.a)}`] : [`element format of A: ${formatSummary(p.a)}`, `element format of B: ${formatSummary(p.b)}`];
+}
+
+const TIMING = [
+  'Clocked: every register updates on the rising edge of clk; reset is synchronous (active high) and',
+  'clears every accumulator and result to +0 and out_valid to 0. No initial values are relied on.',
+];
+
+function peModule(p: MacParams, command: string, dot: VerilogModule, add: VerilogModule): VerilogModule {
+  const k = p.block;
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ws = scaleBits(p.scale);
+  const W = floatBits(FP32);
+  const name = peModuleName(p);
+  const lines: string[] = [];
+  const m = new VerilogModule(name, lines);
+  const clk = m.input(PE_PORTS.clk, 1, 'clock: registers update on its rising edge');
+  const reset = m.input(PE_PORTS.reset, 1, 'synchronous reset, active high: accumulator and result to +0');
+  const en = m.input(PE_PORTS.en, 1, 'a beat: the accumulator takes this block');
+  const first = m.input(PE_PORTS.first, 1, 'with en: this block starts a new sum (the accumulator loads it)');
+  const last = m.input(PE_PORTS.last, 1, 'with en: this block completes the sum (the result register takes it)');
+  const a = m.input(PE_PORTS.a, wa * k, `A-block: k codes (${p.a.name})`);
+  const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
+  const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
+  const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
+  const result = m.output(PE_PORTS.result, W, 'FP32: the last completed sum (+0 after reset)');
+
+  m.section('state: the FP32 accumulator and the result register');
+  const acc = m.reg('acc', W, 'FP32 accumulator: the sum of this accumulation so far');
+  const res = m.reg('result_q', W, 'FP32: the last completed sum');
+
+  m.section("this beat's block: the dot product, rounded to FP32");
+  const prod = m.net('block_dot', W, 'dot(A-block, B-block) in FP32');
+  m.instance('u_dot', dot, { [DOT_PORTS.a]: ref(a), [DOT_PORTS.b]: ref(b), [DOT_PORTS.scaleA]: ref(sa), [DOT_PORTS.scaleB]: ref(sb), [DOT_PORTS.result]: ref(prod) });
+
+  m.section('accumulate: acc + block, rounded to FP32 (a first block is loaded as it is)');
+  const sum = m.net('acc_sum', W, 'acc + block_dot in FP32');
+  m.instance('u_add', add, { [ADD_PORTS.a]: ref(acc), [ADD_PORTS.b]: ref(prod), [ADD_PORTS.sum]: ref(sum) });
+  const next = m.wire('acc_next', mux(ref(first), ref(prod), ref(sum)), { comment: 'the accumulator after this beat' });
+
+  m.section('registers');
+  m.flops(clk, reset, ref(en), [{ reg: acc, next: ref(next), reset: lit(W, 0) }], 'the accumulator takes every beat');
+  m.flops(clk, reset, binop(ref(en), '&', ref(last)), [{ reg: res, next: ref(next), reset: lit(W, 0) }], 'the result register takes the completed sum');
+  m.section('output');
+  m.assign(result, ref(res));
+
+  lines.push(
+    ...header({
+      module: name,
+      unit: 'MAC array processing element (FP32 accumulation)',
+      command,
+      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${k}`, 'accumulation: fp32'],
+      computes: [
+        'on a beat (en): acc = first ? dot(a, b) : acc + dot(a, b), each dot product rounded once to FP32 and',
+        'each addition rounded to nearest even (IEEE 754 FP32); with last, result = the new acc',
+      ],
+      numerics: [
+        `dot(a, b): ${dot.name} (the dot product unit, exact sum rounded once to FP32); the addition: ${add.name}.`,
+        'NaN and Inf follow IEEE 754 addition: once NaN, the sum stays NaN; +Inf + -Inf gives the quiet NaN 0x7fc00000.',
+        'Zeros follow IEEE 754 addition: (-0) + (-0) = -0, any other exact zero sum +0. After reset the accumulator is +0.',
+      ],
+      uses: [dot.name, add.name],
+      clocked: TIMING.join(' '),
+    }),
+  );
+  return m;
+}
+
+function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogModule {
+  const { rows: R, cols: C, block: k } = p;
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ws = scaleBits(p.scale);
+  const W = floatBits(FP32);
+  const name = macModuleName(p);
+  const lines: string[] = [];
+  const m = new VerilogModule(name, lines);
+  const clk = m.input(MAC_PORTS.clk, 1, 'clock: registers update on its rising edge');
+  const reset = m.input(MAC_PORTS.reset, 1, 'synchronous reset, active high');
+  const valid = m.input(MAC_PORTS.valid, 1, 'a beat: every PE takes this cycle\'s blocks');
+  const first = m.input(MAC_PORTS.first, 1, 'with in_valid: the blocks start new sums');
+  const last = m.input(MAC_PORTS.last, 1, 'with in_valid: the blocks complete the sums');
+  const a = m.input(MAC_PORTS.a, R * wa * k, `R = ${R} A-blocks of k codes (${p.a.name}); row r at bits [${wa * k}r+${wa * k - 1}:${wa * k}r]`);
+  const sa = m.input(MAC_PORTS.scaleA, R * ws, `R scale codes (${p.scale.name}); row r at bits [${ws}r+${ws - 1}:${ws}r]`);
+  const b = m.input(MAC_PORTS.b, C * wb * k, `C = ${C} B-blocks of k codes (${p.b.name}); column c at bits [${wb * k}c+${wb * k - 1}:${wb * k}c]`);
+  const sb = m.input(MAC_PORTS.scaleB, C * ws, `C scale codes (${p.scale.name}); column c at bits [${ws}c+${ws - 1}:${ws}c]`);
+  const result = m.output(MAC_PORTS.result, R * C * W, `R x C FP32 sums; PE (r, c) at bits [${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)]`);
+  const outValid = m.output(MAC_PORTS.outValid, 1, `result holds sums completed ${MAC_LATENCY} cycle ago (high for one cycle per completed sum)`);
+
+  m.section(`${R} x ${C} processing elements, each ${pe.name}: row r reads A-block r, column c reads B-block c`);
+  const sums = m.net('pe_result', R * C * W, 'the PEs\' result registers, PE (r, c) at index C*r + c');
+  m.grid('pe_row', R, C, 'u_pe', pe, {
+    [PE_PORTS.clk]: { shared: ref(clk) },
+    [PE_PORTS.reset]: { shared: ref(reset) },
+    [PE_PORTS.en]: { shared: ref(valid) },
+    [PE_PORTS.first]: { shared: ref(first) },
+    [PE_PORTS.last]: { shared: ref(last) },
+    [PE_PORTS.a]: { perRow: a },
+    [PE_PORTS.b]: { perCol: b },
+    [PE_PORTS.scaleA]: { perRow: sa },
+    [PE_PORTS.scaleB]: { perCol: sb },
+    [PE_PORTS.result]: { perCell: sums },
+  });
+
+  m.section('output valid: a beat with last completed the sums');
+  const ov = m.reg('out_valid_q', 1);
+  m.flops(clk, reset, null, [{ reg: ov, next: binop(ref(valid), '&', ref(last)), reset: lit(1, 0) }]);
+  m.section('outputs');
+  m.assign(result, ref(sums));
+  m.assign(outValid, ref(ov));
+
+  lines.push(
+    ...header({
+      module: name,
+      unit: `MX MAC array, ${R} x ${C} processing elements`,
+      command,
+      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${k}`, `array: ${R} rows x ${C} columns`, `accumulation: ${p.accum}`, `longest accumulation the bench streams: ${p.maxBlocks} blocks`],
+      computes: [
+        'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
+        'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
+      ],
+      numerics: [`Each PE is ${pe.name}; its header states the rounding of every step.`, 'Results are FP32.'],
+      uses: [pe.name],
+      clocked: [
+        ...TIMING,
+        `Latency ${MAC_LATENCY} cycle: the sums of a beat with last are on result, with out_valid high, in the next cycle;`,
+        'result then holds them until the next sum completes. Beats may follow each other with no gap, and a new sum may',
+        'start on the beat after a last one.',
+      ].join(' '),
+    }),
+  );
+  return m;
+}
+
+export function macModules(p: MacParams, command: string): { top: VerilogModule; modules: VerilogModule[] } {
+  if (p.accum !== 'fp32') throw new Error(`mac_array: --accum ${p.accum} is not generated yet (the golden model has it: src/mac.ts)`);
+  const dot = dotModules({ a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block }, command);
+  const add = addModule({ format: FP32 }, command);
+  const pe = peModule(p, command, dot.top, add);
+  const top = arrayModule(p, command, pe);
+  return { top, modules: [...dot.modules, add, pe, top] };
+}
+
+function unpack(v: bigint, n: number, w: number): number[] {
+  const mask = (1n << BigInt(w)) - 1n;
+  return Array.from({ length: n }, (_, i) => Number((v >> BigInt(w * i)) & mask));
+}
+
+/** One cycle's port values as the golden model's beat. */
+export function macBeat(p: MacParams, v: PortValues): MacBeat {
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ws = scaleBits(p.scale);
+  const k = p.block;
+  return {
+    reset: v[MAC_PORTS.reset] === 1n,
+    valid: v[MAC_PORTS.valid] === 1n,
+    first: v[MAC_PORTS.first] === 1n,
+    last: v[MAC_PORTS.last] === 1n,
+    a: Array.from({ length: p.rows }, (_, r) => unpack(v[MAC_PORTS.a] >> BigInt(wa * k * r), k, wa)),
+    scaleA: unpack(v[MAC_PORTS.scaleA], p.rows, ws),
+    b: Array.from({ length: p.cols }, (_, c) => unpack(v[MAC_PORTS.b] >> BigInt(wb * k * c), k, wb)),
+    scaleB: unpack(v[MAC_PORTS.scaleB], p.cols, ws),
+  };
+}
+
+export const macFamily: UnitFamily<MacParams> = {
+  name: 'mac_array',
+  summary: 'R x C array of MX dot products accumulating block by block, clocked (--array, --accum, --max-blocks)',
+  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, block: c.block, ...c.mac }],
+  fromParameters: (r) => ({
+    a: elementFormat(String(r.elem_a)),
+    b: elementFormat(String(r.elem_b)),
+    scale: scaleFormat(String(r.scale)),
+    block: checkBlock(Number(r.block)),
+    ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks) }),
+  }),
+  generate(p, command): Unit {
+    const d = macModules(p, command);
+    return {
+      family: 'mac_array',
+      top: d.top,
+      modules: d.modules,
+      parameters: {
+        elem_a: p.a.name,
+        elem_b: p.b.name,
+        scale: p.scale.name,
+        block: p.block,
+        rows: p.rows,
+        cols: p.cols,
+        accum: p.accum,
+        max_blocks: p.maxBlocks,
+        latency: MAC_LATENCY,
+        clock: MAC_PORTS.clk,
+        reset: 'synchronous, active high',
+      },
+    };
+  },
+  /** Stateful: each call starts from reset, and the function it returns steps one cycle per call, in order. */
+  golden(p) {
+    const model = new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: p.block, rows: p.rows, cols: p.cols, accum: p.accum });
+    const W = BigInt(floatBits(FP32));
+    return (v: PortValues) => {
+      const o = model.step(macBeat(p, v));
+      return { [MAC_PORTS.result]: o.result.reduceRight((acc, x) => (acc << W) | BigInt(x >>> 0), 0n), [MAC_PORTS.outValid]: o.outValid ? 1n : 0n };
+    };
+  },
+  describeInputs(p, v) {
+    const beat = macBeat(p, v);
+    const ctl = [beat.reset ? 'reset' : null, beat.valid ? 'in_valid' : null, beat.first ? 'first' : null, beat.last ? 'last' : null].filter((x) => x !== null);
+    return [
+      `control: ${ctl.length > 0 ? ctl.join(', ') : 'none (an idle cycle)'}`,
+      ...beat.a.map((row, r) => `A-block ${r} = ${elementList(p.a, row)}, scale ${scaleText(p.scale, beat.scaleA[r])}`),
+      ...beat.b.map((col, c) => `B-block ${c} = ${elementList(p.b, col)}, scale ${scaleText(p.scale, beat.scaleB[c])}`),
+    ];
+  },
+  describeOutput(p, port, value) {
+    if (port === MAC_PORTS.outValid) return String(value);
+    const W = floatBits(FP32);
+    return unpack(value, p.rows * p.cols, W)
+      .map((x, q) => `PE(${Math.floor(q / p.cols)},${q % p.cols}) ${floatText(FP32, x)}`)
+      .join('; ');
+  },
+};
