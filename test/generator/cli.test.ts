@@ -147,7 +147,15 @@ describe('mxrtl gen', () => {
     ['an unknown scale format', ['--scale', 'e4m3'], /unknown scale format 'e4m3'/],
     ['an unknown result format', ['--out-format', 'fp16'], /unknown result format 'fp16'/],
     ['an unknown preset', ['--preset', 'mxfp5'], /unknown preset 'mxfp5' \(one of: mxfp4, mxfp6, mxfp8, mxint8, nvfp4\)/],
-    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add\)/],
+    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add, mac_array\)/],
+    ['an array shape without the array', ['--array', '4x4'], /^mxrtl gen: error: --array shapes the MAC array: add mac_array to --units$/m],
+    ['a malformed array shape', ['--units', 'mac_array', '--array', '4by4'], /--array must be ROWSxCOLS, e.g. 4x4, got '4by4'/],
+    ['an array side of 0', ['--units', 'mac_array', '--array', '0x4'], /array rows must be a whole number from 1 to 32, got 0/],
+    ['an array of too many PEs', ['--units', 'mac_array', '--array', '32x32'], /an array of 32 x 32 has 1024 processing elements, more than 256/],
+    ['an unknown accumulation', ['--units', 'mac_array', '--accum', 'fp16'], /unknown accumulation 'fp16' \(one of: fp32, exact\)/],
+    ['the exact accumulator, not generated yet', ['--units', 'mac_array', '--accum', 'exact'], /--accum exact .* not generated yet; use --accum fp32/],
+    ['an array with BF16 results', ['--units', 'mac_array', '--out-format', 'bf16'], /the array's results are FP32/],
+    ['max-blocks 0', ['--units', 'mac_array', '--max-blocks', '0'], /--max-blocks must be from 1 to 1048576/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);

@@ -1,6 +1,6 @@
 // Every generated unit: lint-clean under `verilator --lint-only -Wall` with its file list, accepted by
 // Icarus Verilog as Verilog-2005, and synthesizable by Yosys; for every element pair, scale format
-// and result format, and for the default formats at several block sizes.
+// and result format, for the default formats at several block sizes, and for a few MAC arrays.
 import { runYosys } from '@yowasp/yosys';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,6 +21,14 @@ const config = (a: string, b: string, scale: string, out: string, block: number)
 const CONFIGS: GenConfig[] = [
   ...ELEMS.flatMap((a) => ELEMS.flatMap((b) => SCALES.flatMap((s) => ['fp32', 'bf16'].map((o) => config(a, b, s, o, 4))))),
   ...BLOCKS.filter((k) => k !== 4).map((k) => config('e2m1', 'e2m1', 'e8m0', 'fp32', k)),
+  // MAC arrays (clocked): square, rectangular, mixed formats, one PE
+  ...(
+    [
+      ['e2m1', 'e2m1', 'e8m0', 4, 2, 2],
+      ['e4m3', 'e5m2', 'ue4m3', 3, 3, 2],
+      ['int8', 'e2m3', 'ue5m3', 1, 1, 1],
+    ] as const
+  ).map(([a, b, scale, block, rows, cols]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mac_array'], mac: { rows, cols } })),
 ];
 
 interface Top {
@@ -38,7 +46,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, configTag(c));
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? '_mac' : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {
@@ -103,5 +111,20 @@ describe('synthesis with Yosys', () => {
       const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
       expect(cells, `${u.top}: ${log}`).toBeGreaterThan(10);
     }
+  }, 180_000);
+
+  it('synthesizes the 2 x 2 MXFP4 MAC array (k = 4): every accumulator, result and out_valid bit a flip-flop', async () => {
+    const g = generateConfig(makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2 } }));
+    const u = g.manifest.units[0];
+    const files: Record<string, string> = {};
+    for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
+    const out = (await runYosys(['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`], files, {
+      stdout: () => undefined,
+      stderr: () => undefined,
+    })) as Record<string, string>;
+    const stat = String(out['stat.txt']);
+    // flip-flops: 4 PEs x (32 accumulator + 32 result bits) + out_valid, all with synchronous reset
+    const ffs = [...stat.matchAll(/^\s+(\d+)\s+\$_S?DFF\w*_\s*$/gm), ...stat.matchAll(/^\s+\$_S?DFF\w*_\s+(\d+)\s*$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(ffs, stat).toBe(4 * 64 + 1);
   }, 180_000);
 });
