@@ -20,7 +20,7 @@ export interface Decoded {
 }
 
 function part(spec: ObligationSpec): string {
-  return spec.id.slice(spec.unit.top.length + 1);
+  return spec.part ?? spec.id.slice(spec.unit.top.length + 1);
 }
 
 /** The SAT model's values by name (only fully defined ones). */

@@ -106,6 +106,12 @@ export interface DutPrep {
   readonly observes: readonly string[];
   /** other names of cut nets: cut too and connected to their cut's value in the harness */
   readonly ties?: readonly Tie[];
+  /**
+   * a clocked module, proven one step at a time: flattened, its registers (each a positive-edge
+   * $dff, named) turned into ports by `expose -evert-dff` - register r's present value the input
+   * `r.q`, its next value the output `r.d`, its clock the output `r.c`
+   */
+  readonly evert?: readonly string[];
 }
 
 export function dutPrologue(p: DutPrep): string[] {
@@ -131,6 +137,21 @@ export function dutPrologue(p: DutPrep): string[] {
   if (p.observes.length > 0) {
     lines.push('# observed internal wires become outputs');
     for (let i = 0; i < p.observes.length; i += 8) lines.push(`expose ${p.observes.slice(i, i + 8).map((w) => `dut/w:${w}`).join(' ')}`);
+  }
+  if (p.evert) {
+    const n = p.evert.length;
+    lines.push(
+      '# one step of the registers: flatten, then every register must be a positive-edge $dff (no other storage)',
+      'flatten -noscopeinfo',
+      'opt_clean -purge',
+      `select -assert-count ${n} dut/t:$dff`,
+      `select -assert-count ${n} dut/t:$dff dut/r:CLK_POLARITY=1'1 %i`,
+      'select -assert-none dut/t:$*dff* dut/t:$*latch* dut/t:$mem* %u %u dut/t:$dff %d',
+      '# each register becomes ports: its present value r.q (input), next value r.d and clock r.c (outputs)',
+      'expose -evert-dff dut',
+      'opt_clean',
+      ...p.evert.map((r) => `select -assert-count 3 dut/w:${r}.q dut/w:${r}.d dut/w:${r}.c`),
+    );
   }
   return lines;
 }

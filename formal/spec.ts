@@ -156,6 +156,13 @@ export interface ObligationSpec {
   readonly files: readonly WorkFile[];
   readonly cexSearch?: CexSearch;
   readonly space?: ExhaustiveSpace;
+  /** the recipe's part name, when the id is not "<unit top>.<part>" (an obligation on a submodule of the unit) */
+  readonly part?: string;
+  /**
+   * structural checks run first, each on a module of the unit as elaborated (Yosys write_json after
+   * proc): its instances of a module, wired as stated (see formal/wiring.ts)
+   */
+  readonly wiring?: readonly { readonly lane: string; readonly instances: LaneInstances }[];
   /** a reference module's own check against the golden model, run before the proof that uses it */
   readonly referenceCheck?: { readonly scriptFile: string; readonly script: string; readonly files: readonly WorkFile[]; readonly space: RoundSpace };
   /** rough cost, to start the longest obligations first */

@@ -1,23 +1,257 @@
 /**
- * mac_array: no proof is written yet. Every part is reported unknown, so that `make formal` on a
- * folder with a MAC array never says "proven" for it: the PE's datapath against the dot product and
- * accumulate step, the array's wiring, and the equivalence of pipelined and combinational arrays are
- * still to come.
+ * mac_array: the array is proven as parts that compose.
+ *
+ * - dot.*, add.*: the PE's dot product module and the FP32 adder, each proven on its whole input
+ *   space by its own recipe (the same obligations as the dot and add units).
+ * - pe: the PE one clock step at a time. Its wiring first (one dot instance on a, b and the scales
+ *   driving block_dot; one adder on acc and block_dot driving acc_sum); then, with block_dot and
+ *   acc_sum cut and the registers turned into ports, for every present state (acc, result) and
+ *   every input, by SAT: the next state is the step of the golden cycle model (src/mac.ts):
+ *   reset -> +0; en -> acc = first ? block_dot : acc_sum; en & last -> result = that; else held;
+ *   and the result port is the result register.
+ * - array: the array's wiring (R x C PE instances, PE (r, c) on A-block r, B-block c, their scales,
+ *   the shared control, and result bits [32(C r + c) + 31 : 32(C r + c)]), then one step of
+ *   out_valid: reset -> 0, else in_valid & last.
  */
-import type { UnitRef } from '../spec.js';
-import { obligationId, type Recipe } from './common.js';
+import { FP32 } from '../../src/formats/float.js';
+import { elementBits, scaleBits } from '../../src/formats/format.js';
+import { addFamily, addModuleName } from '../../generator/units/add.js';
+import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
+import { MAC_PORTS, PE_PORTS, macFamily, peModuleName } from '../../generator/units/mac.js';
+import { ADD_PORTS } from '../../generator/units/add.js';
+import { DOT_PORTS } from '../../generator/units/dot.js';
+import { miterScripts, type FreeInput, type Miter } from '../harness.js';
+import type { Field, ObligationSpec, UnitRef } from '../spec.js';
+import { addRecipe } from './add.js';
+import { dotRecipe } from './dot.js';
+import { PlanError, isUnplanned, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
 
-const PARTS = ['pe', 'wiring'] as const;
+const W = 32;
+
+function subUnits(u: UnitRef, shape: (m: string) => ModuleShape): { dot: UnitRef; add: UnitRef } {
+  const p = macFamily.fromParameters(u.parameters);
+  const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
+  const dotTop = dotModuleName(dp);
+  const addTop = addModuleName({ format: FP32 });
+  return {
+    dot: { family: 'dot', top: dotTop, files: u.files, ports: portsOf(shape(dotTop)), parameters: dotFamily.generate(dp, '').parameters },
+    add: { family: 'add', top: addTop, files: u.files, ports: portsOf(shape(addTop)), parameters: addFamily.generate({ format: FP32 }, '').parameters },
+  };
+}
+
+/** A sub-unit's obligations under the array's name: "<array>.<prefix>.<part>". */
+function adopt(u: UnitRef, prefix: string, sub: UnitRef, planned: Planned[]): Planned[] {
+  return planned.map((s) => {
+    const part = s.id.slice(sub.top.length + 1);
+    const id = obligationId(u, `${prefix}.${part}`);
+    return isUnplanned(s) ? { ...s, id } : ({ ...s, id, part } satisfies ObligationSpec);
+  });
+}
+
+const field = (port: string, lo: number, width: number): Field => ({ port, lo, width });
+
+function stepObligation(
+  u: UnitRef,
+  part: string,
+  module: string,
+  title: string,
+  statement: string[],
+  m: { inputs: FreeInput[]; cuts: string[]; observes: string[]; regs: string[]; dutConnections: { port: string; expr: string }[]; dutWires: FreeInput[]; gold: string[]; gate: string; width: number },
+  wiring: ObligationSpec['wiring'],
+): ObligationSpec {
+  const id = obligationId(u, part);
+  const miter: Miter = { id, about: [title], inputs: m.inputs, dutConnections: m.dutConnections, dutWires: m.dutWires, gold: m.gold, gate: m.gate, ok: "1'b1", width: m.width };
+  const s = miterScripts('sat', miter, title, { rtlFiles: u.files.map((f) => f.name), top: module, cuts: m.cuts, observes: m.observes, evert: m.regs }, null);
+  return { id, unit: u, title, statement, method: 'sat', scriptFile: s.scriptFile, script: s.script, files: s.files, weight: 1, ...(wiring ? { wiring } : {}) };
+}
+
+const esc = (name: string): string => `\\${name} `;
 
 export const macRecipe: Recipe = {
-  parts: () => [...PARTS],
-  plan: (u: UnitRef) =>
-    PARTS.map((part) => ({
-      id: obligationId(u, part),
-      status: 'unknown' as const,
-      detail: 'no proof method for the MAC array yet: it is checked by simulation only (make sim)',
-      title: part === 'pe' ? 'each PE = the dot product and accumulate step' : 'PE (r, c) reads row r of A and column c of B',
-      statement: [],
-    })),
-  coverage: () => ['No obligation is proven for the MAC array yet: it is checked by simulation only.'],
+  parts: (u) => {
+    // the sub-units' parts are known without the netlist: their recipes' part lists
+    const p = macFamily.fromParameters(u.parameters);
+    const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
+    const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
+    const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
+    return [...dotRecipe.parts(dot).map((x) => `dot.${x}`), ...addRecipe.parts(add).map((x) => `add.${x}`), 'pe', 'array'];
+  },
+  plan(u: UnitRef, shape) {
+    const p = macFamily.fromParameters(u.parameters);
+    const { rows: R, cols: C, block: k } = p;
+    const wa = elementBits(p.a) * k;
+    const wb = elementBits(p.b) * k;
+    const ws = scaleBits(p.scale);
+    const subs = subUnits(u, shape);
+    const pe = peModuleName(p);
+    const out: Planned[] = [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))];
+    const part = (name: string, make: () => Planned): void => {
+      try {
+        out.push(make());
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
+      }
+    };
+
+    part('pe', () => {
+      requirePorts(pe, shape(pe), [
+        { name: PE_PORTS.clk, dir: 'input', width: 1 },
+        { name: PE_PORTS.reset, dir: 'input', width: 1 },
+        { name: PE_PORTS.en, dir: 'input', width: 1 },
+        { name: PE_PORTS.first, dir: 'input', width: 1 },
+        { name: PE_PORTS.last, dir: 'input', width: 1 },
+        { name: PE_PORTS.a, dir: 'input', width: wa },
+        { name: PE_PORTS.b, dir: 'input', width: wb },
+        { name: PE_PORTS.scaleA, dir: 'input', width: ws },
+        { name: PE_PORTS.scaleB, dir: 'input', width: ws },
+        { name: PE_PORTS.result, dir: 'output', width: W },
+      ]);
+      const ins: FreeInput[] = [
+        ...(['clk', 'reset', 'en', 'first', 'last'] as const).map((n) => ({ name: n, width: 1 })),
+        { name: 'a', width: wa },
+        { name: 'b', width: wb },
+        { name: 'scale_a', width: ws },
+        { name: 'scale_b', width: ws },
+        { name: 'block_dot', width: W },
+        { name: 'acc_sum', width: W },
+        { name: 'acc_q', width: W },
+        { name: 'res_q', width: W },
+      ];
+      const direct = ['clk', 'reset', 'en', 'first', 'last', 'a', 'b', 'scale_a', 'scale_b', 'block_dot', 'acc_sum'];
+      const title = `${pe}, one clock step: the next accumulator and result are the golden model's step, for every state and input`;
+      return stepObligation(
+        u,
+        'pe',
+        pe,
+        title,
+        [
+          `Wiring, on ${pe} as elaborated: one ${subs.dot.top} (a, b, scale_a, scale_b -> block_dot) and one ${subs.add.top} (acc, block_dot -> acc_sum), nothing else driving block_dot or acc_sum.`,
+          'With block_dot and acc_sum cut and the registers acc and result turned into ports (present value .q, next value .d), for every state and input:',
+          'acc.d = reset ? +0 : en ? (first ? block_dot : acc_sum) : acc.q; result.d = reset ? +0 : (en & last) ? (first ? block_dot : acc_sum) : result.q;',
+          'the result port = result.q; both registers clocked by clk (positive edge). This is src/mac.ts MacArrayModel.step for one PE (fp32).',
+        ],
+        {
+          inputs: ins,
+          cuts: ['block_dot', 'acc_sum'],
+          observes: ['acc'],
+          regs: ['acc', 'result'],
+          dutConnections: [
+            ...direct.map((n) => ({ port: n, expr: n })),
+            { port: esc('acc.q'), expr: 'acc_q' },
+            { port: esc('result.q'), expr: 'res_q' },
+            { port: esc('acc.d'), expr: 'g_acc_d' },
+            { port: esc('result.d'), expr: 'g_res_d' },
+            { port: esc('acc.c'), expr: 'g_acc_c' },
+            { port: esc('result.c'), expr: 'g_res_c' },
+            { port: 'result', expr: 'g_res' },
+          ],
+          dutWires: [
+            { name: 'g_acc_d', width: W },
+            { name: 'g_res_d', width: W },
+            { name: 'g_acc_c', width: 1 },
+            { name: 'g_res_c', width: 1 },
+            { name: 'g_res', width: W },
+          ],
+          gold: [
+            `wire [${W - 1}:0] nxt = first ? block_dot : acc_sum;`,
+            `assign gold_y = {reset ? ${W}'h0 : en ? nxt : acc_q, reset ? ${W}'h0 : (en & last) ? nxt : res_q, res_q, clk, clk};`,
+          ],
+          gate: '{g_acc_d, g_res_d, g_res, g_acc_c, g_res_c}',
+          width: 3 * W + 2,
+        },
+        [
+          { lane: subs.dot.top, instances: { parent: pe, jsonFile: `${pe}.dot.json`, lanes: [{ [DOT_PORTS.a]: field('a', 0, wa), [DOT_PORTS.b]: field('b', 0, wb), [DOT_PORTS.scaleA]: field('scale_a', 0, ws), [DOT_PORTS.scaleB]: field('scale_b', 0, ws), [DOT_PORTS.result]: field('block_dot', 0, W) }] } },
+          { lane: subs.add.top, instances: { parent: pe, jsonFile: `${pe}.add.json`, lanes: [{ [ADD_PORTS.a]: field('acc', 0, W), [ADD_PORTS.b]: field('block_dot', 0, W), [ADD_PORTS.sum]: field('acc_sum', 0, W) }] } },
+        ],
+      );
+    });
+
+    part('array', () => {
+      requirePorts(u.top, shape(u.top), [
+        { name: MAC_PORTS.clk, dir: 'input', width: 1 },
+        { name: MAC_PORTS.reset, dir: 'input', width: 1 },
+        { name: MAC_PORTS.valid, dir: 'input', width: 1 },
+        { name: MAC_PORTS.first, dir: 'input', width: 1 },
+        { name: MAC_PORTS.last, dir: 'input', width: 1 },
+        { name: MAC_PORTS.a, dir: 'input', width: R * wa },
+        { name: MAC_PORTS.scaleA, dir: 'input', width: R * ws },
+        { name: MAC_PORTS.b, dir: 'input', width: C * wb },
+        { name: MAC_PORTS.scaleB, dir: 'input', width: C * ws },
+        { name: MAC_PORTS.result, dir: 'output', width: R * C * W },
+        { name: MAC_PORTS.outValid, dir: 'output', width: 1 },
+      ]);
+      const cells = Array.from({ length: R * C }, (_, q) => {
+        const r = Math.floor(q / C);
+        const c = q % C;
+        return {
+          [PE_PORTS.clk]: field(MAC_PORTS.clk, 0, 1),
+          [PE_PORTS.reset]: field(MAC_PORTS.reset, 0, 1),
+          [PE_PORTS.en]: field(MAC_PORTS.valid, 0, 1),
+          [PE_PORTS.first]: field(MAC_PORTS.first, 0, 1),
+          [PE_PORTS.last]: field(MAC_PORTS.last, 0, 1),
+          [PE_PORTS.a]: field(MAC_PORTS.a, wa * r, wa),
+          [PE_PORTS.b]: field(MAC_PORTS.b, wb * c, wb),
+          [PE_PORTS.scaleA]: field(MAC_PORTS.scaleA, ws * r, ws),
+          [PE_PORTS.scaleB]: field(MAC_PORTS.scaleB, ws * c, ws),
+          [PE_PORTS.result]: field(MAC_PORTS.result, W * q, W),
+        };
+      });
+      const ins: FreeInput[] = [
+        ...(['clk', 'reset', 'in_valid', 'first', 'last'] as const).map((n) => ({ name: n, width: 1 })),
+        { name: 'a', width: R * wa },
+        { name: 'scale_a', width: R * ws },
+        { name: 'b', width: C * wb },
+        { name: 'scale_b', width: C * ws },
+        { name: 'pe_result', width: R * C * W },
+        { name: 'ov_q', width: 1 },
+      ];
+      const direct = ['clk', 'reset', 'in_valid', 'first', 'last', 'a', 'scale_a', 'b', 'scale_b', 'pe_result'];
+      const title = `${u.top}: PE (r, c) reads row r of A and column c of B and drives its result slice; out_valid, one clock step, is the golden model's`;
+      return stepObligation(
+        u,
+        'array',
+        u.top,
+        title,
+        [
+          `Wiring, on ${u.top} as elaborated: exactly ${R * C} instances of ${pe}; PE (r, c) connects a to a[${wa}r+${wa - 1}:${wa}r], scale_a to scale_a[${ws}r+${ws - 1}:${ws}r], b and scale_b likewise with column c,`,
+          `result to result[${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)], clk, reset, first and last to the ports of the same name and en to in_valid; nothing else drives the result bits.`,
+          'With the PEs\' results cut and out_valid\'s register turned into ports, for every state and input: out_valid.d = reset ? 0 : in_valid & last; the out_valid port = out_valid.q; the result port = the PEs\' results.',
+        ],
+        {
+          inputs: ins,
+          cuts: ['pe_result'],
+          observes: [],
+          regs: ['out_valid'],
+          dutConnections: [
+            ...direct.map((n) => ({ port: n, expr: n })),
+            { port: esc('out_valid.q'), expr: 'ov_q' },
+            { port: esc('out_valid.d'), expr: 'g_ov_d' },
+            { port: esc('out_valid.c'), expr: 'g_ov_c' },
+            { port: 'out_valid', expr: 'g_ov' },
+            { port: 'result', expr: 'g_result' },
+          ],
+          dutWires: [
+            { name: 'g_ov_d', width: 1 },
+            { name: 'g_ov_c', width: 1 },
+            { name: 'g_ov', width: 1 },
+            { name: 'g_result', width: R * C * W },
+          ],
+          gold: ["assign gold_y = {reset ? 1'b0 : in_valid & last, ov_q, clk, pe_result};"],
+          gate: '{g_ov_d, g_ov, g_ov_c, g_result}',
+          width: 3 + R * C * W,
+        },
+        [{ lane: pe, instances: { parent: u.top, jsonFile: `${u.top}.pe.json`, lanes: cells } }],
+      );
+    });
+    return out;
+  },
+  coverage: (u) => {
+    const p = macFamily.fromParameters(u.parameters);
+    return [
+      `1. **dot.\\***, **add.\\***: the PE's dot product module and ${addModuleName({ format: FP32 })} equal the golden dotBlock (FP32) and fp32Add on every input (their own obligations and coverage, as for those units).`,
+      '2. **pe**: the PE holds exactly those two instances, wired to its inputs and accumulator, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts) given those two values. With 1., every PE steps exactly as the model\'s PE from every state.',
+      `3. **array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's. So after any sequence of cycles starting with a reset, every output equals the golden cycle model's, the model whose sums test/golden/mac.test.ts checks against dotMx.`,
+    ];
+  },
 };

@@ -96,9 +96,9 @@ export const macBench: UnitBench<MacParams> = {
           valid: true,
           first,
           last,
-          a: Array.from({ length: R }, () => blockOf(below(4) === 0 ? ea.draw.raw : ea.draw.finite)),
+          a: Array.from({ length: R }, () => blockOf(below(16) === 0 ? ea.draw.raw : ea.draw.finite)),
           scaleA: Array.from({ length: R }, scale),
-          b: Array.from({ length: C }, () => blockOf(below(4) === 0 ? eb.draw.raw : eb.draw.finite)),
+          b: Array.from({ length: C }, () => blockOf(below(16) === 0 ? eb.draw.raw : eb.draw.finite)),
           scaleB: Array.from({ length: C }, scale),
         });
         const idle = (): MacBeat => ({ ...randomBeat(below(2) === 0, below(2) === 0), valid: false });

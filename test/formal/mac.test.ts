@@ -1,0 +1,59 @@
+// The MAC array's proofs: every obligation of a 2 x 2 MXFP4 array proven (its dot product and adder
+// obligations included), and broken arrays failing exactly the obligation that covers the edit:
+// the PE step (first not clearing, the result register bypassed, a reset that keeps the
+// accumulator, acc_next reading the wrong adder input) and the array (rows swapped, out_valid not
+// registered, a PE's en tied to first).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateInto } from '../../generator/generate.js';
+import { makeConfig } from '../../generator/units/config.js';
+import { formal, mutate, requireBuild, statuses, tempDir } from './helpers.js';
+
+const TOP = 'mx_mac_e2m1_e8m0_k4_2x2_fp32';
+const PE = 'mx_pe_e2m1_e8m0_k4_fp32.v';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  requireBuild();
+  ({ dir, cleanup } = await tempDir('mac'));
+});
+afterAll(async () => cleanup());
+
+async function gen(out: string): Promise<void> {
+  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2 } }));
+}
+
+describe('MAC array proofs', () => {
+  it('proves every obligation of the 2 x 2 MXFP4 array (k = 4), its dot product and FP32 adder included', async () => {
+    const rtl = join(dir, 'good');
+    await gen(rtl);
+    const r = await formal(rtl, join(dir, 'good-out'));
+    expect(r.code).toBe(0);
+    const st = statuses(r.report);
+    for (const p of ['dot.products', 'dot.tree', 'dot.round', 'add.stage', 'add.round', 'add.specials', 'pe', 'array']) expect(st[`${TOP}.${p}`]).toBe('proven');
+    expect(Object.values(st).every((s) => s === 'proven')).toBe(true);
+  }, 300_000);
+
+  const CASES: { name: string; file: string; pattern: RegExp; replace: string; fails: 'pe' | 'array' }[] = [
+    { name: 'first does not clear the accumulator', file: PE, pattern: /wire \[31:0\] acc_next = first \? block_dot : acc_sum;/, replace: 'wire [31:0] acc_next = acc_sum;', fails: 'pe' },
+    { name: 'the result register bypassed', file: PE, pattern: /assign result = result_q;/, replace: 'assign result = acc;', fails: 'pe' },
+    { name: 'reset keeps the accumulator', file: PE, pattern: /      acc <= 32'h0;/, replace: '      acc <= acc;', fails: 'pe' },
+    { name: 'the result register takes the old accumulator', file: PE, pattern: /      result_q <= acc_next;/, replace: '      result_q <= acc;', fails: 'pe' },
+    { name: 'rows 0 and 1 swapped', file: `${TOP}.v`, pattern: /\.a\(a\[16\*\(r\) \+: 16\]\),/, replace: '.a(a[16*(r ^ 1) +: 16]),', fails: 'array' },
+    { name: 'out_valid taken from in_valid alone', file: `${TOP}.v`, pattern: /out_valid_q <= in_valid & last;/, replace: 'out_valid_q <= in_valid;', fails: 'array' },
+    { name: 'the PEs enabled by first instead of in_valid', file: `${TOP}.v`, pattern: /\.en\(in_valid\),/, replace: '.en(first),', fails: 'array' },
+  ];
+  for (const c of CASES) {
+    it(`${c.name}: ${c.fails} fails, the other part stays proven`, async () => {
+      const rtl = join(dir, `bad-${CASES.indexOf(c)}`);
+      await gen(rtl);
+      await mutate(join(rtl, c.file), c.pattern, c.replace);
+      const r = await formal(rtl, join(dir, `bad-${CASES.indexOf(c)}-out`), '--only', `${TOP}.pe,${TOP}.array`);
+      expect(r.code).toBe(1);
+      const st = statuses(r.report);
+      expect(st[`${TOP}.${c.fails}`]).toBe('failed');
+      expect(st[`${TOP}.${c.fails === 'pe' ? 'array' : 'pe'}`]).toBe('proven');
+    }, 120_000);
+  }
+});
