@@ -14,6 +14,7 @@
  * exact zero), every result (to +0) and the output valid; otherwise a beat with `valid` updates every
  * accumulator, and when it has `last` the results take the completed sums and `outValid` is high for
  * the next cycle. A beat without `first` adds to what the accumulator holds (after reset: zero).
+ * With S register stages, each beat takes effect S cycles after it is presented.
  */
 import { decodeScale, type ElementFormat, type ScaleFormat } from './formats/format.js';
 import { dotBlock, dotBlockExact } from './dot.js';
@@ -31,6 +32,11 @@ export interface MacShape {
   readonly rows: number;
   readonly cols: number;
   readonly accum: MacAccumulation;
+  /**
+   * register stages before the accumulation (default 0): a beat reaches the accumulators this many
+   * cycles later; a reset clears the stages too (the beats in them are dropped)
+   */
+  readonly stages?: number;
 }
 
 /** One clock cycle's inputs. */
@@ -55,12 +61,15 @@ export interface MacOutputs {
 }
 
 const ZERO: Raw = rawFinite(0, 0, 0);
+const IDLE: MacBeat = { reset: false, valid: false, first: false, last: false, a: [], scaleA: [], b: [], scaleB: [] };
 
 export class MacArrayModel {
   private readonly accF: number[];
   private readonly accX: Raw[];
   private readonly result: number[];
   private outValid = false;
+  /** the beats inside the register stages, oldest first */
+  private readonly staged: MacBeat[] = [];
 
   /**
    * `blockDot`, if given, computes one block's FP32 dot product from codes (a faster kernel with the
@@ -76,17 +85,31 @@ export class MacArrayModel {
     this.accF = new Array<number>(n).fill(0);
     this.accX = new Array<Raw>(n).fill(ZERO);
     this.result = new Array<number>(n).fill(0);
+    const S = shape.stages ?? 0;
+    if (!Number.isInteger(S) || S < 0) throw new RangeError(`bad stage count ${S}`);
+    this.clearStages();
+  }
+
+  private clearStages(): void {
+    this.staged.length = 0;
+    for (let i = 0; i < (this.shape.stages ?? 0); i++) this.staged.push(IDLE);
   }
 
   /** One clock cycle: the state after the edge, and the outputs it shows. */
-  step(beat: MacBeat): MacOutputs {
+  step(input: MacBeat): MacOutputs {
     const { rows, cols, accum } = this.shape;
-    if (beat.reset) {
+    if (input.reset) {
+      this.clearStages();
       this.accF.fill(0);
       this.accX.fill(ZERO);
       this.result.fill(0);
       this.outValid = false;
       return this.outputs();
+    }
+    let beat = input;
+    if ((this.shape.stages ?? 0) > 0) {
+      this.staged.push(input);
+      beat = this.staged.shift() ?? IDLE;
     }
     this.outValid = beat.valid && beat.last;
     if (beat.valid) {

@@ -17,7 +17,7 @@ import { FP32 } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { addFamily, addModuleName } from '../../generator/units/add.js';
 import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
-import { MAC_PORTS, PE_PORTS, macFamily, peModuleName } from '../../generator/units/mac.js';
+import { MAC_PORTS, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
 import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
 import { miterScripts, type FreeInput, type Miter } from '../harness.js';
@@ -107,6 +107,21 @@ export const macRecipe: Recipe = {
         { name: PE_PORTS.scaleB, dir: 'input', width: ws },
         { name: PE_PORTS.result, dir: 'output', width: W },
       ]);
+      const S = p.stages;
+      const R0 = PE_STAGE_REGS;
+      // the present values of the registers (free inputs) and their names after the eversion
+      const regs: { name: string; q: string; width: number }[] = [
+        { name: 'acc', q: 'acc_q', width: W },
+        { name: 'result', q: 'res_q', width: W },
+        ...(S > 0
+          ? [
+              { name: R0.dot, q: 'dot_qq', width: W },
+              { name: R0.en, q: 'en_qq', width: 1 },
+              { name: R0.first, q: 'first_qq', width: 1 },
+              { name: R0.last, q: 'last_qq', width: 1 },
+            ]
+          : []),
+      ];
       const ins: FreeInput[] = [
         ...(['clk', 'reset', 'en', 'first', 'last'] as const).map((n) => ({ name: n, width: 1 })),
         { name: 'a', width: wa },
@@ -115,54 +130,50 @@ export const macRecipe: Recipe = {
         { name: 'scale_b', width: ws },
         { name: 'block_dot', width: W },
         { name: 'acc_sum', width: W },
-        { name: 'acc_q', width: W },
-        { name: 'res_q', width: W },
+        ...regs.map((r) => ({ name: r.q, width: r.width })),
       ];
       const direct = ['clk', 'reset', 'en', 'first', 'last', 'a', 'b', 'scale_a', 'scale_b', 'block_dot', 'acc_sum'];
-      const title = `${pe}, one clock step: the next accumulator and result are the golden model's step, for every state and input`;
+      // what the accumulation stage sees: this beat (S = 0) or the registered one (S = 1)
+      const [dotS, enS, firstS, lastS] = S > 0 ? ['dot_qq', 'en_qq', 'first_qq', 'last_qq'] : ['block_dot', 'en', 'first', 'last'];
+      const stageGold = S > 0 ? [`reset ? ${W}'h0 : block_dot`, "reset ? 1'b0 : en", "reset ? 1'b0 : first", "reset ? 1'b0 : last"] : [];
+      const title = `${pe}, one clock step: the next accumulator and result${S > 0 ? ' and stage registers' : ''} are the golden model's step, for every state and input`;
       return stepObligation(
         u,
         'pe',
         pe,
         title,
         [
-          `Wiring, on ${pe} as elaborated: one ${subs.dot.top} (a, b, scale_a, scale_b -> block_dot) and one ${subs.add.top} (acc, block_dot -> acc_sum), nothing else driving block_dot or acc_sum.`,
-          'With block_dot and acc_sum cut and the registers acc and result turned into ports (present value .q, next value .d), for every state and input:',
-          'acc.d = reset ? +0 : en ? (first ? block_dot : acc_sum) : acc.q; result.d = reset ? +0 : (en & last) ? (first ? block_dot : acc_sum) : result.q;',
-          'the result port = result.q; both registers clocked by clk (positive edge). This is src/mac.ts MacArrayModel.step for one PE (fp32).',
+          `Wiring, on ${pe} as elaborated: one ${subs.dot.top} (a, b, scale_a, scale_b -> block_dot) and one ${subs.add.top} (acc, ${S > 0 ? R0.dot : 'block_dot'} -> acc_sum), nothing else driving block_dot or acc_sum.`,
+          `With block_dot and acc_sum cut and the registers (${regs.map((r) => r.name).join(', ')}) turned into ports (present value .q, next value .d), for every state and input:`,
+          ...(S > 0 ? [`stage 1: ${R0.dot}.d = reset ? 0 : block_dot, and ${R0.en} / ${R0.first} / ${R0.last}.d = reset ? 0 : en / first / last;`] : []),
+          `acc.d = reset ? +0 : ${enS} ? (${firstS} ? ${dotS === 'dot_qq' ? R0.dot : dotS} : acc_sum) : acc.q; result.d = reset ? +0 : (${enS} & ${lastS}) ? (that) : result.q (names of the stage registers meaning their present values);`,
+          `the result port = result.q; every register clocked by clk (positive edge). This is src/mac.ts MacArrayModel.step for one PE (fp32, ${S} stage${S === 1 ? '' : 's'}).`,
         ],
         {
           inputs: ins,
           cuts: ['block_dot', 'acc_sum'],
-          observes: ['acc'],
-          regs: ['acc', 'result'],
+          observes: ['acc', ...(S > 0 ? [R0.dot, R0.en, R0.first, R0.last] : [])],
+          regs: regs.map((r) => r.name),
           dutConnections: [
             ...direct.map((n) => ({ port: n, expr: n })),
-            { port: esc('acc.q'), expr: 'acc_q' },
-            { port: esc('result.q'), expr: 'res_q' },
-            { port: esc('acc.d'), expr: 'g_acc_d' },
-            { port: esc('result.d'), expr: 'g_res_d' },
-            { port: esc('acc.c'), expr: 'g_acc_c' },
-            { port: esc('result.c'), expr: 'g_res_c' },
+            ...regs.flatMap((r) => [
+              { port: esc(`${r.name}.q`), expr: r.q },
+              { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
+              { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
+            ]),
             { port: 'result', expr: 'g_res' },
           ],
-          dutWires: [
-            { name: 'g_acc_d', width: W },
-            { name: 'g_res_d', width: W },
-            { name: 'g_acc_c', width: 1 },
-            { name: 'g_res_c', width: 1 },
-            { name: 'g_res', width: W },
-          ],
+          dutWires: [...regs.flatMap((r) => [{ name: `g_${r.q}_d`, width: r.width }, { name: `g_${r.q}_c`, width: 1 }]), { name: 'g_res', width: W }],
           gold: [
-            `wire [${W - 1}:0] nxt = first ? block_dot : acc_sum;`,
-            `assign gold_y = {reset ? ${W}'h0 : en ? nxt : acc_q, reset ? ${W}'h0 : (en & last) ? nxt : res_q, res_q, clk, clk};`,
+            `wire [${W - 1}:0] nxt = ${firstS} ? ${dotS} : acc_sum;`,
+            `assign gold_y = {reset ? ${W}'h0 : ${enS} ? nxt : acc_q, reset ? ${W}'h0 : (${enS} & ${lastS}) ? nxt : res_q, ${[...stageGold, 'res_q', ...regs.map(() => 'clk')].join(', ')}};`,
           ],
-          gate: '{g_acc_d, g_res_d, g_res, g_acc_c, g_res_c}',
-          width: 3 * W + 2,
+          gate: `{${['g_acc_q_d', 'g_res_q_d', ...regs.slice(2).map((r) => `g_${r.q}_d`), 'g_res', ...regs.map((r) => `g_${r.q}_c`)].join(', ')}}`,
+          width: regs.reduce((n, r) => n + r.width, 0) + W + regs.length,
         },
         [
           { lane: subs.dot.top, instances: { parent: pe, jsonFile: `${pe}.dot.json`, lanes: [{ [DOT_PORTS.a]: field('a', 0, wa), [DOT_PORTS.b]: field('b', 0, wb), [DOT_PORTS.scaleA]: field('scale_a', 0, ws), [DOT_PORTS.scaleB]: field('scale_b', 0, ws), [DOT_PORTS.result]: field('block_dot', 0, W) }] } },
-          { lane: subs.add.top, instances: { parent: pe, jsonFile: `${pe}.add.json`, lanes: [{ [ADD_PORTS.a]: field('acc', 0, W), [ADD_PORTS.b]: field('block_dot', 0, W), [ADD_PORTS.sum]: field('acc_sum', 0, W) }] } },
+          { lane: subs.add.top, instances: { parent: pe, jsonFile: `${pe}.add.json`, lanes: [{ [ADD_PORTS.a]: field('acc', 0, W), [ADD_PORTS.b]: field(S > 0 ? R0.dot : 'block_dot', 0, W), [ADD_PORTS.sum]: field('acc_sum', 0, W) }] } },
         ],
       );
     });
@@ -181,6 +192,7 @@ export const macRecipe: Recipe = {
         { name: MAC_PORTS.result, dir: 'output', width: R * C * W },
         { name: MAC_PORTS.outValid, dir: 'output', width: 1 },
       ]);
+      const doneRegs = Array.from({ length: p.stages }, (_, i) => `done_q${i + 1}`);
       const cells = Array.from({ length: R * C }, (_, q) => {
         const r = Math.floor(q / C);
         const c = q % C;
@@ -205,6 +217,7 @@ export const macRecipe: Recipe = {
         { name: 'scale_b', width: C * ws },
         { name: 'pe_result', width: R * C * W },
         { name: 'ov_q', width: 1 },
+        ...doneRegs.map((d) => ({ name: `${d}_qq`, width: 1 })),
       ];
       const direct = ['clk', 'reset', 'in_valid', 'first', 'last', 'a', 'scale_a', 'b', 'scale_b', 'pe_result'];
       const title = `${u.top}: PE (r, c) reads row r of A and column c of B and drives its result slice; out_valid, one clock step, is the golden model's`;
@@ -221,25 +234,32 @@ export const macRecipe: Recipe = {
         {
           inputs: ins,
           cuts: ['pe_result'],
-          observes: [],
-          regs: ['out_valid'],
+          observes: doneRegs,
+          regs: [...doneRegs, 'out_valid'],
           dutConnections: [
             ...direct.map((n) => ({ port: n, expr: n })),
             { port: esc('out_valid.q'), expr: 'ov_q' },
             { port: esc('out_valid.d'), expr: 'g_ov_d' },
             { port: esc('out_valid.c'), expr: 'g_ov_c' },
+            ...doneRegs.flatMap((d) => [
+              { port: esc(`${d}.q`), expr: `${d}_qq` },
+              { port: esc(`${d}.d`), expr: `g_${d}_d` },
+              { port: esc(`${d}.c`), expr: `g_${d}_c` },
+            ]),
             { port: 'out_valid', expr: 'g_ov' },
             { port: 'result', expr: 'g_result' },
           ],
           dutWires: [
             { name: 'g_ov_d', width: 1 },
             { name: 'g_ov_c', width: 1 },
+            ...doneRegs.flatMap((d) => [{ name: `g_${d}_d`, width: 1 }, { name: `g_${d}_c`, width: 1 }]),
             { name: 'g_ov', width: 1 },
             { name: 'g_result', width: R * C * W },
           ],
-          gold: ["assign gold_y = {reset ? 1'b0 : in_valid & last, ov_q, clk, pe_result};"],
-          gate: '{g_ov_d, g_ov, g_ov_c, g_result}',
-          width: 3 + R * C * W,
+          // a beat with last, through the done_q chain, into out_valid
+          gold: [`assign gold_y = {${[...doneRegs.map((_, i) => (i === 0 ? "reset ? 1'b0 : in_valid & last" : `reset ? 1'b0 : ${doneRegs[i - 1]}_qq`)), `reset ? 1'b0 : ${doneRegs.length > 0 ? `${doneRegs[doneRegs.length - 1]}_qq` : 'in_valid & last'}`, 'ov_q', ...doneRegs.map(() => 'clk'), 'clk', 'pe_result'].join(', ')}};`],
+          gate: `{${[...doneRegs.map((d) => `g_${d}_d`), 'g_ov_d', 'g_ov', ...doneRegs.map((d) => `g_${d}_c`), 'g_ov_c', 'g_result'].join(', ')}}`,
+          width: 2 * doneRegs.length + 3 + R * C * W,
         },
         [{ lane: pe, instances: { parent: u.top, jsonFile: `${u.top}.pe.json`, lanes: cells } }],
       );

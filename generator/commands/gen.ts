@@ -3,12 +3,12 @@ import { ELEMENT_FORMATS, FLOAT_FORMATS, SCALE_FORMATS } from '../../src/index.j
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import type { Command } from '../cli.js';
 import { generateInto } from '../generate.js';
-import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
+import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
-                 [--array RxC] [--accum fp32] [--max-blocks N]
+                 [--array RxC] [--accum fp32] [--max-blocks N] [--stages S]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -27,6 +27,8 @@ The MAC array (with --units ...,mac_array; clocked, FP32 results):
   --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
                      exact (a fixed-point accumulator, rounded once) is in the golden model, not generated yet
   --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; the bench streams 1 .. N)
+  --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product
+                     before the accumulation; the latency is 1 + S cycles
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
@@ -35,8 +37,8 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks'];
-const MAC_FLAGS = ['--array', '--accum', '--max-blocks'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages'];
+const MAC_FLAGS = ['--array', '--accum', '--max-blocks', '--stages'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
 export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
@@ -53,6 +55,7 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     ...(v.has('--array') ? parseArray(v.get('--array') ?? '') : {}),
     ...(v.has('--accum') ? { accum: (v.get('--accum') ?? '').toLowerCase() as MacAccumulationName } : {}),
     ...(v.has('--max-blocks') ? { maxBlocks: parseIntArg('--max-blocks', v.get('--max-blocks'), 1, MAX_BLOCKS_LIMIT) } : {}),
+    ...(v.has('--stages') ? { stages: parseIntArg('--stages', v.get('--stages'), 0, MAX_MAC_STAGES) } : {}),
   };
   const c = makeConfig({
     elemA: v.get('--elem-a') ?? elem,

@@ -38,9 +38,13 @@ export interface MacConfig {
   readonly accum: MacAccumulationName;
   /** the most blocks one accumulation may take (sizes the exact accumulator; the bench's longest sum) */
   readonly maxBlocks: number;
+  /** register stages at the PE's cut point (0: the dot product and the accumulation in one cycle) */
+  readonly stages: number;
 }
 
-export const DEFAULT_MAC: MacConfig = { rows: 2, cols: 2, accum: 'fp32', maxBlocks: 8 };
+export const DEFAULT_MAC: MacConfig = { rows: 2, cols: 2, accum: 'fp32', maxBlocks: 8, stages: 0 };
+/** The most register stages generated: one, between the block's dot product and the accumulation. */
+export const MAX_MAC_STAGES = 1;
 /** Largest array side, and largest number of processing elements. */
 export const MAX_ARRAY_SIDE = 32;
 export const MAX_ARRAY_CELLS = 256;
@@ -136,7 +140,9 @@ export function checkMac(m: MacConfig): MacConfig {
   if (m.rows * m.cols > MAX_ARRAY_CELLS) throw new UsageError(`an array of ${m.rows} x ${m.cols} has ${m.rows * m.cols} processing elements, more than ${MAX_ARRAY_CELLS}`);
   if (!(MAC_ACCUMULATIONS as readonly string[]).includes(m.accum)) throw new UsageError(`unknown accumulation '${m.accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
   if (!Number.isInteger(m.maxBlocks) || m.maxBlocks < 1 || m.maxBlocks > MAX_BLOCKS_LIMIT) throw new UsageError(`--max-blocks must be a whole number from 1 to ${MAX_BLOCKS_LIMIT}, got ${m.maxBlocks}`);
-  return { rows: m.rows, cols: m.cols, accum: m.accum, maxBlocks: m.maxBlocks };
+  if (!Number.isInteger(m.stages) || m.stages < 0) throw new UsageError(`--stages must be a whole number from 0 to ${MAX_MAC_STAGES}, got ${m.stages}`);
+  if (m.stages > MAX_MAC_STAGES) throw new UsageError(`--stages ${m.stages}: at most ${MAX_MAC_STAGES} register stage is generated yet (between the block's dot product and the accumulation)`);
+  return { rows: m.rows, cols: m.cols, accum: m.accum, maxBlocks: m.maxBlocks, stages: m.stages };
 }
 
 /** "4x4" -> 4 rows, 4 columns (UsageError on anything else). */

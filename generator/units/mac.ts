@@ -52,18 +52,25 @@ export const MAC_PORTS = {
 export const PE_PORTS = { clk: 'clk', reset: 'reset', en: 'en', first: 'first', last: 'last', a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', result: 'result' } as const;
 
 /** Cycles from a beat with `last` to the cycle whose outputs show its sums (out_valid high). */
-export const MAC_LATENCY = 1;
+export function macLatency(p: Pick<MacParams, 'stages'>): number {
+  return 1 + p.stages;
+}
+
+/** The PE's pipeline registers (stage 1): the block's dot product and the beat's control. */
+export const PE_STAGE_REGS = { dot: 'dot_q', en: 'en_q', first: 'first_q', last: 'last_q' } as const;
 
 function tag(p: MacParams): string {
   return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}`;
 }
 
+const stageSuffix = (p: MacParams): string => (p.stages > 0 ? `_s${p.stages}` : '');
+
 export function peModuleName(p: MacParams): string {
-  return `mx_pe_${tag(p)}_${p.accum}`;
+  return `mx_pe_${tag(p)}_${p.accum}${stageSuffix(p)}`;
 }
 
 export function macModuleName(p: MacParams): string {
-  return `mx_mac_${tag(p)}_${p.rows}x${p.cols}_${p.accum}`;
+  return `mx_mac_${tag(p)}_${p.rows}x${p.cols}_${p.accum}${stageSuffix(p)}`;
 }
 
 function operands(p: MacParams): string[] {
@@ -103,14 +110,28 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
   const prod = m.net('block_dot', W, 'dot(A-block, B-block) in FP32');
   m.instance('u_dot', dot, { [DOT_PORTS.a]: ref(a), [DOT_PORTS.b]: ref(b), [DOT_PORTS.scaleA]: ref(sa), [DOT_PORTS.scaleB]: ref(sb), [DOT_PORTS.result]: ref(prod) });
 
+  // with a register stage, the accumulation works on the block and control of the beat before
+  let [dotS, enS, firstS, lastS]: Signal[] = [prod, en, first, last];
+  if (p.stages > 0) {
+    m.section('stage 1: the block\'s dot product and the beat\'s control, one cycle later');
+    const r = PE_STAGE_REGS;
+    [dotS, enS, firstS, lastS] = [m.reg(r.dot, W, 'the dot product of the beat before'), m.reg(r.en, 1), m.reg(r.first, 1), m.reg(r.last, 1)];
+    m.flops(clk, reset, null, [
+      { reg: dotS, next: ref(prod), reset: lit(W, 0) },
+      { reg: enS, next: ref(en), reset: lit(1, 0) },
+      { reg: firstS, next: ref(first), reset: lit(1, 0) },
+      { reg: lastS, next: ref(last), reset: lit(1, 0) },
+    ]);
+  }
+
   m.section('accumulate: acc + block, rounded to FP32 (a first block is loaded as it is)');
-  const sum = m.net('acc_sum', W, 'acc + block_dot in FP32');
-  m.instance('u_add', add, { [ADD_PORTS.a]: ref(acc), [ADD_PORTS.b]: ref(prod), [ADD_PORTS.sum]: ref(sum) });
-  const next = m.wire('acc_next', mux(ref(first), ref(prod), ref(sum)), { comment: 'the accumulator after this beat' });
+  const sum = m.net('acc_sum', W, `acc + ${dotS.name} in FP32`);
+  m.instance('u_add', add, { [ADD_PORTS.a]: ref(acc), [ADD_PORTS.b]: ref(dotS), [ADD_PORTS.sum]: ref(sum) });
+  const next = m.wire('acc_next', mux(ref(firstS), ref(dotS), ref(sum)), { comment: 'the accumulator after this beat' });
 
   m.section('registers');
-  m.flops(clk, reset, ref(en), [{ reg: acc, next: ref(next), reset: lit(W, 0) }], 'the accumulator takes every beat');
-  m.flops(clk, reset, binop(ref(en), '&', ref(last)), [{ reg: res, next: ref(next), reset: lit(W, 0) }], 'the result register takes the completed sum');
+  m.flops(clk, reset, ref(enS), [{ reg: acc, next: ref(next), reset: lit(W, 0) }], 'the accumulator takes every beat');
+  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(next), reset: lit(W, 0) }], 'the result register takes the completed sum');
   m.section('output');
   m.assign(result, ref(res));
 
@@ -119,7 +140,13 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
       module: name,
       unit: 'MAC array processing element (FP32 accumulation)',
       command,
-      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${k}`, 'accumulation: fp32'],
+      configuration: [
+        ...operands(p),
+        `scale format: ${formatSummary(p.scale)}`,
+        `block size k = ${k}`,
+        'accumulation: fp32',
+        p.stages > 0 ? 'register stages: 1 (the dot product and the control registered; the accumulation works on the beat before)' : 'register stages: 0',
+      ],
       computes: [
         'on a beat (en): acc = first ? dot(a, b) : acc + dot(a, b), each dot product rounded once to FP32 and',
         'each addition rounded to nearest even (IEEE 754 FP32); with last, result = the new acc',
@@ -155,7 +182,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
   const b = m.input(MAC_PORTS.b, C * wb * k, `C = ${C} B-blocks of k codes (${p.b.name}); column c at bits [${wb * k}c+${wb * k - 1}:${wb * k}c]`);
   const sb = m.input(MAC_PORTS.scaleB, C * ws, `C scale codes (${p.scale.name}); column c at bits [${ws}c+${ws - 1}:${ws}c]`);
   const result = m.output(MAC_PORTS.result, R * C * W, `R x C FP32 sums; PE (r, c) at bits [${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)]`);
-  const outValid = m.output(MAC_PORTS.outValid, 1, `result holds sums completed ${MAC_LATENCY} cycle ago (high for one cycle per completed sum)`);
+  const outValid = m.output(MAC_PORTS.outValid, 1, `result holds the sums of the beat with last ${macLatency(p)} cycle${macLatency(p) > 1 ? 's' : ''} ago (high for one cycle per completed sum)`);
 
   m.section(`${R} x ${C} processing elements, each ${pe.name}: row r reads A-block r, column c reads B-block c`);
   const sums = m.net('pe_result', R * C * W, 'the PEs\' result registers, PE (r, c) at index C*r + c');
@@ -172,9 +199,15 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
     [PE_PORTS.result]: { perCell: sums },
   });
 
-  m.section('output valid: a beat with last completed the sums');
+  m.section(`output valid: a beat with last completed the sums${p.stages > 0 ? `, ${p.stages} cycle${p.stages > 1 ? 's' : ''} through the PEs' register stages` : ''}`);
+  let done: Signal | null = null;
+  for (let i = 1; i <= p.stages; i++) {
+    const d = m.reg(`done_q${i}`, 1, `a beat with last, ${i} cycle${i > 1 ? 's' : ''} ago`);
+    m.flops(clk, reset, null, [{ reg: d, next: done ? ref(done) : binop(ref(valid), '&', ref(last)), reset: lit(1, 0) }]);
+    done = d;
+  }
   const ov = m.reg('out_valid_q', 1);
-  m.flops(clk, reset, null, [{ reg: ov, next: binop(ref(valid), '&', ref(last)), reset: lit(1, 0) }]);
+  m.flops(clk, reset, null, [{ reg: ov, next: done ? ref(done) : binop(ref(valid), '&', ref(last)), reset: lit(1, 0) }]);
   m.section('outputs');
   m.assign(result, ref(sums));
   m.assign(outValid, ref(ov));
@@ -184,7 +217,15 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
       module: name,
       unit: `MX MAC array, ${R} x ${C} processing elements`,
       command,
-      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${k}`, `array: ${R} rows x ${C} columns`, `accumulation: ${p.accum}`, `longest accumulation the bench streams: ${p.maxBlocks} blocks`],
+      configuration: [
+        ...operands(p),
+        `scale format: ${formatSummary(p.scale)}`,
+        `block size k = ${k}`,
+        `array: ${R} rows x ${C} columns`,
+        `accumulation: ${p.accum}`,
+        `register stages: ${p.stages}`,
+        `longest accumulation the bench streams: ${p.maxBlocks} blocks`,
+      ],
       computes: [
         'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
         'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
@@ -193,7 +234,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
       uses: [pe.name],
       clocked: [
         ...TIMING,
-        `Latency ${MAC_LATENCY} cycle: the sums of a beat with last are on result, with out_valid high, in the next cycle;`,
+        `Latency ${macLatency(p)} cycle${macLatency(p) > 1 ? 's' : ''}: the sums of a beat with last are on result, with out_valid high, ${macLatency(p)} cycle${macLatency(p) > 1 ? 's' : ''} later;`,
         'result then holds them until the next sum completes. Beats may follow each other with no gap, and a new sum may',
         'start on the beat after a last one.',
       ].join(' '),
@@ -243,7 +284,7 @@ export const macFamily: UnitFamily<MacParams> = {
     b: elementFormat(String(r.elem_b)),
     scale: scaleFormat(String(r.scale)),
     block: checkBlock(Number(r.block)),
-    ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks) }),
+    ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks), stages: Number(r.stages ?? 0) }),
   }),
   generate(p, command): Unit {
     const d = macModules(p, command);
@@ -260,7 +301,8 @@ export const macFamily: UnitFamily<MacParams> = {
         cols: p.cols,
         accum: p.accum,
         max_blocks: p.maxBlocks,
-        latency: MAC_LATENCY,
+        stages: p.stages,
+        latency: macLatency(p),
         clock: MAC_PORTS.clk,
         reset: 'synchronous, active high',
       },
@@ -268,7 +310,7 @@ export const macFamily: UnitFamily<MacParams> = {
   },
   /** Stateful: each call starts from reset, and the function it returns steps one cycle per call, in order. */
   golden(p) {
-    const model = new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: p.block, rows: p.rows, cols: p.cols, accum: p.accum });
+    const model = new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: p.block, rows: p.rows, cols: p.cols, accum: p.accum, stages: p.stages });
     const W = BigInt(floatBits(FP32));
     return (v: PortValues) => {
       const o = model.step(macBeat(p, v));

@@ -59,7 +59,7 @@ export const macBench: UnitBench<MacParams> = {
     const ov = slotOf(layout.outputs, MAC_PORTS.outValid);
     const kern = p.accum === 'fp32' ? dotKernel(p.a, p.b, p.scale, FP32, k) : null;
     const fast = kern ? (a: readonly number[], b: readonly number[], sa: number, sb: number): number => kern(a, 0, b, 0, k, sa, sb) : undefined;
-    const newModel = (): MacArrayModel => new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: k, rows: R, cols: C, accum: p.accum }, fast);
+    const newModel = (): MacArrayModel => new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: k, rows: R, cols: C, accum: p.accum, stages: p.stages }, fast);
 
     const encode = (beat: MacBeat, words: Uint32Array, off: number): void => {
       words[off + rs.offset] = beat.reset ? 1 : 0;

@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-async function gen(out: string): Promise<void> {
-  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2 } }));
+async function gen(out: string, stages = 0): Promise<void> {
+  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2, stages } }));
 }
 
 describe('MAC array proofs', () => {
@@ -35,7 +35,15 @@ describe('MAC array proofs', () => {
     expect(Object.values(st).every((s) => s === 'proven')).toBe(true);
   }, 300_000);
 
-  const CASES: { name: string; file: string; pattern: RegExp; replace: string; fails: 'pe' | 'array' }[] = [
+  it('proves the array with one register stage (S = 1)', async () => {
+    const rtl = join(dir, 'good-s1');
+    await gen(rtl, 1);
+    const r = await formal(rtl, join(dir, 'good-s1-out'), '--only', `${TOP}_s1.pe,${TOP}_s1.array`);
+    expect(r.code).toBe(0);
+    expect(statuses(r.report)).toEqual({ [`${TOP}_s1.pe`]: 'proven', [`${TOP}_s1.array`]: 'proven' });
+  }, 120_000);
+
+  const CASES: { name: string; file: string; pattern: RegExp; replace: string; fails: 'pe' | 'array'; stages?: number }[] = [
     { name: 'first does not clear the accumulator', file: PE, pattern: /wire \[31:0\] acc_next = first \? block_dot : acc_sum;/, replace: 'wire [31:0] acc_next = acc_sum;', fails: 'pe' },
     { name: 'the result register bypassed', file: PE, pattern: /assign result = result_q;/, replace: 'assign result = acc;', fails: 'pe' },
     { name: 'reset keeps the accumulator', file: PE, pattern: /      acc <= 32'h0;/, replace: '      acc <= acc;', fails: 'pe' },
@@ -43,17 +51,21 @@ describe('MAC array proofs', () => {
     { name: 'rows 0 and 1 swapped', file: `${TOP}.v`, pattern: /\.a\(a\[16\*\(r\) \+: 16\]\),/, replace: '.a(a[16*(r ^ 1) +: 16]),', fails: 'array' },
     { name: 'out_valid taken from in_valid alone', file: `${TOP}.v`, pattern: /out_valid_q <= in_valid & last;/, replace: 'out_valid_q <= in_valid;', fails: 'array' },
     { name: 'the PEs enabled by first instead of in_valid', file: `${TOP}.v`, pattern: /\.en\(in_valid\),/, replace: '.en(first),', fails: 'array' },
+    { name: 'S = 1: the accumulation reads this beat\'s dot product, not the registered one', file: 'mx_pe_e2m1_e8m0_k4_fp32_s1.v', pattern: /wire \[31:0\] acc_next = first_q \? dot_q : acc_sum;/, replace: 'wire [31:0] acc_next = first_q ? block_dot : acc_sum;', fails: 'pe', stages: 1 },
+    { name: 'S = 1: the stage\'s last bit not registered', file: 'mx_pe_e2m1_e8m0_k4_fp32_s1.v', pattern: /      last_q <= last;/, replace: '      last_q <= first;', fails: 'pe', stages: 1 },
+    { name: 'S = 1: out_valid skips the stage (a cycle early)', file: `${TOP}_s1.v`, pattern: /out_valid_q <= done_q1;/, replace: 'out_valid_q <= in_valid & last;', fails: 'array', stages: 1 },
   ];
   for (const c of CASES) {
     it(`${c.name}: ${c.fails} fails, the other part stays proven`, async () => {
       const rtl = join(dir, `bad-${CASES.indexOf(c)}`);
-      await gen(rtl);
+      await gen(rtl, c.stages ?? 0);
       await mutate(join(rtl, c.file), c.pattern, c.replace);
-      const r = await formal(rtl, join(dir, `bad-${CASES.indexOf(c)}-out`), '--only', `${TOP}.pe,${TOP}.array`);
+      const top = c.stages ? `${TOP}_s${c.stages}` : TOP;
+      const r = await formal(rtl, join(dir, `bad-${CASES.indexOf(c)}-out`), '--only', `${top}.pe,${top}.array`);
       expect(r.code).toBe(1);
       const st = statuses(r.report);
-      expect(st[`${TOP}.${c.fails}`]).toBe('failed');
-      expect(st[`${TOP}.${c.fails === 'pe' ? 'array' : 'pe'}`]).toBe('proven');
+      expect(st[`${top}.${c.fails}`]).toBe('failed');
+      expect(st[`${top}.${c.fails === 'pe' ? 'array' : 'pe'}`]).toBe('proven');
     }, 120_000);
   }
 });

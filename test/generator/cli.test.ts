@@ -156,6 +156,7 @@ describe('mxrtl gen', () => {
     ['the exact accumulator, not generated yet', ['--units', 'mac_array', '--accum', 'exact'], /--accum exact .* not generated yet; use --accum fp32/],
     ['an array with BF16 results', ['--units', 'mac_array', '--out-format', 'bf16'], /the array's results are FP32/],
     ['max-blocks 0', ['--units', 'mac_array', '--max-blocks', '0'], /--max-blocks must be from 1 to 1048576/],
+    ['two register stages, not generated yet', ['--units', 'mac_array', '--stages', '2'], /--stages must be from 0 to 1/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);

@@ -79,6 +79,28 @@ describe('MAC array cycle model', () => {
     }
   }
 
+  it('with S register stages, the outputs are the same model\'s S cycles later, and a reset drops the staged beats', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 120, max: 134 })), { minLength: 1, maxLength: 40 }), (S, xs) => {
+        const shape = { elemA: E2M1, elemB: E2M1, scale: E8M0, block: 1, rows: 1, cols: 1, accum: 'fp32' as const };
+        const m0 = new MacArrayModel(shape);
+        const mS = new MacArrayModel({ ...shape, stages: S });
+        const beats = xs.map(([v, f, l, c, sc]) => beat({ valid: v, first: f, last: l, a: [[c]], scaleA: [sc], b: [[c ^ 1]], scaleB: [127] }));
+        const idle = beat({ valid: false, a: [[0]], scaleA: [127], b: [[0]], scaleB: [127] });
+        const outs0 = beats.map((b) => m0.step(b));
+        const outsS = [...beats, ...new Array<MacBeat>(S).fill(idle)].map((b) => mS.step(b));
+        // no reset: the staged model shows at cycle t + S what the plain one shows at t
+        expect(outsS.slice(S)).toEqual(outs0);
+        // a reset clears the stages: beats presented just before it never reach the accumulator
+        const mR = new MacArrayModel({ ...shape, stages: S });
+        for (const b of beats) mR.step(b);
+        mR.step(beat({ reset: true, a: [[0]], scaleA: [127], b: [[0]], scaleB: [127] }));
+        for (let i = 0; i < S; i++) expect(mR.step(idle)).toEqual({ result: [0], outValid: false });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reset clears the results and the accumulators; a beat without first then adds to zero', () => {
     for (const accum of ['fp32', 'exact'] as const) {
       const m = new MacArrayModel({ elemA: E2M1, elemB: E2M1, scale: E8M0, block: 1, rows: 1, cols: 1, accum });

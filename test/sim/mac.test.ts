@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-async function genMac(out: string, block: number, rows = 2, cols = 2, maxBlocks = 8): Promise<void> {
-  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum: 'fp32', maxBlocks } }));
+async function genMac(out: string, block: number, rows = 2, cols = 2, maxBlocks = 8, stages = 0): Promise<void> {
+  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum: 'fp32', maxBlocks, stages } }));
 }
 
 describe('the default MAC array (MXFP4, k = 32, 2 x 2, fp32 accumulation)', () => {
@@ -43,6 +43,28 @@ describe('the default MAC array (MXFP4, k = 32, 2 x 2, fp32 accumulation)', () =
     const r = await sim(['--rtl', rtl, '--simulator', 'icarus', '--vectors', '200', '--out-dir', join(dir, 'out')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+  }, 120_000);
+});
+
+describe('the array with one register stage (S = 1, latency 2)', () => {
+  it('matches the golden cycle model, a 3 x 2 E4M3 x E2M1 array, UE4M3 scales, k = 8', async () => {
+    const rtl = join(dir, 's1');
+    await generateInto(rtl, makeConfig({ elemA: 'e4m3', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 8, units: ['mac_array'], mac: { rows: 3, cols: 2, stages: 1 } }));
+    const r = await sim(['--rtl', rtl, '--vectors', '60000', '--out-dir', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+  }, 120_000);
+
+  it('fails when out_valid skips the stage', async () => {
+    const rtl = join(dir, 's1-bad');
+    await genMac(rtl, 4, 2, 2, 8, 1);
+    const path = join(rtl, 'mx_mac_e2m1_e8m0_k4_2x2_fp32_s1.v');
+    const text = await readFile(path, 'utf8');
+    expect(text.split('out_valid_q <= done_q1;').length - 1).toBe(1);
+    await writeFile(path, text.replace('out_valid_q <= done_q1;', 'out_valid_q <= in_valid & last;'));
+    const r = await sim(['--rtl', rtl, '--vectors', '20000', '--out-dir', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/MISMATCH 1 of /);
   }, 120_000);
 });
 
