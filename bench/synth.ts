@@ -2,18 +2,21 @@
  * Synthesis figures of the generated RTL: for every selected unit, Yosys (through @yowasp/yosys, all
  * runs in this one process) reports
  *
- *   generic   synth -flatten; stat; ltp -noff    cells and logic depth (longest topological path)
+ *   generic   synth -flatten; stat; ltp -noff    cells, flip-flops and logic depth (longest topological path
+ *                                               between registers and ports)
  *   iCE40     synth_ice40                         SB_LUT4 / SB_CARRY
  *   Xilinx    synth_xilinx -nodsp                 LUT1..LUT6 / CARRY4 + CARRY8
  *   ECP5      synth_ecp5 -nodsp                   LUT4 / CCU2C
  *
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
- *                            [--units dotsum,dot,mul,dequant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
+ *                            [--units dotsum,dot,mul,dequant,mac_array] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
+ *                            [--array RxC] [--stages S[,S...]]
  *
  * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
  * run holds the E2M1 and E4M3 cores at k = 32, a second table sets them next to the published
- * figures of the open MX-for-FPGA exact dot product.
+ * figures of the open MX-for-FPGA exact dot product. `--units mac_array` synthesizes the MAC array
+ * (default 4 x 4) once per `--stages` value.
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -23,12 +26,12 @@
 import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
 import { generateConfig } from '../generator/generate.js';
-import { MAX_BLOCK, MIN_BLOCK, elementFormat, makeConfig } from '../generator/units/config.js';
+import { MAX_BLOCK, MAX_MAC_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray } from '../generator/units/config.js';
 import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/yosys.js';
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
-  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n]';
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]]';
 
 const STAT_FILE = 'stat.json';
 const LTP_FILE = 'ltp.txt';
@@ -58,7 +61,7 @@ const FLOWS: readonly Flow[] = [
   {
     name: 'generic',
     script: (top) => `synth -flatten -top ${top}`,
-    figures: (_cells, total, ltp) => [String(total), String(ltpLength(ltp))],
+    figures: (cells, total, ltp) => [String(total), String(Object.entries(cells).reduce((n, [t, c]) => n + (/^\$_\w*DFF/.test(t) ? c : 0), 0)), String(ltpLength(ltp))],
   },
   {
     name: 'ice40',
@@ -78,7 +81,7 @@ const FLOWS: readonly Flow[] = [
 ];
 
 /** Table columns each flow fills: the generic flow two (cells, depth), the others one. */
-const COLUMNS: Record<FlowName, number> = { generic: 2, ice40: 1, xilinx: 1, ecp5: 1 };
+const COLUMNS: Record<FlowName, number> = { generic: 3, ice40: 1, xilinx: 1, ecp5: 1 };
 
 interface FlowResult {
   readonly cells: string[];
@@ -116,7 +119,7 @@ async function runFlow(flow: Flow, top: string, files: Record<string, string>): 
 /** The published generic-flow figures of MX-for-FPGA's exact dot product at k = 32 (yowasp 0.55, synth -flatten). */
 const PEER: Record<string, { cells: number; depth: number }> = { e2m1: { cells: 5394, depth: 49 }, e4m3: { cells: 17816, depth: 74 } };
 
-const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot'] as const;
+const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot', 'mac_array'] as const;
 type UnitKind = (typeof UNIT_KINDS)[number];
 
 interface Options {
@@ -127,10 +130,13 @@ interface Options {
   readonly units: UnitKind[];
   readonly flows: Flow[];
   readonly shard: { index: number; count: number };
+  /** the MAC array's shape and its stage counts (each one a job) */
+  readonly array: { rows: number; cols: number };
+  readonly stages: number[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard'], ['--help'], { h: '--help' });
+  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages'], ['--help'], { h: '--help' });
   if (values.has('--help')) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
@@ -159,7 +165,9 @@ function parseOptions(argv: readonly string[]): Options {
   });
   const sh = /^(\d+)\/(\d+)$/.exec(values.get('--shard') ?? '1/1');
   if (!sh || Number(sh[1]) < 1 || Number(sh[1]) > Number(sh[2])) throw new UsageError(`--shard needs i/n with 1 <= i <= n, got '${values.get('--shard')}'`);
-  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) } };
+  const array = parseArray(values.get('--array') ?? '4x4');
+  const stages = [...new Set((values.get('--stages') ?? '0').split(',').map((x) => parseIntArg('--stages', x, 0, MAX_MAC_STAGES)))];
+  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages };
 }
 
 /** A table cell: one line, with no `|` to break the row. */
@@ -176,12 +184,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const generic = new Map<string, string>();
   let failures = 0;
   // every (block, pair, unit) job, dealt round-robin to the shards
-  const jobs: { k: number; a: string; b: string; unit: UnitKind }[] = [];
-  for (const k of opts.blocks) for (const [a, b] of opts.pairs) for (const unit of opts.units) jobs.push({ k, a, b, unit });
+  const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number }[] = [];
+  for (const k of opts.blocks) {
+    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
+  }
   const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
   const done = new Set<string>();
   for (const [n, job] of mine.entries()) {
-    const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k }));
+    const mac = job.unit === 'mac_array' ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages } } : {};
+    const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
     const family = job.unit === 'dotsum' ? 'dot' : job.unit;
     const units = g.manifest.units.filter((u) => u.family === family);
     for (const u of units) {
@@ -199,15 +210,15 @@ async function main(argv: readonly string[]): Promise<number> {
         cells.push(...result.cells);
         seconds += result.seconds;
         if (result.failed) failures++;
-        if (flow.name === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[1]) };
-        if (flow.name === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[1]}`);
+        if (flow.name === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[2]) };
+        if (flow.name === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[2]}`);
         process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow.name}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
       }
       rows.push(`| ${[top, String(job.k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
     }
   }
   const total = (performance.now() - start) / 1000;
-  const header = ['unit', 'k', ...opts.flows.flatMap((f) => (f.name === 'generic' ? ['generic cells', 'depth'] : [{ ice40: 'iCE40 LUT4 / carry', xilinx: 'Xilinx LUT / carry', ecp5: 'ECP5 LUT4 / CCU2C' }[f.name as 'ice40' | 'xilinx' | 'ecp5']])), 'seconds'];
+  const header = ['unit', 'k', ...opts.flows.flatMap((f) => (f.name === 'generic' ? ['generic cells', 'flip-flops', 'depth (longest path between registers)'] : [{ ice40: 'iCE40 LUT4 / carry', xilinx: 'Xilinx LUT / carry', ecp5: 'ECP5 LUT4 / CCU2C' }[f.name as 'ice40' | 'xilinx' | 'ecp5']])), 'seconds'];
   const lines = [
     `mxrtl synthesis, ${opts.scale} scales, ${opts.out} results${opts.shard.count > 1 ? `, shard ${opts.shard.index}/${opts.shard.count}` : ''}; ${version}, @yowasp/yosys ${YOWASP_VERSION}, node ${process.version}`,
     '',
