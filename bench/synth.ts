@@ -16,7 +16,7 @@
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
  * run holds the E2M1 and E4M3 cores at k = 32, a second table sets them next to the published
  * figures of the open MX-for-FPGA exact dot product. `--units mac_array` synthesizes the MAC array
- * (default 4 x 4) once per `--stages` value.
+ * (default 4 x 4) once per `--stages` value, `--units mac_pe` one of its processing elements.
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -119,7 +119,7 @@ async function runFlow(flow: Flow, top: string, files: Record<string, string>): 
 /** The published generic-flow figures of MX-for-FPGA's exact dot product at k = 32 (yowasp 0.55, synth -flatten). */
 const PEER: Record<string, { cells: number; depth: number }> = { e2m1: { cells: 5394, depth: 49 }, e4m3: { cells: 17816, depth: 74 } };
 
-const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot', 'mac_array'] as const;
+const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot', 'mac_pe', 'mac_array'] as const;
 type UnitKind = (typeof UNIT_KINDS)[number];
 
 interface Options {
@@ -186,18 +186,18 @@ async function main(argv: readonly string[]): Promise<number> {
   // every (block, pair, unit) job, dealt round-robin to the shards
   const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number }[] = [];
   for (const k of opts.blocks) {
-    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
+    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' || unit === 'mac_pe' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
   }
   const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
   const done = new Set<string>();
   for (const [n, job] of mine.entries()) {
-    const mac = job.unit === 'mac_array' ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages } } : {};
+    const mac = job.unit === 'mac_array' || job.unit === 'mac_pe' ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages } } : {};
     const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
-    const family = job.unit === 'dotsum' ? 'dot' : job.unit;
+    const family = job.unit === 'dotsum' ? 'dot' : job.unit === 'mac_pe' ? 'mac_array' : job.unit;
     const units = g.manifest.units.filter((u) => u.family === family);
     for (const u of units) {
-      // the exact-sum core is the dot product's second-to-last module
-      const files = job.unit === 'dotsum' ? u.files.slice(0, -1) : u.files;
+      // the exact-sum core is the dot product's second-to-last module, the PE the array's
+      const files = job.unit === 'dotsum' || job.unit === 'mac_pe' ? u.files.slice(0, -1) : u.files;
       const top = files[files.length - 1].replace(/\.v$/, '');
       if (done.has(top)) continue;
       done.add(top);
