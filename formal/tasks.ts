@@ -7,7 +7,7 @@ import { parseAagWithPorts } from './aig.js';
 import { decodeMismatch, decodeModel, type Decoded } from './decode.js';
 import { evaluateLanes, evaluateRound } from './exhaustive.js';
 import { checkInstances } from './wiring.js';
-import { CLOCK_PORT } from '../sim/layout.js';
+import { CLOCK_PORT } from '../generator/units/unit.js';
 import type { Counterexample, ObligationResult, ObligationSpec, PortInfo, UnitRef, WorkFile } from './spec.js';
 import { hexDigits } from '../src/text.js';
 import { familyOf } from '../generator/units/index.js';

@@ -6,6 +6,7 @@
  * Bits above a port's width are zero.
  */
 import { article, hexDigitCount } from '../src/text.js';
+import { CLOCK_PORT } from '../generator/units/unit.js';
 
 export interface PortSpec {
   readonly name: string;
@@ -33,8 +34,6 @@ export interface RecordLayout {
   readonly clock: string | null;
 }
 
-/** The clock input of a clocked unit: a record is one cycle, the outputs read after its rising edge. */
-export const CLOCK_PORT = 'clk';
 
 export function recordLayout(ports: readonly PortSpec[]): RecordLayout {
   const place = (dir: 'input' | 'output'): { slots: PortSlot[]; words: number } => {

@@ -25,7 +25,7 @@ import { ADD_PORTS, addModule } from './add.js';
 import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
 import { DOT_PORTS, dotModules } from './dot.js';
 import { header } from './header.js';
-import type { PortValues, Unit, UnitFamily } from './unit.js';
+import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
 
 export interface MacParams extends MacConfig {
   readonly a: ElementFormat;
@@ -35,7 +35,7 @@ export interface MacParams extends MacConfig {
 }
 
 export const MAC_PORTS = {
-  clk: 'clk',
+  clk: CLOCK_PORT,
   reset: 'reset',
   valid: 'in_valid',
   first: 'first',
@@ -49,7 +49,7 @@ export const MAC_PORTS = {
 } as const;
 
 /** Ports of one processing element. */
-export const PE_PORTS = { clk: 'clk', reset: 'reset', en: 'en', first: 'first', last: 'last', a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', result: 'result' } as const;
+export const PE_PORTS = { clk: CLOCK_PORT, reset: 'reset', en: 'en', first: 'first', last: 'last', a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', result: 'result' } as const;
 
 /** Cycles from a beat with `last` to the cycle whose outputs show its sums (out_valid high). */
 export function macLatency(p: Pick<MacParams, 'stages'>): number {

@@ -7,6 +7,9 @@
 import type { VerilogModule } from '../verilog/module.js';
 import type { FamilyName, GenConfig } from './config.js';
 
+/** The clock input of a clocked unit (registers update on its rising edge); combinational units have none. */
+export const CLOCK_PORT = 'clk';
+
 /** Port values of one vector, as unsigned bigints (bits above a port's width zero). */
 export type PortValues = Readonly<Record<string, bigint>>;
 
