@@ -115,24 +115,41 @@ export interface DutPrep {
 }
 
 export function dutPrologue(p: DutPrep): string[] {
-  const lines = [...p.rtlFiles.map((f) => `read_verilog ${f}`), `hierarchy -top ${p.top}`, `rename ${p.top} dut`, 'setattr -mod -unset top dut', 'proc'];
+  const cuts: string[] = [];
   const named = [...p.cuts, ...p.observes];
   if (named.length > 0) {
-    lines.push('# every cut and observed wire exists under its name');
+    cuts.push('# every cut and observed wire exists under its name');
     for (let i = 0; i < named.length; i += 8) {
       const chunk = named.slice(i, i + 8);
-      lines.push(`select -assert-count ${chunk.length} ${chunk.map((w) => `dut/w:${w}`).join(' ')}`);
+      cuts.push(`select -assert-count ${chunk.length} ${chunk.map((w) => `dut/w:${w}`).join(' ')}`);
     }
   }
   if (p.cuts.length > 0) {
-    lines.push('# cut points: each wire becomes a free input, its driver disconnected');
-    for (let i = 0; i < p.cuts.length; i += 8) lines.push(`expose -input ${p.cuts.slice(i, i + 8).map((w) => `dut/w:${w}`).join(' ')}`);
+    cuts.push('# cut points: each wire becomes a free input, its driver disconnected');
+    for (let i = 0; i < p.cuts.length; i += 8) cuts.push(`expose -input ${p.cuts.slice(i, i + 8).map((w) => `dut/w:${w}`).join(' ')}`);
     const ties = p.ties ?? [];
     if (ties.length > 0) {
-      lines.push(`# other names of cut nets: cut too, each connected to its cut's value (${ties.map((t) => `${t.alias} = ${t.cut}`).join(', ')})`);
-      for (let i = 0; i < ties.length; i += 8) lines.push(`expose -input ${ties.slice(i, i + 8).map((t) => `dut/w:${t.alias}`).join(' ')}`);
+      cuts.push(`# other names of cut nets: cut too, each connected to its cut's value (${ties.map((t) => `${t.alias} = ${t.cut}`).join(', ')})`);
+      for (let i = 0; i < ties.length; i += 8) cuts.push(`expose -input ${ties.slice(i, i + 8).map((t) => `dut/w:${t.alias}`).join(' ')}`);
     }
-    lines.push('# no net has two drivers after the cuts', 'check -assert');
+  }
+  const check = p.cuts.length > 0 ? ['# no net has two drivers after the cuts', 'check -assert'] : [];
+  const lines = [...p.rtlFiles.map((f) => `read_verilog ${f}`), `hierarchy -top ${p.top}`, `rename ${p.top} dut`, 'setattr -mod -unset top dut'];
+  if (p.evert) {
+    // a clocked step: cut before proc, which would have the registers read the net behind a cut
+    // wire's driver rather than the wire
+    lines.push(...cuts, 'proc', ...check);
+  } else {
+    lines.push('proc');
+    // a combinational obligation on a clocked module: its registers' outputs become free values,
+    // so what is proven holds in every state
+    lines.push(
+      '# registers (in a clocked module): each output becomes a free value, any present state',
+      'select -set regs_q dut/t:$*dff* %x:+[Q] dut/t:$*dff* %d',
+      'delete dut/t:$*dff*',
+      'setundef -undriven -anyseq @regs_q',
+    );
+    lines.push(...cuts, ...check);
   }
   if (p.observes.length > 0) {
     lines.push('# observed internal wires become outputs');

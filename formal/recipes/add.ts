@@ -44,7 +44,10 @@ function roundStage(p: AddParams): RoundStage {
 
 function stageObligation(u: UnitRef, p: AddParams, ts: ModuleShape): ObligationSpec {
   const id = obligationId(u, 'stage');
-  const st = roundStage(p);
+  const st0 = roundStage(p);
+  const exp = st0.exp;
+  if (exp === null) throw new PlanError(`${u.top}: the adder's rounder has no exponent wire`);
+  const st = { ...st0, exp };
   const r = addRoundShape(p.format);
   const W = floatBits(p.format);
   const observed = stageCuts(st);

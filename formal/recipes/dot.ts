@@ -62,404 +62,426 @@ function referenceTree(k: number, termWidth: number, width: number, names: reado
 
 const connect = (ins: readonly FreeInput[]) => ins.map((i) => ({ port: i.name, expr: i.name }));
 
+export type DotPart = (typeof PARTS)[number];
+
+/**
+ * Where the dot product's stages sit: the module holding the scale decode and the value handed on
+ * (the dot module, or a MAC processing element that builds the same stages), the names of that
+ * value's wires, and which parts to plan. The dot unit plans every part on its own module.
+ */
+export interface DotView {
+  readonly value: (f: 'sign' | 'mag' | 'exp' | 'nan' | 'inf') => string;
+  readonly parts: readonly DotPart[];
+  /** the module's inputs beside the dot product's (left free, unconnected, in every miter) */
+  readonly otherInputs: readonly FreeInput[];
+}
+
+const DOT_VIEW: DotView = { value: DOT_CUTS.round, parts: PARTS, otherInputs: [] };
+
+/** The dot product's obligations on u.top (with its dotsum instance), as `view` places them. */
+export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: DotView = DOT_VIEW): Planned[] {
+  const V = view.value;
+  const p = dotFamily.fromParameters(u.parameters);
+  const k = p.block;
+  const F = facts(p);
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ws = scaleBits(p.scale);
+  const wr = floatBits(p.out);
+  const core = dotsumModuleName(p);
+  const cs = shape(core);
+  const ts = shape(u.top);
+  requirePorts(u.top, ts, [
+    { name: DOT_PORTS.a, dir: 'input', width: wa * k },
+    { name: DOT_PORTS.b, dir: 'input', width: wb * k },
+    { name: DOT_PORTS.scaleA, dir: 'input', width: ws },
+    { name: DOT_PORTS.scaleB, dir: 'input', width: ws },
+    { name: DOT_PORTS.result, dir: 'output', width: wr },
+    ...view.otherInputs.map((i) => ({ name: i.name, dir: 'input' as const, width: i.width })),
+  ]);
+  const problem = checkDotDecomposition(p.a, p.b, p.scale, p.out, k, 2000);
+  if (problem !== null) throw new PlanError(`the golden dot product no longer decomposes as the proof assumes: ${problem}`);
+  const out: Planned[] = [];
+  const part = (name: DotPart, make: () => Planned | null): void => {
+    if (!view.parts.includes(name)) return;
+    try {
+      const o = make();
+      if (o) out.push(o);
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
+    }
+  };
+  const has = (s: ModuleShape, w: string): boolean => s.wires[w] !== undefined;
+  const prodNames = Array.from({ length: k }, (_, i) => DOT_CUTS.prod(i));
+  const laneFlags = (['nan', 'pinf', 'ninf'] as const).filter((f) => has(cs, { nan: DOT_CUTS.laneNan, pinf: DOT_CUTS.lanePinf, ninf: DOT_CUTS.laneNinf }[f]));
+  const laneFlagWire = { nan: DOT_CUTS.laneNan, pinf: DOT_CUTS.lanePinf, ninf: DOT_CUTS.laneNinf } as const;
+  const prodWidth = (): number => {
+    const w0 = wireWidth(core, cs, prodNames[0], 'the lane products are cut there');
+    for (const n of prodNames) if (wireWidth(core, cs, n, 'the lane products are cut there') !== w0) throw new PlanError(`${core}: ${n} is not ${w0} bits`);
+    if (signedBits(F.t.min, F.t.max) > w0) throw new PlanError(`${core}: the lane products are ${w0} bits, too narrow for ${F.t.min} .. ${F.t.max}`);
+    return w0;
+  };
+  const sumWidth = (): number => {
+    const w = cs.ports.find((x) => x.name === DOTSUM_PORTS.sum)?.width;
+    if (w === undefined) throw new PlanError(`${core} has no output '${DOTSUM_PORTS.sum}'`);
+    if (signedBits(-F.sumMax, F.sumMax) > w) throw new PlanError(`${core}: sum is ${w} bits, too narrow for +-${F.sumMax}`);
+    return w;
+  };
+  const coreInputs: FreeInput[] = [
+    { name: DOTSUM_PORTS.a, width: wa * k },
+    { name: DOTSUM_PORTS.b, width: wb * k },
+  ];
+  const topInputs: FreeInput[] = [
+    { name: DOT_PORTS.a, width: wa * k },
+    { name: DOT_PORTS.b, width: wb * k },
+    { name: DOT_PORTS.scaleA, width: ws },
+    { name: DOT_PORTS.scaleB, width: ws },
+  ];
+
+  // 1. products: the lanes are multiplier instances, wired to a_i, b_i, prod_i and the flags; the multiplier at every code pair
+  part('products', () => {
+    const wp = prodWidth();
+    const mul = mulModuleName(p);
+    const flagObserves = laneFlags.map((f) => laneFlagWire[f]);
+    requirePorts(mul, shape(mul), [
+      { name: MUL_PORTS.a, dir: 'input', width: wa },
+      { name: MUL_PORTS.b, dir: 'input', width: wb },
+      { name: MUL_PORTS.prod, dir: 'output', width: wp },
+      ...laneFlags.map((f) => ({ name: MUL_PORTS[f], dir: 'output' as const, width: 1 })),
+    ]);
+    return exhaustiveObligation(
+      u,
+      'products',
+      mul,
+      `in ${core}: prod_i${laneFlags.length > 0 ? ` and the lane flags (${laneFlags.join(', ')})` : ''} = the golden product of (a_i, b_i), every lane, every code pair`,
+      [
+        `For every a, b of ${core}: prod_i (${wp}-bit two's complement, units of 2^${F.t.lsb})${laneFlags.length > 0 ? ` and bit i of ${flagObserves.join(', ')}` : ''} equal productTable(${p.a.name}, ${p.b.name})[a_i, b_i] (src/dot-kernel.ts, the golden model's exact products), i = 0 .. ${k - 1}.`,
+        `Wiring, on ${core} as elaborated: it holds exactly ${k} instances of ${mul}; instance i connects a to a[${wa}i+${wa - 1}:${wa}i], b to b[${wb}i+${wb - 1}:${wb}i], prod to prod_i${laneFlags.map((f) => `, ${MUL_PORTS[f]} to ${laneFlagWire[f]}[i]`).join('')}, and nothing else drives those bits.`,
+        `Lane module: ${mul} is evaluated on all ${2 ** (wa + wb)} code pairs and every output compared with the golden product.`,
+      ],
+      [],
+      [],
+      (f) => ({
+        type: 'lanes',
+        ...f,
+        lanes: [
+          {
+            inputs: [
+              { port: MUL_PORTS.a, lo: 0, width: wa },
+              { port: MUL_PORTS.b, lo: 0, width: wb },
+            ],
+            outputs: [{ port: MUL_PORTS.prod, lo: 0, width: wp }, ...laneFlags.map((fl) => ({ port: MUL_PORTS[fl], lo: 0, width: 1 }))],
+          },
+        ],
+        shared: [],
+        golden: { kind: 'product', elemA: p.a.name, elemB: p.b.name, prodWidth: wp, flags: laneFlags },
+      }),
+      1 + (wa + wb) / 8,
+      [],
+      [],
+      {
+        parent: core,
+        lanes: prodNames.map((n, i) => ({
+          [MUL_PORTS.a]: { port: DOTSUM_PORTS.a, lo: wa * i, width: wa },
+          [MUL_PORTS.b]: { port: DOTSUM_PORTS.b, lo: wb * i, width: wb },
+          [MUL_PORTS.prod]: { port: n, lo: 0, width: wp },
+          ...Object.fromEntries(laneFlags.map((fl) => [MUL_PORTS[fl], { port: laneFlagWire[fl], lo: i, width: 1 }])),
+        })),
+      },
+    );
+  });
+
+  // 2. tree: with the products cut, sum = their exact sum
+  part('tree', () => {
+    const wp = prodWidth();
+    const wsum = sumWidth();
+    const width = Math.max(signedBits(-F.sumMax, F.sumMax), wsum);
+    const id = obligationId(u, 'tree');
+    const inRange = (n: string): string => `($signed(${n}) >= $signed(${hexLit(wp, F.t.min)}) && $signed(${n}) <= $signed(${hexLit(wp, F.t.max)}))`;
+    const m: Miter = {
+      id,
+      about: [
+        `gold: the sum of the cut products, a balanced tree at ${width} bits (no partial sum can overflow);`,
+        `gate: ${core}'s sum with prod_* cut to free inputs. Assumption: every prod_i lies in ${F.t.min} .. ${F.t.max},`,
+        'the range of the golden products, which the products obligation guarantees.',
+      ],
+      inputs: [...coreInputs, ...prodNames.map((n) => ({ name: n, width: wp }))],
+      dutWires: [{ name: 'dut_sum', width: wsum }],
+      dutConnections: [...connect(coreInputs), ...prodNames.map((n) => ({ port: n, expr: n })), { port: DOTSUM_PORTS.sum, expr: 'dut_sum' }, ...dotsumFlagConnections(cs)],
+      gold: referenceTree(k, wp, width, prodNames),
+      gate: sext('dut_sum', wsum, width),
+      ok: prodNames.map(inRange).join(' && '),
+      width,
+    };
+    const title = `in ${core}, with prod_* cut: sum = prod_0 + ... + prod_${k - 1} exactly, for every product in the golden range`;
+    const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts: prodNames, observes: [], ties: tiesOf(cs, prodNames, []) };
+    const s = miterScripts('sat', m, title, prep, null);
+    // after a failure: the same question with every prod_i one of a few products of real code pairs,
+    // so that the counterexample is a block of element codes, and the exact sum small enough to be
+    // exact in the result format, so that a wrong sum shows in the unit's result (at scale 1)
+    const some = sampleProducts(F.t);
+    const member = (n: string): string => `(${some.map((v) => `${n} == ${hexLit(wp, v)}`).join(' || ')})`;
+    const exact = 1n << BigInt(p.out.mbits + 1);
+    const visible = exact < F.sumMax ? [`$signed(gold_y) < $signed(${hexLit(width, exact)}) && $signed(gold_y) > $signed(${hexLit(width, -exact)})`] : [];
+    const search = miterScripts('sat', { ...m, id: `${id}.cex`, ok: [...prodNames.map(member), ...visible].join(' && ') }, `${title} (counterexample search among products of code pairs, with a sum the result holds exactly)`, prep, null);
+    return {
+      id,
+      unit: u,
+      title,
+      statement: [
+        `prod_0 .. prod_${k - 1} are cut: free inputs, the lane logic that drove them disconnected.`,
+        `For every a, b and every prod_i in ${F.t.min} .. ${F.t.max}: sum (read as ${wsum}-bit two's complement) = the integer sum of the prod_i.`,
+        `The reference adds at ${width} bits, where no partial sum (|.| <= ${F.sumMax}) can overflow, so it is the exact sum whatever the order.`,
+      ],
+      method: 'sat',
+      scriptFile: s.scriptFile,
+      script: s.script,
+      files: s.files,
+      cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files },
+      weight: 1 + k / 16,
+    } satisfies ObligationSpec;
+  });
+
+  // 3. flags: the sum's NaN / Inf flags from the lanes'
+  part('flags', () => {
+    if (laneFlags.length === 0) return null;
+    const id = obligationId(u, 'flags');
+    const cuts = laneFlags.map((f) => laneFlagWire[f]);
+    const outs = (['nan', 'pinf', 'ninf'] as const).filter((f) => cs.ports.some((x) => x.name === DOTSUM_PORTS[f]));
+    const anyNan = laneFlags.includes('nan') ? `|${DOT_CUTS.laneNan}` : "1'b0";
+    const anyP = laneFlags.includes('pinf') ? `|${DOT_CUTS.lanePinf}` : "1'b0";
+    const anyN = laneFlags.includes('ninf') ? `|${DOT_CUTS.laneNinf}` : "1'b0";
+    const gold = [
+      `wire ref_nan = ${anyNan} | (${anyP} & ${anyN});`,
+      `wire ref_pinf = ${anyP} & ~ref_nan;`,
+      `wire ref_ninf = ${anyN} & ~ref_nan;`,
+      `assign gold_y = {${outs.map((o) => `ref_${o}`).join(', ')}};`,
+    ];
+    const m: Miter = {
+      id,
+      about: ['gold: the rules of an exact sum (src/sum.ts sumRaws): NaN for a NaN term or +Inf meeting -Inf, else +-Inf for an', `infinite term; gate: ${core}'s ${outs.join(', ')} with the lane flags cut. No assumption.`],
+      inputs: [...coreInputs, ...cuts.map((c) => ({ name: c, width: k }))],
+      dutWires: outs.map((o) => ({ name: `dut_${o}`, width: 1 })),
+      dutConnections: [...connect(coreInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOTSUM_PORTS.sum, expr: '' }, ...outs.map((o) => ({ port: DOTSUM_PORTS[o], expr: `dut_${o}` }))],
+      gold,
+      gate: `{${outs.map((o) => `dut_${o}`).join(', ')}}`,
+      ok: NO_ASSUMPTION,
+      width: outs.length,
+    };
+    const title = `in ${core}, with the lane flags cut: ${outs.join(', ')} follow the golden rules of an exact sum`;
+    const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts, observes: [], ties: tiesOf(cs, cuts, []) };
+    const s = miterScripts('sat', m, title, prep, null);
+    // after a failure: at most one flag per lane, as a real lane product has
+    const pairs = cuts.flatMap((x, i) => cuts.slice(i + 1).map((y) => `(${x} & ${y})`));
+    const search = pairs.length > 0 ? miterScripts('sat', { ...m, id: `${id}.cex`, ok: `(${pairs.join(' | ')}) == ${k}'d0` }, `${title} (counterexample search, one flag per lane)`, prep, null) : null;
+    return {
+      id,
+      unit: u,
+      title,
+      statement: [
+        `${cuts.join(', ')} are cut (free inputs). For every value of them: nan = (a lane is NaN) or (a lane is +Inf and a lane is -Inf);`,
+        'pinf / ninf = (a lane is +Inf / -Inf) and not nan. That is how src/sum.ts sumRaws classifies a sum of products.',
+      ],
+      method: 'sat',
+      scriptFile: s.scriptFile,
+      script: s.script,
+      files: s.files,
+      ...(search ? { cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files } } : {}),
+      weight: 1,
+    } satisfies ObligationSpec;
+  });
+
+  // 4. scales: the decoded scale pair, exhaustively
+  const scaleOuts = (['sig', 'exp', 'nan', 'zero'] as const).filter((o) => has(ts, DOT_CUTS.scale(o)));
+  part('scales', () => {
+    for (const o of ['exp', 'nan'] as const) if (!scaleOuts.includes(o)) throw new PlanError(`${u.top} has no wire '${DOT_CUTS.scale(o)}'`);
+    const fields = scaleOuts.map((o) => ({ port: DOT_CUTS.scale(o), lo: 0, width: wireWidth(u.top, ts, DOT_CUTS.scale(o), 'the scale pair is observed there') }));
+    return exhaustiveObligation(
+      u,
+      'scales',
+      u.top,
+      `${scaleOuts.map((o) => DOT_CUTS.scale(o)).join(', ')} = the golden decode of (scale_a, scale_b), every scale pair`,
+      [
+        `${scaleOuts.map((o) => DOT_CUTS.scale(o)).join(', ')} observed, nothing cut. For every scale_a, scale_b: with (s, e) the golden decode of a ${p.scale.name} code`,
+        `(value = s * 2^(e + ${F.sg.offset})), ${DOT_CUTS.scale('nan')} = either is NaN, and when neither is: ${scaleOuts.includes('sig') ? `${DOT_CUTS.scale('sig')} = s_a * s_b, ` : ''}${DOT_CUTS.scale('exp')} = e_a + e_b${scaleOuts.includes('zero') ? `, ${DOT_CUTS.scale('zero')} = (s_a * s_b = 0)` : ''}.`,
+        `Method: exhaustive over all ${2 ** (2 * ws)} scale pairs; the observed wires are checked to read nothing but the scales.`,
+      ],
+      sumCutsOf(ts),
+      scaleOuts.map((o) => DOT_CUTS.scale(o)),
+      (f) => ({
+        type: 'lanes',
+        ...f,
+        lanes: [
+          {
+            inputs: [
+              { port: DOT_PORTS.scaleA, lo: 0, width: ws },
+              { port: DOT_PORTS.scaleB, lo: 0, width: ws },
+            ],
+            outputs: fields,
+          },
+        ],
+        shared: [],
+        golden: { kind: 'scales', scale: p.scale.name, outputs: scaleOuts },
+      }),
+      1,
+      [DOT_PORTS.result],
+      tiesOf(ts, sumCutsOf(ts), scaleOuts.map((o) => DOT_CUTS.scale(o))),
+    );
+  });
+
+  // 5. magnitude: what the rounder receives, from the cut sum, its flags and the scale pair
+  const sumCuts = sumCutsOf(ts);
+  const roundIns = (['sign', 'mag', 'exp', 'nan', 'inf'] as const).filter((r) => has(ts, V(r)));
+  const scaled = scaleOuts.includes('sig');
+  part('magnitude', () => {
+    const id = obligationId(u, 'magnitude');
+    const wsum = wireWidth(u.top, ts, DOT_CUTS.sum, 'the exact sum is cut there');
+    for (const r of ['sign', 'mag', 'exp', 'nan'] as const) if (!roundIns.includes(r)) throw new PlanError(`${u.top} has no wire '${V(r)}'`);
+    const cuts = [...sumCuts, ...scaleOuts.map((o) => DOT_CUTS.scale(o))];
+    const w = (n: string): number => wireWidth(u.top, ts, n, 'a cut point');
+    // the magnitude itself where the scales are powers of two; |sum| before the scaling otherwise
+    const magWire = scaled ? DOT_CUTS.sumAbs : V('mag');
+    const wm = w(magWire);
+    const we = w(V('exp'));
+    const full = Math.max(wm, wsum);
+    const flag = (f: 'nan' | 'pinf' | 'ninf'): string => (sumCuts.includes(DOT_CUTS.sumFlag(f)) ? DOT_CUTS.sumFlag(f) : "1'b0");
+    const zero = scaleOuts.includes('zero') ? DOT_CUTS.scale('zero') : "1'b0";
+    const S = DOT_CUTS.sum;
+    const gold = [
+      `wire ref_inf = ${flag('pinf')} | ${flag('ninf')};`,
+      `wire ref_nan = ${flag('nan')} | ${DOT_CUTS.scale('nan')} | (ref_inf & ${zero});`,
+      `wire ref_sign = ref_inf ? ${flag('ninf')} : ${S}[${wsum - 1}];`,
+      `wire [${full - 1}:0] ref_abs = ${S}[${wsum - 1}] ? ${full}'d0 - ${sext(S, wsum, full)} : ${sext(S, wsum, full)};`,
+      `wire [${we - 1}:0] ref_exp = ${DOT_CUTS.scale('exp')};`,
+      `assign gold_y = {ref_nan, ref_nan ? 1'b0 : ref_inf, ref_nan ? 1'b0 : ref_sign, (ref_nan | ref_inf) ? ${full + we}'d0 : {ref_abs, ref_exp}};`,
+    ];
+    const dutInf = roundIns.includes('inf') ? 'dut_inf' : "1'b0";
+    const observed = [...roundIns.filter((r) => !(scaled && r === 'mag')).map((r) => ({ port: V(r), dut: `dut_${r}` })), ...(scaled ? [{ port: DOT_CUTS.sumAbs, dut: 'dut_mag' }] : [])];
+    const m: Miter = {
+      id,
+      about: [
+        `gold: |sum|, the scale exponent, and the NaN / Inf / sign rules of src/dot.ts dotBlock; gate: ${observed.map((o) => o.port).join(', ')}`,
+        'with the exact sum, its flags and the scale pair cut. Assumption: |sum| and the scale exponent are in the ranges the tree',
+        'and scales obligations guarantee.',
+      ],
+      inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
+      dutWires: observed.map((o) => ({ name: o.dut, width: w(o.port) })),
+      dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: '' }, ...observed.map((o) => ({ port: o.port, expr: o.dut }))],
+      gold,
+      gate: `{dut_nan, dut_nan ? 1'b0 : ${dutInf}, dut_nan ? 1'b0 : dut_sign, (dut_nan | ${dutInf}) ? ${full + we}'d0 : {${full > wm ? `${full - wm}'d0, ` : ''}dut_mag, dut_exp}}`,
+      ok: [`$signed(${S}) >= $signed(${hexLit(wsum, -F.sumMax)}) && $signed(${S}) <= $signed(${hexLit(wsum, F.sumMax)})`, `${DOT_CUTS.scale('exp')} <= ${hexLit(w(DOT_CUTS.scale('exp')), F.expMax)}`].join(' && '),
+      width: 3 + full + we,
+    };
+    const title = `with the exact sum, its flags and the scale pair cut: the rounder gets ${scaled ? '|sum| (to be scaled)' : 'the magnitude |sum|'}, the scale exponent, and the golden NaN / Inf / sign`;
+    const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: observed.map((o) => o.port), ties: tiesOf(ts, cuts, observed.map((o) => o.port)) }, null);
+    return {
+      id,
+      unit: u,
+      title,
+      statement: [
+        `${cuts.join(', ')} are cut (free inputs). For every |sum| <= ${F.sumMax} and ${DOT_CUTS.scale('exp')} <= ${F.expMax}:`,
+        `${V('nan')} = sum NaN, or a NaN scale${F.hasInf ? ', or an infinite sum times a zero scale' : ''}; otherwise ${F.hasInf ? `${V('inf')} = the sum is infinite, ` : ''}${V('sign')} = the sign of the ${F.hasInf ? 'Inf or of the ' : ''}sum,`,
+        `and for a finite result ${magWire} = |sum| and ${V('exp')} = ${DOT_CUTS.scale('exp')}${scaled ? `; the scaling obligation shows ${V('mag')} = ${magWire} * ${DOT_CUTS.scale('sig')}` : ''}: the value is ${V('mag')} * 2^(${V('exp')} + ${F.expOffset}).`,
+      ],
+      method: 'sat',
+      scriptFile: s.scriptFile,
+      script: s.script,
+      files: s.files,
+      weight: 1,
+    } satisfies ObligationSpec;
+  });
+
+  // 5b. scaling: |sum| times the scale significands, exhaustively where it reaches
+  part('scaling', () => {
+    if (!scaled) return null;
+    const w = (n: string): number => wireWidth(u.top, ts, n, 'a cut point');
+    const wa = w(DOT_CUTS.sumAbs);
+    const wsig = w(DOT_CUTS.scale('sig'));
+    const wm = w(V('mag'));
+    const title = `with ${DOT_CUTS.sumAbs} and ${DOT_CUTS.scale('sig')} cut: ${V('mag')} = ${DOT_CUTS.sumAbs} * ${DOT_CUTS.scale('sig')}, for every value of both`;
+    const statement = [
+      `${DOT_CUTS.sumAbs} (${wa} bits) and ${DOT_CUTS.scale('sig')} (${wsig} bits) are cut. For every value of them: ${V('mag')} = their product, exactly.`,
+      `Method: exhaustive, all 2^${wa + wsig} pairs; ${V('mag')} is checked to read nothing but the two cut wires.`,
+    ];
+    if (wa + wsig > LANE_PATTERN_BITS_MAX) return scalingBySat(u, p, ts, F, wa, wsig, wm, V);
+    return exhaustiveObligation(
+      u,
+      'scaling',
+      u.top,
+      title,
+      statement,
+      [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')],
+      [V('mag')],
+      (f) => ({
+        type: 'lanes',
+        ...f,
+        lanes: [
+          {
+            inputs: [
+              { port: DOT_CUTS.sumAbs, lo: 0, width: wa },
+              { port: DOT_CUTS.scale('sig'), lo: 0, width: wsig },
+            ],
+            outputs: [{ port: V('mag'), lo: 0, width: wm }],
+          },
+        ],
+        shared: [],
+        golden: { kind: 'multiply' },
+      }),
+      1 + 2 ** (wa + wsig) / 2 ** 22,
+      [DOT_PORTS.result],
+      tiesOf(ts, [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')], [V('mag')]),
+    );
+  });
+
+  // 6. round: the rounding of every finite (sign, exponent, magnitude), exhaustively where it reaches
+  const roundTitle = `with the rounder's inputs cut: result = the golden rounding to ${p.out.name.toUpperCase()} of every finite (sign, exponent, magnitude)`;
+  part('round', () => {
+    const points = roundPoints({ magMax: F.magMax, expMax: F.expMax });
+    const statement = [
+      `${roundIns.map((r) => V(r)).join(', ')} are cut; ${V('nan')}${roundIns.includes('inf') ? ` and ${V('inf')}` : ''} held at 0 (the specials obligation covers them).`,
+      `For every sign, ${V('exp')} = e in 0 .. ${F.expMax} and ${V('mag')} = m in 0 .. ${F.magMax}: result = +0 if m = 0, else roundToFloat(${p.out.name}, sign, m, e + ${F.expOffset}) (src/round-float.ts).`,
+      `Method: exhaustive, ${points.toLocaleString('en-US')} points; result is checked to read nothing but the cut inputs.`,
+    ];
+    if (points > ROUND_POINTS_MAX) return roundBySat(u, p, ts, roundIns, F, roundTitle);
+    return exhaustiveObligation(
+      u,
+      'round',
+      u.top,
+      roundTitle,
+      statement,
+      roundIns.map((r) => V(r)),
+      [],
+      (f) => ({
+        type: 'round',
+        ...f,
+        mag: V('mag'),
+        magMax: F.magMax,
+        exp: V('exp'),
+        expMax: F.expMax,
+        expOffset: F.expOffset,
+        sign: V('sign'),
+        zeros: roundIns.filter((r) => r === 'nan' || r === 'inf').map((r) => V(r)),
+        result: DOT_PORTS.result,
+        out: p.out.name,
+      }),
+      2 + points / 4e6,
+      [],
+      tiesOf(ts, roundIns.map((r) => V(r)), []),
+    );
+  });
+
+  // 7. specials: NaN and Inf results
+  part('specials', () => specialsObligation(u, ts, roundStage(p, roundIns, F)));
+  return out;
+}
+
 export const dotRecipe: Recipe = {
   parts: (u) => {
     const F = facts(dotFamily.fromParameters(u.parameters));
     return PARTS.filter((x) => (x !== 'flags' || F.hasNan || F.hasInf) && (x !== 'scaling' || F.sg.sigMax > 1n));
   },
-  plan(u: UnitRef, shape) {
-    const p = dotFamily.fromParameters(u.parameters);
-    const k = p.block;
-    const F = facts(p);
-    const wa = elementBits(p.a);
-    const wb = elementBits(p.b);
-    const ws = scaleBits(p.scale);
-    const wr = floatBits(p.out);
-    const core = dotsumModuleName(p);
-    const cs = shape(core);
-    const ts = shape(u.top);
-    requirePorts(u.top, ts, [
-      { name: DOT_PORTS.a, dir: 'input', width: wa * k },
-      { name: DOT_PORTS.b, dir: 'input', width: wb * k },
-      { name: DOT_PORTS.scaleA, dir: 'input', width: ws },
-      { name: DOT_PORTS.scaleB, dir: 'input', width: ws },
-      { name: DOT_PORTS.result, dir: 'output', width: wr },
-    ]);
-    const problem = checkDotDecomposition(p.a, p.b, p.scale, p.out, k, 2000);
-    if (problem !== null) throw new PlanError(`the golden dot product no longer decomposes as the proof assumes: ${problem}`);
-    const out: Planned[] = [];
-    const part = (name: string, make: () => Planned | null): void => {
-      try {
-        const o = make();
-        if (o) out.push(o);
-      } catch (e) {
-        if (!(e instanceof PlanError)) throw e;
-        out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
-      }
-    };
-    const has = (s: ModuleShape, w: string): boolean => s.wires[w] !== undefined;
-    const prodNames = Array.from({ length: k }, (_, i) => DOT_CUTS.prod(i));
-    const laneFlags = (['nan', 'pinf', 'ninf'] as const).filter((f) => has(cs, { nan: DOT_CUTS.laneNan, pinf: DOT_CUTS.lanePinf, ninf: DOT_CUTS.laneNinf }[f]));
-    const laneFlagWire = { nan: DOT_CUTS.laneNan, pinf: DOT_CUTS.lanePinf, ninf: DOT_CUTS.laneNinf } as const;
-    const prodWidth = (): number => {
-      const w0 = wireWidth(core, cs, prodNames[0], 'the lane products are cut there');
-      for (const n of prodNames) if (wireWidth(core, cs, n, 'the lane products are cut there') !== w0) throw new PlanError(`${core}: ${n} is not ${w0} bits`);
-      if (signedBits(F.t.min, F.t.max) > w0) throw new PlanError(`${core}: the lane products are ${w0} bits, too narrow for ${F.t.min} .. ${F.t.max}`);
-      return w0;
-    };
-    const sumWidth = (): number => {
-      const w = cs.ports.find((x) => x.name === DOTSUM_PORTS.sum)?.width;
-      if (w === undefined) throw new PlanError(`${core} has no output '${DOTSUM_PORTS.sum}'`);
-      if (signedBits(-F.sumMax, F.sumMax) > w) throw new PlanError(`${core}: sum is ${w} bits, too narrow for +-${F.sumMax}`);
-      return w;
-    };
-    const coreInputs: FreeInput[] = [
-      { name: DOTSUM_PORTS.a, width: wa * k },
-      { name: DOTSUM_PORTS.b, width: wb * k },
-    ];
-    const topInputs: FreeInput[] = [
-      { name: DOT_PORTS.a, width: wa * k },
-      { name: DOT_PORTS.b, width: wb * k },
-      { name: DOT_PORTS.scaleA, width: ws },
-      { name: DOT_PORTS.scaleB, width: ws },
-    ];
-
-    // 1. products: the lanes are multiplier instances, wired to a_i, b_i, prod_i and the flags; the multiplier at every code pair
-    part('products', () => {
-      const wp = prodWidth();
-      const mul = mulModuleName(p);
-      const flagObserves = laneFlags.map((f) => laneFlagWire[f]);
-      requirePorts(mul, shape(mul), [
-        { name: MUL_PORTS.a, dir: 'input', width: wa },
-        { name: MUL_PORTS.b, dir: 'input', width: wb },
-        { name: MUL_PORTS.prod, dir: 'output', width: wp },
-        ...laneFlags.map((f) => ({ name: MUL_PORTS[f], dir: 'output' as const, width: 1 })),
-      ]);
-      return exhaustiveObligation(
-        u,
-        'products',
-        mul,
-        `in ${core}: prod_i${laneFlags.length > 0 ? ` and the lane flags (${laneFlags.join(', ')})` : ''} = the golden product of (a_i, b_i), every lane, every code pair`,
-        [
-          `For every a, b of ${core}: prod_i (${wp}-bit two's complement, units of 2^${F.t.lsb})${laneFlags.length > 0 ? ` and bit i of ${flagObserves.join(', ')}` : ''} equal productTable(${p.a.name}, ${p.b.name})[a_i, b_i] (src/dot-kernel.ts, the golden model's exact products), i = 0 .. ${k - 1}.`,
-          `Wiring, on ${core} as elaborated: it holds exactly ${k} instances of ${mul}; instance i connects a to a[${wa}i+${wa - 1}:${wa}i], b to b[${wb}i+${wb - 1}:${wb}i], prod to prod_i${laneFlags.map((f) => `, ${MUL_PORTS[f]} to ${laneFlagWire[f]}[i]`).join('')}, and nothing else drives those bits.`,
-          `Lane module: ${mul} is evaluated on all ${2 ** (wa + wb)} code pairs and every output compared with the golden product.`,
-        ],
-        [],
-        [],
-        (f) => ({
-          type: 'lanes',
-          ...f,
-          lanes: [
-            {
-              inputs: [
-                { port: MUL_PORTS.a, lo: 0, width: wa },
-                { port: MUL_PORTS.b, lo: 0, width: wb },
-              ],
-              outputs: [{ port: MUL_PORTS.prod, lo: 0, width: wp }, ...laneFlags.map((fl) => ({ port: MUL_PORTS[fl], lo: 0, width: 1 }))],
-            },
-          ],
-          shared: [],
-          golden: { kind: 'product', elemA: p.a.name, elemB: p.b.name, prodWidth: wp, flags: laneFlags },
-        }),
-        1 + (wa + wb) / 8,
-        [],
-        [],
-        {
-          parent: core,
-          lanes: prodNames.map((n, i) => ({
-            [MUL_PORTS.a]: { port: DOTSUM_PORTS.a, lo: wa * i, width: wa },
-            [MUL_PORTS.b]: { port: DOTSUM_PORTS.b, lo: wb * i, width: wb },
-            [MUL_PORTS.prod]: { port: n, lo: 0, width: wp },
-            ...Object.fromEntries(laneFlags.map((fl) => [MUL_PORTS[fl], { port: laneFlagWire[fl], lo: i, width: 1 }])),
-          })),
-        },
-      );
-    });
-
-    // 2. tree: with the products cut, sum = their exact sum
-    part('tree', () => {
-      const wp = prodWidth();
-      const wsum = sumWidth();
-      const width = Math.max(signedBits(-F.sumMax, F.sumMax), wsum);
-      const id = obligationId(u, 'tree');
-      const inRange = (n: string): string => `($signed(${n}) >= $signed(${hexLit(wp, F.t.min)}) && $signed(${n}) <= $signed(${hexLit(wp, F.t.max)}))`;
-      const m: Miter = {
-        id,
-        about: [
-          `gold: the sum of the cut products, a balanced tree at ${width} bits (no partial sum can overflow);`,
-          `gate: ${core}'s sum with prod_* cut to free inputs. Assumption: every prod_i lies in ${F.t.min} .. ${F.t.max},`,
-          'the range of the golden products, which the products obligation guarantees.',
-        ],
-        inputs: [...coreInputs, ...prodNames.map((n) => ({ name: n, width: wp }))],
-        dutWires: [{ name: 'dut_sum', width: wsum }],
-        dutConnections: [...connect(coreInputs), ...prodNames.map((n) => ({ port: n, expr: n })), { port: DOTSUM_PORTS.sum, expr: 'dut_sum' }, ...dotsumFlagConnections(cs)],
-        gold: referenceTree(k, wp, width, prodNames),
-        gate: sext('dut_sum', wsum, width),
-        ok: prodNames.map(inRange).join(' && '),
-        width,
-      };
-      const title = `in ${core}, with prod_* cut: sum = prod_0 + ... + prod_${k - 1} exactly, for every product in the golden range`;
-      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts: prodNames, observes: [], ties: tiesOf(cs, prodNames, []) };
-      const s = miterScripts('sat', m, title, prep, null);
-      // after a failure: the same question with every prod_i one of a few products of real code pairs,
-      // so that the counterexample is a block of element codes, and the exact sum small enough to be
-      // exact in the result format, so that a wrong sum shows in the unit's result (at scale 1)
-      const some = sampleProducts(F.t);
-      const member = (n: string): string => `(${some.map((v) => `${n} == ${hexLit(wp, v)}`).join(' || ')})`;
-      const exact = 1n << BigInt(p.out.mbits + 1);
-      const visible = exact < F.sumMax ? [`$signed(gold_y) < $signed(${hexLit(width, exact)}) && $signed(gold_y) > $signed(${hexLit(width, -exact)})`] : [];
-      const search = miterScripts('sat', { ...m, id: `${id}.cex`, ok: [...prodNames.map(member), ...visible].join(' && ') }, `${title} (counterexample search among products of code pairs, with a sum the result holds exactly)`, prep, null);
-      return {
-        id,
-        unit: u,
-        title,
-        statement: [
-          `prod_0 .. prod_${k - 1} are cut: free inputs, the lane logic that drove them disconnected.`,
-          `For every a, b and every prod_i in ${F.t.min} .. ${F.t.max}: sum (read as ${wsum}-bit two's complement) = the integer sum of the prod_i.`,
-          `The reference adds at ${width} bits, where no partial sum (|.| <= ${F.sumMax}) can overflow, so it is the exact sum whatever the order.`,
-        ],
-        method: 'sat',
-        scriptFile: s.scriptFile,
-        script: s.script,
-        files: s.files,
-        cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files },
-        weight: 1 + k / 16,
-      } satisfies ObligationSpec;
-    });
-
-    // 3. flags: the sum's NaN / Inf flags from the lanes'
-    part('flags', () => {
-      if (laneFlags.length === 0) return null;
-      const id = obligationId(u, 'flags');
-      const cuts = laneFlags.map((f) => laneFlagWire[f]);
-      const outs = (['nan', 'pinf', 'ninf'] as const).filter((f) => cs.ports.some((x) => x.name === DOTSUM_PORTS[f]));
-      const anyNan = laneFlags.includes('nan') ? `|${DOT_CUTS.laneNan}` : "1'b0";
-      const anyP = laneFlags.includes('pinf') ? `|${DOT_CUTS.lanePinf}` : "1'b0";
-      const anyN = laneFlags.includes('ninf') ? `|${DOT_CUTS.laneNinf}` : "1'b0";
-      const gold = [
-        `wire ref_nan = ${anyNan} | (${anyP} & ${anyN});`,
-        `wire ref_pinf = ${anyP} & ~ref_nan;`,
-        `wire ref_ninf = ${anyN} & ~ref_nan;`,
-        `assign gold_y = {${outs.map((o) => `ref_${o}`).join(', ')}};`,
-      ];
-      const m: Miter = {
-        id,
-        about: ['gold: the rules of an exact sum (src/sum.ts sumRaws): NaN for a NaN term or +Inf meeting -Inf, else +-Inf for an', `infinite term; gate: ${core}'s ${outs.join(', ')} with the lane flags cut. No assumption.`],
-        inputs: [...coreInputs, ...cuts.map((c) => ({ name: c, width: k }))],
-        dutWires: outs.map((o) => ({ name: `dut_${o}`, width: 1 })),
-        dutConnections: [...connect(coreInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOTSUM_PORTS.sum, expr: '' }, ...outs.map((o) => ({ port: DOTSUM_PORTS[o], expr: `dut_${o}` }))],
-        gold,
-        gate: `{${outs.map((o) => `dut_${o}`).join(', ')}}`,
-        ok: NO_ASSUMPTION,
-        width: outs.length,
-      };
-      const title = `in ${core}, with the lane flags cut: ${outs.join(', ')} follow the golden rules of an exact sum`;
-      const prep = { rtlFiles: u.files.map((f) => f.name), top: core, cuts, observes: [], ties: tiesOf(cs, cuts, []) };
-      const s = miterScripts('sat', m, title, prep, null);
-      // after a failure: at most one flag per lane, as a real lane product has
-      const pairs = cuts.flatMap((x, i) => cuts.slice(i + 1).map((y) => `(${x} & ${y})`));
-      const search = pairs.length > 0 ? miterScripts('sat', { ...m, id: `${id}.cex`, ok: `(${pairs.join(' | ')}) == ${k}'d0` }, `${title} (counterexample search, one flag per lane)`, prep, null) : null;
-      return {
-        id,
-        unit: u,
-        title,
-        statement: [
-          `${cuts.join(', ')} are cut (free inputs). For every value of them: nan = (a lane is NaN) or (a lane is +Inf and a lane is -Inf);`,
-          'pinf / ninf = (a lane is +Inf / -Inf) and not nan. That is how src/sum.ts sumRaws classifies a sum of products.',
-        ],
-        method: 'sat',
-        scriptFile: s.scriptFile,
-        script: s.script,
-        files: s.files,
-        ...(search ? { cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files } } : {}),
-        weight: 1,
-      } satisfies ObligationSpec;
-    });
-
-    // 4. scales: the decoded scale pair, exhaustively
-    const scaleOuts = (['sig', 'exp', 'nan', 'zero'] as const).filter((o) => has(ts, DOT_CUTS.scale(o)));
-    part('scales', () => {
-      for (const o of ['exp', 'nan'] as const) if (!scaleOuts.includes(o)) throw new PlanError(`${u.top} has no wire '${DOT_CUTS.scale(o)}'`);
-      const fields = scaleOuts.map((o) => ({ port: DOT_CUTS.scale(o), lo: 0, width: wireWidth(u.top, ts, DOT_CUTS.scale(o), 'the scale pair is observed there') }));
-      return exhaustiveObligation(
-        u,
-        'scales',
-        u.top,
-        `${scaleOuts.map((o) => DOT_CUTS.scale(o)).join(', ')} = the golden decode of (scale_a, scale_b), every scale pair`,
-        [
-          `${scaleOuts.map((o) => DOT_CUTS.scale(o)).join(', ')} observed, nothing cut. For every scale_a, scale_b: with (s, e) the golden decode of a ${p.scale.name} code`,
-          `(value = s * 2^(e + ${F.sg.offset})), ${DOT_CUTS.scale('nan')} = either is NaN, and when neither is: ${scaleOuts.includes('sig') ? `${DOT_CUTS.scale('sig')} = s_a * s_b, ` : ''}${DOT_CUTS.scale('exp')} = e_a + e_b${scaleOuts.includes('zero') ? `, ${DOT_CUTS.scale('zero')} = (s_a * s_b = 0)` : ''}.`,
-          `Method: exhaustive over all ${2 ** (2 * ws)} scale pairs; the observed wires are checked to read nothing but the scales.`,
-        ],
-        sumCutsOf(ts),
-        scaleOuts.map((o) => DOT_CUTS.scale(o)),
-        (f) => ({
-          type: 'lanes',
-          ...f,
-          lanes: [
-            {
-              inputs: [
-                { port: DOT_PORTS.scaleA, lo: 0, width: ws },
-                { port: DOT_PORTS.scaleB, lo: 0, width: ws },
-              ],
-              outputs: fields,
-            },
-          ],
-          shared: [],
-          golden: { kind: 'scales', scale: p.scale.name, outputs: scaleOuts },
-        }),
-        1,
-        [DOT_PORTS.result],
-        tiesOf(ts, sumCutsOf(ts), scaleOuts.map((o) => DOT_CUTS.scale(o))),
-      );
-    });
-
-    // 5. magnitude: what the rounder receives, from the cut sum, its flags and the scale pair
-    const sumCuts = sumCutsOf(ts);
-    const roundIns = (['sign', 'mag', 'exp', 'nan', 'inf'] as const).filter((r) => has(ts, DOT_CUTS.round(r)));
-    const scaled = scaleOuts.includes('sig');
-    part('magnitude', () => {
-      const id = obligationId(u, 'magnitude');
-      const wsum = wireWidth(u.top, ts, DOT_CUTS.sum, 'the exact sum is cut there');
-      for (const r of ['sign', 'mag', 'exp', 'nan'] as const) if (!roundIns.includes(r)) throw new PlanError(`${u.top} has no wire '${DOT_CUTS.round(r)}'`);
-      const cuts = [...sumCuts, ...scaleOuts.map((o) => DOT_CUTS.scale(o))];
-      const w = (n: string): number => wireWidth(u.top, ts, n, 'a cut point');
-      // the magnitude itself where the scales are powers of two; |sum| before the scaling otherwise
-      const magWire = scaled ? DOT_CUTS.sumAbs : DOT_CUTS.round('mag');
-      const wm = w(magWire);
-      const we = w(DOT_CUTS.round('exp'));
-      const full = Math.max(wm, wsum);
-      const flag = (f: 'nan' | 'pinf' | 'ninf'): string => (sumCuts.includes(DOT_CUTS.sumFlag(f)) ? DOT_CUTS.sumFlag(f) : "1'b0");
-      const zero = scaleOuts.includes('zero') ? DOT_CUTS.scale('zero') : "1'b0";
-      const S = DOT_CUTS.sum;
-      const gold = [
-        `wire ref_inf = ${flag('pinf')} | ${flag('ninf')};`,
-        `wire ref_nan = ${flag('nan')} | ${DOT_CUTS.scale('nan')} | (ref_inf & ${zero});`,
-        `wire ref_sign = ref_inf ? ${flag('ninf')} : ${S}[${wsum - 1}];`,
-        `wire [${full - 1}:0] ref_abs = ${S}[${wsum - 1}] ? ${full}'d0 - ${sext(S, wsum, full)} : ${sext(S, wsum, full)};`,
-        `wire [${we - 1}:0] ref_exp = ${DOT_CUTS.scale('exp')};`,
-        `assign gold_y = {ref_nan, ref_nan ? 1'b0 : ref_inf, ref_nan ? 1'b0 : ref_sign, (ref_nan | ref_inf) ? ${full + we}'d0 : {ref_abs, ref_exp}};`,
-      ];
-      const dutInf = roundIns.includes('inf') ? 'dut_inf' : "1'b0";
-      const observed = [...roundIns.filter((r) => !(scaled && r === 'mag')).map((r) => ({ port: DOT_CUTS.round(r), dut: `dut_${r}` })), ...(scaled ? [{ port: DOT_CUTS.sumAbs, dut: 'dut_mag' }] : [])];
-      const m: Miter = {
-        id,
-        about: [
-          `gold: |sum|, the scale exponent, and the NaN / Inf / sign rules of src/dot.ts dotBlock; gate: ${observed.map((o) => o.port).join(', ')}`,
-          'with the exact sum, its flags and the scale pair cut. Assumption: |sum| and the scale exponent are in the ranges the tree',
-          'and scales obligations guarantee.',
-        ],
-        inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
-        dutWires: observed.map((o) => ({ name: o.dut, width: w(o.port) })),
-        dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: '' }, ...observed.map((o) => ({ port: o.port, expr: o.dut }))],
-        gold,
-        gate: `{dut_nan, dut_nan ? 1'b0 : ${dutInf}, dut_nan ? 1'b0 : dut_sign, (dut_nan | ${dutInf}) ? ${full + we}'d0 : {${full > wm ? `${full - wm}'d0, ` : ''}dut_mag, dut_exp}}`,
-        ok: [`$signed(${S}) >= $signed(${hexLit(wsum, -F.sumMax)}) && $signed(${S}) <= $signed(${hexLit(wsum, F.sumMax)})`, `${DOT_CUTS.scale('exp')} <= ${hexLit(w(DOT_CUTS.scale('exp')), F.expMax)}`].join(' && '),
-        width: 3 + full + we,
-      };
-      const title = `with the exact sum, its flags and the scale pair cut: the rounder gets ${scaled ? '|sum| (to be scaled)' : 'the magnitude |sum|'}, the scale exponent, and the golden NaN / Inf / sign`;
-      const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: observed.map((o) => o.port), ties: tiesOf(ts, cuts, observed.map((o) => o.port)) }, null);
-      return {
-        id,
-        unit: u,
-        title,
-        statement: [
-          `${cuts.join(', ')} are cut (free inputs). For every |sum| <= ${F.sumMax} and ${DOT_CUTS.scale('exp')} <= ${F.expMax}:`,
-          `${DOT_CUTS.round('nan')} = sum NaN, or a NaN scale${F.hasInf ? ', or an infinite sum times a zero scale' : ''}; otherwise ${F.hasInf ? `${DOT_CUTS.round('inf')} = the sum is infinite, ` : ''}${DOT_CUTS.round('sign')} = the sign of the ${F.hasInf ? 'Inf or of the ' : ''}sum,`,
-          `and for a finite result ${magWire} = |sum| and ${DOT_CUTS.round('exp')} = ${DOT_CUTS.scale('exp')}${scaled ? `; the scaling obligation shows ${DOT_CUTS.round('mag')} = ${magWire} * ${DOT_CUTS.scale('sig')}` : ''}: the value is ${DOT_CUTS.round('mag')} * 2^(${DOT_CUTS.round('exp')} + ${F.expOffset}).`,
-        ],
-        method: 'sat',
-        scriptFile: s.scriptFile,
-        script: s.script,
-        files: s.files,
-        weight: 1,
-      } satisfies ObligationSpec;
-    });
-
-    // 5b. scaling: |sum| times the scale significands, exhaustively where it reaches
-    part('scaling', () => {
-      if (!scaled) return null;
-      const w = (n: string): number => wireWidth(u.top, ts, n, 'a cut point');
-      const wa = w(DOT_CUTS.sumAbs);
-      const wsig = w(DOT_CUTS.scale('sig'));
-      const wm = w(DOT_CUTS.round('mag'));
-      const title = `with ${DOT_CUTS.sumAbs} and ${DOT_CUTS.scale('sig')} cut: ${DOT_CUTS.round('mag')} = ${DOT_CUTS.sumAbs} * ${DOT_CUTS.scale('sig')}, for every value of both`;
-      const statement = [
-        `${DOT_CUTS.sumAbs} (${wa} bits) and ${DOT_CUTS.scale('sig')} (${wsig} bits) are cut. For every value of them: ${DOT_CUTS.round('mag')} = their product, exactly.`,
-        `Method: exhaustive, all 2^${wa + wsig} pairs; ${DOT_CUTS.round('mag')} is checked to read nothing but the two cut wires.`,
-      ];
-      if (wa + wsig > LANE_PATTERN_BITS_MAX) return scalingBySat(u, p, ts, F, wa, wsig, wm);
-      return exhaustiveObligation(
-        u,
-        'scaling',
-        u.top,
-        title,
-        statement,
-        [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')],
-        [DOT_CUTS.round('mag')],
-        (f) => ({
-          type: 'lanes',
-          ...f,
-          lanes: [
-            {
-              inputs: [
-                { port: DOT_CUTS.sumAbs, lo: 0, width: wa },
-                { port: DOT_CUTS.scale('sig'), lo: 0, width: wsig },
-              ],
-              outputs: [{ port: DOT_CUTS.round('mag'), lo: 0, width: wm }],
-            },
-          ],
-          shared: [],
-          golden: { kind: 'multiply' },
-        }),
-        1 + 2 ** (wa + wsig) / 2 ** 22,
-        [DOT_PORTS.result],
-        tiesOf(ts, [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')], [DOT_CUTS.round('mag')]),
-      );
-    });
-
-    // 6. round: the rounding of every finite (sign, exponent, magnitude), exhaustively where it reaches
-    const roundTitle = `with the rounder's inputs cut: result = the golden rounding to ${p.out.name.toUpperCase()} of every finite (sign, exponent, magnitude)`;
-    part('round', () => {
-      const points = roundPoints({ magMax: F.magMax, expMax: F.expMax });
-      const statement = [
-        `${roundIns.map((r) => DOT_CUTS.round(r)).join(', ')} are cut; ${DOT_CUTS.round('nan')}${roundIns.includes('inf') ? ` and ${DOT_CUTS.round('inf')}` : ''} held at 0 (the specials obligation covers them).`,
-        `For every sign, ${DOT_CUTS.round('exp')} = e in 0 .. ${F.expMax} and ${DOT_CUTS.round('mag')} = m in 0 .. ${F.magMax}: result = +0 if m = 0, else roundToFloat(${p.out.name}, sign, m, e + ${F.expOffset}) (src/round-float.ts).`,
-        `Method: exhaustive, ${points.toLocaleString('en-US')} points; result is checked to read nothing but the cut inputs.`,
-      ];
-      if (points > ROUND_POINTS_MAX) return roundBySat(u, p, ts, roundIns, F, roundTitle);
-      return exhaustiveObligation(
-        u,
-        'round',
-        u.top,
-        roundTitle,
-        statement,
-        roundIns.map((r) => DOT_CUTS.round(r)),
-        [],
-        (f) => ({
-          type: 'round',
-          ...f,
-          mag: DOT_CUTS.round('mag'),
-          magMax: F.magMax,
-          exp: DOT_CUTS.round('exp'),
-          expMax: F.expMax,
-          expOffset: F.expOffset,
-          sign: DOT_CUTS.round('sign'),
-          zeros: roundIns.filter((r) => r === 'nan' || r === 'inf').map((r) => DOT_CUTS.round(r)),
-          result: DOT_PORTS.result,
-          out: p.out.name,
-        }),
-        2 + points / 4e6,
-        [],
-        tiesOf(ts, roundIns.map((r) => DOT_CUTS.round(r)), []),
-      );
-    });
-
-    // 7. specials: NaN and Inf results
-    part('specials', () => specialsObligation(u, ts, roundStage(p, roundIns, F)));
-    return out;
-  },
+  plan: (u, shape) => planDot(u, shape),
   realize: realizeDot,
   defaults: (u) => {
     const one = BigInt(oneCode(dotFamily.fromParameters(u.parameters)));
@@ -642,7 +664,7 @@ function scaleCase(code: string, g: ReturnType<typeof scaleGolden>, wm: number, 
  * narrower than the full product, only the operand ranges the magnitude and scales obligations
  * guarantee are assumed.
  */
-function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<typeof facts>, wa: number, wsig: number, wm: number): ObligationSpec {
+function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<typeof facts>, wa: number, wsig: number, wm: number, V: DotView['value']): ObligationSpec {
   const id = obligationId(u, 'scaling');
   const A = DOT_CUTS.sumAbs;
   const G = DOT_CUTS.scale('sig');
@@ -655,22 +677,22 @@ function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<t
     { name: DOT_PORTS.scaleA, width: scaleBits(p.scale) },
     { name: DOT_PORTS.scaleB, width: scaleBits(p.scale) },
   ];
-  const title = `with ${A} and ${G} cut: ${DOT_CUTS.round('mag')} = ${A} * ${G}${ranged ? ' in the ranges the magnitude and scales obligations guarantee' : ', for every value of both'}`;
+  const title = `with ${A} and ${G} cut: ${V('mag')} = ${A} * ${G}${ranged ? ' in the ranges the magnitude and scales obligations guarantee' : ', for every value of both'}`;
   const m: Miter = {
     id,
     about: [
-      `gold: ${A} * ${G} at ${full} bits, where no product overflows; gate: ${DOT_CUTS.round('mag')} with both operands cut.`,
+      `gold: ${A} * ${G} at ${full} bits, where no product overflows; gate: ${V('mag')} with both operands cut.`,
       ranged ? `Assumption: ${A} <= ${F.sumMax} and ${G} <= ${sigMax}.` : 'No assumption.',
     ],
     inputs: [...topInputs, { name: A, width: wa }, { name: G, width: wsig }],
     dutWires: [{ name: 'dut_mag', width: wm }],
-    dutConnections: [...connect(topInputs), { port: A, expr: A }, { port: G, expr: G }, { port: DOT_PORTS.result, expr: '' }, { port: DOT_CUTS.round('mag'), expr: 'dut_mag' }],
+    dutConnections: [...connect(topInputs), { port: A, expr: A }, { port: G, expr: G }, { port: DOT_PORTS.result, expr: '' }, { port: V('mag'), expr: 'dut_mag' }],
     gold: [`assign gold_y = {${full - wa}'d0, ${A}} * {${full - wsig}'d0, ${G}};`],
     gate: full > wm ? `{${full - wm}'d0, dut_mag}` : 'dut_mag',
     ok: ranged ? `${A} <= ${hexLit(wa, F.sumMax)} && ${G} <= ${hexLit(wsig, sigMax)}` : NO_ASSUMPTION,
     width: full,
   };
-  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts: [A, G], observes: [DOT_CUTS.round('mag')], ties: tiesOf(ts, [A, G], [DOT_CUTS.round('mag')]) };
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts: [A, G], observes: [V('mag')], ties: tiesOf(ts, [A, G], [V('mag')]) };
   const s = miterScripts('sat', m, title, prep, null);
   // after a failure: the same question with the significand product one that two scale codes give
   const products = [...new Set(F.sg.sig.flatMap((x, a) => (F.sg.nan[a] ? [] : F.sg.sig.flatMap((y, b) => (F.sg.nan[b] ? [] : [x * y])))))].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
@@ -681,7 +703,7 @@ function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<t
     title,
     cexSearch: { scriptFile: search.scriptFile, script: search.script, files: search.files },
     statement: [
-      `${A} (${wa} bits) and ${G} (${wsig} bits) are cut. For every value of them${ranged ? ` with ${A} <= ${F.sumMax} and ${G} <= ${sigMax}` : ''}: ${DOT_CUTS.round('mag')} = their product, exactly.`,
+      `${A} (${wa} bits) and ${G} (${wsig} bits) are cut. For every value of them${ranged ? ` with ${A} <= ${F.sumMax} and ${G} <= ${sigMax}` : ''}: ${V('mag')} = their product, exactly.`,
       `Method: SAT against the product at ${full} bits (2^${wa + wsig} operand pairs are too many to enumerate).`,
     ],
     method: 'sat',

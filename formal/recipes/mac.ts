@@ -20,11 +20,13 @@ import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
 import { MAC_PORTS, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
 import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
-import { miterScripts, type FreeInput, type Miter } from '../harness.js';
-import type { Field, ObligationSpec, UnitRef } from '../spec.js';
+import type { FreeInput } from '../harness.js';
+import type { UnitRef } from '../spec.js';
+import { adopt, esc, field, stepObligation } from './step.js';
+import { exactCoverage, exactParts, planExactPe } from './mac-exact.js';
 import { addRecipe } from './add.js';
 import { dotRecipe } from './dot.js';
-import { PlanError, isUnplanned, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { PlanError, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
 
 const W = 32;
 
@@ -39,38 +41,11 @@ function subUnits(u: UnitRef, shape: (m: string) => ModuleShape): { dot: UnitRef
   };
 }
 
-/** A sub-unit's obligations under the array's name: "<array>.<prefix>.<part>". */
-function adopt(u: UnitRef, prefix: string, sub: UnitRef, planned: Planned[]): Planned[] {
-  return planned.map((s) => {
-    const part = s.id.slice(sub.top.length + 1);
-    const id = obligationId(u, `${prefix}.${part}`);
-    return isUnplanned(s) ? { ...s, id } : ({ ...s, id, part } satisfies ObligationSpec);
-  });
-}
-
-const field = (port: string, lo: number, width: number): Field => ({ port, lo, width });
-
-function stepObligation(
-  u: UnitRef,
-  part: string,
-  module: string,
-  title: string,
-  statement: string[],
-  m: { inputs: FreeInput[]; cuts: string[]; observes: string[]; regs: string[]; dutConnections: { port: string; expr: string }[]; dutWires: FreeInput[]; gold: string[]; gate: string; width: number },
-  wiring: ObligationSpec['wiring'],
-): ObligationSpec {
-  const id = obligationId(u, part);
-  const miter: Miter = { id, about: [title], inputs: m.inputs, dutConnections: m.dutConnections, dutWires: m.dutWires, gold: m.gold, gate: m.gate, ok: "1'b1", width: m.width };
-  const s = miterScripts('sat', miter, title, { rtlFiles: u.files.map((f) => f.name), top: module, cuts: m.cuts, observes: m.observes, evert: m.regs }, null);
-  return { id, unit: u, title, statement, method: 'sat', scriptFile: s.scriptFile, script: s.script, files: s.files, weight: 1, ...(wiring ? { wiring } : {}) };
-}
-
-const esc = (name: string): string => `\\${name} `;
-
 export const macRecipe: Recipe = {
   parts: (u) => {
     // the sub-units' parts are known without the netlist: their recipes' part lists
     const p = macFamily.fromParameters(u.parameters);
+    if (p.accum === 'exact') return [...exactParts(u), 'array'];
     const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
@@ -82,9 +57,10 @@ export const macRecipe: Recipe = {
     const wa = elementBits(p.a) * k;
     const wb = elementBits(p.b) * k;
     const ws = scaleBits(p.scale);
-    const subs = subUnits(u, shape);
     const pe = peModuleName(p);
-    const out: Planned[] = [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))];
+    const exact = p.accum === 'exact';
+    const subs = exact ? null : subUnits(u, shape);
+    const out: Planned[] = subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
     const part = (name: string, make: () => Planned): void => {
       try {
         out.push(make());
@@ -94,7 +70,7 @@ export const macRecipe: Recipe = {
       }
     };
 
-    part('pe', () => {
+    if (subs) part('pe', () => {
       requirePorts(pe, shape(pe), [
         { name: PE_PORTS.clk, dir: 'input', width: 1 },
         { name: PE_PORTS.reset, dir: 'input', width: 1 },
@@ -268,6 +244,9 @@ export const macRecipe: Recipe = {
   },
   coverage: (u) => {
     const p = macFamily.fromParameters(u.parameters);
+    if (p.accum === 'exact') {
+      return exactCoverage(u, `**array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's.`);
+    }
     return [
       `1. **dot.\\***, **add.\\***: the PE's dot product module and ${addModuleName({ format: FP32 })} equal the golden dotBlock (FP32) and fp32Add on every input (their own obligations and coverage, as for those units).`,
       '2. **pe**: the PE holds exactly those two instances, wired to its inputs and accumulator, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts) given those two values. With 1., every PE steps exactly as the model\'s PE from every state.',

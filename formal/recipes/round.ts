@@ -15,10 +15,13 @@ import { obligationId, tiesOf, wireWidth, type ModuleShape } from './common.js';
 export interface RoundStage {
   readonly sign: string;
   readonly mag: string;
-  readonly exp: string;
+  /** null: the exponent is always 0 (value = mag * 2^expOffset) */
+  readonly exp: string | null;
   readonly nan: string | null;
   readonly inf: string | null;
+  /** the result: a port of the unit, or (resultWire) an internal wire, observed */
   readonly result: string;
+  readonly resultWire?: boolean;
   readonly out: FloatFormat;
   readonly magMax: bigint;
   readonly expMax: number;
@@ -36,7 +39,7 @@ function bitLen(x: bigint): number {
 }
 
 export function stageCuts(st: RoundStage): string[] {
-  return [st.sign, st.mag, st.exp, ...(st.nan ? [st.nan] : []), ...(st.inf ? [st.inf] : [])];
+  return [st.sign, st.mag, ...(st.exp ? [st.exp] : []), ...(st.nan ? [st.nan] : []), ...(st.inf ? [st.inf] : [])];
 }
 
 const connect = (ins: readonly FreeInput[]) => ins.map((i) => ({ port: i.name, expr: i.name }));
@@ -62,7 +65,8 @@ export function roundSatObligation(
   const w = (n: string): number => wireWidth(u.top, ts, n, "the rounder's inputs are cut there");
   const cuts = stageCuts(st);
   const wm = w(st.mag);
-  const we = w(st.exp);
+  const we = st.exp ? w(st.exp) : 1;
+  const expText = st.exp ?? "1'b0";
   const wr = floatBits(st.out);
   const refName = 'ref_round';
   const refText = referenceRounder({ name: refName, magWidth: wm, expWidth: we, expOffset: st.expOffset, out: st.out, zero: st.zero });
@@ -78,12 +82,13 @@ export function roundSatObligation(
     inputs: [...st.inputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
     dutWires: [{ name: 'dut_result', width: wr }],
     dutConnections: [...connect(st.inputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: st.result, expr: 'dut_result' }, ...(st.otherOutputs ?? []).map((o) => ({ port: o, expr: '' }))],
-    gold: [`${refName} u_ref (.m(${st.mag}), .e(${st.exp}), .sign(${st.sign}), .r(gold_y));`],
+    gold: [`${refName} u_ref (.m(${st.mag}), .e(${expText}), .sign(${st.sign}), .r(gold_y));`],
     gate: 'dut_result',
-    ok: [...held.map((h) => `~${h}`), `${st.mag} <= ${hexLit(wm, st.magMax)}`, `${st.exp} <= ${hexLit(we, st.expMax)}`].join(' && '),
+    ok: [...held.map((h) => `~${h}`), `${st.mag} <= ${hexLit(wm, st.magMax)}`, ...(st.exp ? [`${st.exp} <= ${hexLit(we, st.expMax)}`] : [])].join(' && '),
     width: wr,
   };
-  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) };
+  const observes = st.resultWire ? [st.result] : [];
+  const prep = { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes, ties: tiesOf(ts, cuts, observes) };
   const s = miterScripts('sat', m, title, prep, refFile);
   const cexSearch = cex?.(m, prep, refFile);
   const mags = boundaryMagnitudes(wm, st.out.mbits);
@@ -110,7 +115,7 @@ export function roundSatObligation(
     title,
     statement: [
       `${cuts.join(', ')} are cut${held.length > 0 ? `; ${held.join(' and ')} held at 0 (the specials obligation covers them)` : ''}.`,
-      `For every sign, ${st.exp} = e in 0 .. ${st.expMax} and ${st.mag} = m in 0 .. ${st.magMax}: ${zeroText(st)}, else roundToFloat(${st.out.name}, sign, m, e + ${st.expOffset}) (src/round-float.ts).`,
+      `For every sign, ${st.exp ? `${st.exp} = e in 0 .. ${st.expMax}` : 'e = 0'} and ${st.mag} = m in 0 .. ${st.magMax}: ${st.result} ${zeroText(st).replace(/^result /, '')}, else roundToFloat(${st.out.name}, sign, m, e + ${st.expOffset}) (src/round-float.ts).`,
       `Method: SAT against a reference rounder (${bitLen(st.magMax)}-bit magnitudes are too many to enumerate). The reference is written from the definition of`,
       "rounding in formal/round-reference.ts, with none of the generated rounder's structure; it is trusted because it equals the golden",
       `rounding on every input at small widths (test/formal/round-reference.test.ts) and, in this run, at all ${points.toLocaleString('en-US')} boundary points of this width`,
@@ -171,14 +176,15 @@ export function specialsObligation(u: UnitRef, ts: ModuleShape, st: RoundStage):
     width: wr,
   };
   const title = `with the rounder's inputs cut: ${nan} gives the quiet NaN${inf ? `, ${inf} the Inf of the sign` : ''}, whatever the other inputs`;
-  const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes: [], ties: tiesOf(ts, cuts, []) }, null);
+  const observes = st.resultWire ? [st.result] : [];
+  const s = miterScripts('sat', m, title, { rtlFiles: u.files.map((f) => f.name), top: u.top, cuts, observes, ties: tiesOf(ts, cuts, observes) }, null);
   return {
     id,
     unit: u,
     title,
     statement: [
-      `${cuts.join(', ')} are cut (free inputs). For every value of them with ${nan} = 1: result = ${qnan};`,
-      ...(inf ? [`with ${nan} = 0 and ${inf} = 1: result = {${st.sign}, ${infBits}} (Inf of the sign).`] : []),
+      `${cuts.join(', ')} are cut (free inputs). For every value of them with ${nan} = 1: ${st.result} = ${qnan};`,
+      ...(inf ? [`with ${nan} = 0 and ${inf} = 1: ${st.result} = {${st.sign}, ${infBits}} (Inf of the sign).`] : []),
     ],
     method: 'sat',
     scriptFile: s.scriptFile,

@@ -16,6 +16,7 @@ import { addTree, type TreeTerm } from '../raw/add_tree.js';
 import { decodeScale } from '../raw/decode.js';
 import { mulRaw, zeroFlag } from '../raw/mul_raw.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
+import type { HwRaw } from '../raw/raw.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
 import { any, binop, lit, mux, not, paren, reduce, ref, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { checkBlock, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat } from './config.js';
@@ -149,6 +150,79 @@ export function dotsumModule(p: Pick<DotParams, 'a' | 'b' | 'block'>, command: s
   return { module: m, lane: lane.module, shape };
 }
 
+/** The exact sum's wires: the dotsum instance's outputs. */
+export interface SumWires {
+  readonly sum: Signal;
+  readonly nan: Signal | null;
+  readonly pinf: Signal | null;
+  readonly ninf: Signal | null;
+}
+
+/** The block's exact scaled value, ready for a rounder or an exact accumulator. */
+export interface ScaledSum {
+  /** the decoded scale pair and its zero flag (null when a zero scale cannot meet an Inf) */
+  readonly sp: HwRaw;
+  readonly scaleZero: Expr | null;
+  /** value = (-1)^sign * mag * 2^(exp + expOffset); NaN and Inf beside it (mag is 0 for them) */
+  readonly sign: Signal;
+  readonly mag: Signal;
+  readonly magMax: bigint;
+  readonly mw: number;
+  readonly exp: Signal;
+  readonly expMax: number;
+  readonly expOffset: number;
+  readonly nan: Signal | null;
+  /** the block is +-Inf (sign in `sign`) */
+  readonly inf: Signal | null;
+}
+
+/**
+ * The scale pair and the exact sum combined, without rounding: decode both scales, multiply their
+ * significands into |sum| and add their exponents; NaN for a NaN sum or scale or for an infinite
+ * sum times a zero scale. The dot product rounds this value; the exact MAC accumulator adds it.
+ * `names` names the five value wires (sign, mag, exp, nan, inf).
+ */
+export function scaledSum(
+  m: VerilogModule,
+  name: string,
+  scale: ScaleFormat,
+  S: SumShape,
+  sa: Signal,
+  sb: Signal,
+  s: SumWires,
+  names: (f: 'sign' | 'mag' | 'exp' | 'nan' | 'inf') => string,
+): ScaledSum {
+  m.section('scales: decode, product of the significands, sum of the exponents');
+  const ra = decodeScale(m, 'sa', scale, sa);
+  const rb = decodeScale(m, 'sb', scale, sb);
+  const sp = mulRaw(m, 'scale', ra, rb);
+  const scaleZero = S.inf ? zeroFlag(m, 'scale', sp) : null;
+  // the cut points of the scale pair are the wires mulRaw / zeroFlag named
+  for (const [e, f] of [[sp.sig, 'sig'], [sp.exp, 'exp'], [sp.nan, 'nan'], [scaleZero, 'zero']] as const) {
+    if (e !== null && e.text !== DOT_CUTS.scale(f)) throw new Error(`${name}: the scale ${f} is '${e.text}', not the cut point ${DOT_CUTS.scale(f)}`);
+  }
+
+  m.section('sum: sign and magnitude, times the scale significands');
+  const W = S.sumBits - 1;
+  const sumSign = m.wire('sum_sign', slice(s.sum, W));
+  const low = slice(s.sum, W - 1, 0);
+  const sumAbs = m.wire(DOT_CUTS.sumAbs, mux(ref(sumSign), binop(lit(W, 0), '-', low), low), { comment: `|sum| (fits ${W} bits)` });
+  const magMax = S.sumMax * sp.sigMax;
+  const mw = unsignedBits(magMax);
+  const magExpr = sp.sig ? binop(zext(ref(sumAbs), mw), '*', zext(sp.sig, mw)) : zext(ref(sumAbs), mw);
+  const mag = m.wire(names('mag'), magExpr, { comment: sp.sig ? '|sum| times both scale significands, exactly' : '|sum| (E8M0 scales are powers of two)' });
+  if (!sp.exp) throw new Error(`${name}: a scale format without an exponent`);
+  const exp = m.wire(names('exp'), sp.exp, { comment: `exponent of the magnitude's unit above 2^${S.prodLsb + sp.expOffset}` });
+  const inf = s.pinf && s.ninf ? m.wire(names('inf'), binop(ref(s.pinf), '|', ref(s.ninf))) : null;
+  const nanTerms: Expr[] = [];
+  if (s.nan) nanTerms.push(ref(s.nan));
+  if (sp.nan) nanTerms.push(sp.nan);
+  if (inf && scaleZero) nanTerms.push(binop(ref(inf), '&', scaleZero));
+  const nan = nanTerms.length > 0 ? m.wire(names('nan'), any(nanTerms), { comment: 'the result is NaN' }) : null;
+  const sign = m.wire(names('sign'), inf && s.ninf ? mux(ref(inf), ref(s.ninf), ref(sumSign)) : ref(sumSign), { comment: 'sign of the result' });
+  return { sp, scaleZero, sign, mag, magMax, mw, exp, expMax: sp.expMax, expOffset: S.prodLsb + sp.expOffset, nan, inf };
+}
+
 export function dotModules(p: DotParams, command: string): { top: VerilogModule; modules: VerilogModule[]; shape: SumShape } {
   const core = dotsumModule(p, command);
   const S = core.shape;
@@ -179,34 +253,8 @@ export function dotModules(p: DotParams, command: string): { top: VerilogModule;
   }
   m.instance('u_sum', core.module, conn);
 
-  m.section('scales: decode, product of the significands, sum of the exponents');
-  const ra = decodeScale(m, 'sa', p.scale, sa);
-  const rb = decodeScale(m, 'sb', p.scale, sb);
-  const sp = mulRaw(m, 'scale', ra, rb);
-  const scaleZero = S.inf ? zeroFlag(m, 'scale', sp) : null;
-  // the cut points of the scale pair are the wires mulRaw / zeroFlag named
-  for (const [e, f] of [[sp.sig, 'sig'], [sp.exp, 'exp'], [sp.nan, 'nan'], [scaleZero, 'zero']] as const) {
-    if (e !== null && e.text !== DOT_CUTS.scale(f)) throw new Error(`${name}: the scale ${f} is '${e.text}', not the cut point ${DOT_CUTS.scale(f)}`);
-  }
-
-  m.section('sum: sign and magnitude, times the scale significands');
-  const W = S.sumBits - 1;
-  const sumSign = m.wire('sum_sign', slice(sum, W));
-  const low = slice(sum, W - 1, 0);
-  const sumAbs = m.wire(DOT_CUTS.sumAbs, mux(ref(sumSign), binop(lit(W, 0), '-', low), low), { comment: `|sum| (fits ${W} bits)` });
-  const magMax = S.sumMax * sp.sigMax;
-  const mw = unsignedBits(magMax);
-  const magExpr = sp.sig ? binop(zext(ref(sumAbs), mw), '*', zext(sp.sig, mw)) : zext(ref(sumAbs), mw);
-  const mag = m.wire(DOT_CUTS.round('mag'), magExpr, { comment: sp.sig ? '|sum| times both scale significands, exactly' : '|sum| (E8M0 scales are powers of two)' });
-  if (!sp.exp) throw new Error(`${name}: a scale format without an exponent`);
-  const exp = m.wire(DOT_CUTS.round('exp'), sp.exp, { comment: `exponent of the magnitude's unit above 2^${S.prodLsb + sp.expOffset}` });
-  const inf = sumPinf && sumNinf ? m.wire(DOT_CUTS.round('inf'), binop(ref(sumPinf), '|', ref(sumNinf))) : null;
-  const nanTerms: Expr[] = [];
-  if (sumNan) nanTerms.push(ref(sumNan));
-  if (sp.nan) nanTerms.push(sp.nan);
-  if (inf && scaleZero) nanTerms.push(binop(ref(inf), '&', scaleZero));
-  const nan = nanTerms.length > 0 ? m.wire(DOT_CUTS.round('nan'), any(nanTerms), { comment: 'the result is NaN' }) : null;
-  const sign = m.wire(DOT_CUTS.round('sign'), inf && sumNinf ? mux(ref(inf), ref(sumNinf), ref(sumSign)) : ref(sumSign), { comment: 'sign of the result' });
+  const x = scaledSum(m, name, p.scale, S, sa, sb, { sum, nan: sumNan, pinf: sumPinf, ninf: sumNinf }, DOT_CUTS.round);
+  const { sp, scaleZero, magMax, mw, mag, exp, nan, inf, sign } = x;
   const r = roundToFormat(m, 'rnd', p.out, {
     nan: nan ? ref(nan) : null,
     inf: inf ? ref(inf) : null,

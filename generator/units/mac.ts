@@ -20,10 +20,11 @@ import { elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '..
 import { MacArrayModel, type MacBeat } from '../../src/mac.js';
 import { elementList, floatText, formatSummary, scaleText } from '../../src/text.js';
 import { VerilogModule } from '../verilog/module.js';
-import { binop, lit, mux, ref, type Signal } from '../verilog/signal.js';
+import { any, binop, lit, mux, not, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { ADD_PORTS, addModule } from './add.js';
 import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
-import { DOT_PORTS, dotModules } from './dot.js';
+import { DOT_PORTS, DOTSUM_PORTS, dotModules, dotsumModule, scaledSum, type SumShape } from './dot.js';
+import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { header } from './header.js';
 import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
 
@@ -163,7 +164,179 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
   return m;
 }
 
-function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogModule {
+/**
+ * The exact PE's cut points: the block's scaled value (as the dot product hands it to its rounder),
+ * the accumulator's next state, the read-out rounder's inputs and its result.
+ */
+export const PE_EXACT_CUTS = {
+  value: (f: 'sign' | 'mag' | 'exp' | 'nan' | 'inf'): string => `blk_${f}`,
+  next: 'acc_next',
+  nextFlag: (f: 'nan' | 'pinf' | 'ninf'): string => `acc_${f}_next`,
+  readout: (f: 'sign' | 'mag' | 'nan' | 'inf'): string => ({ sign: 'acc_result_sign', mag: 'acc_next_mag', nan: 'acc_next_nan', inf: 'acc_next_inf' })[f],
+  rounded: 'rnd',
+} as const;
+
+/** The stage-1 registers of the exact PE: the block's scaled value and the beat's control. */
+export const PE_EXACT_STAGE_REGS = { sign: 'blk_sign_q', mag: 'blk_mag_q', exp: 'blk_exp_q', nan: 'blk_nan_q', inf: 'blk_inf_q', en: 'en_q', first: 'first_q', last: 'last_q' } as const;
+
+/** The exact accumulator's shape: one block's largest |value| and the accumulator's width. */
+export interface ExactShape {
+  /** every block value is an integer multiple of 2^lsbExp */
+  readonly lsbExp: number;
+  /** the largest |value| of one block, in units of 2^lsbExp */
+  readonly blockMax: bigint;
+  /** two's complement bits of the accumulator: maxBlocks * blockMax fits, with the sign */
+  readonly accBits: number;
+}
+
+export function exactShape(p: MacParams, sum: SumShape, x: { magMax: bigint; expMax: number; expOffset: number }): ExactShape {
+  const blockMax = x.magMax << BigInt(x.expMax);
+  return { lsbExp: x.expOffset, blockMax, accBits: unsignedBits(BigInt(p.maxBlocks) * blockMax) + 1 };
+}
+
+function peExactModule(p: MacParams, command: string, core: { module: VerilogModule; shape: SumShape }): { module: VerilogModule; exact: ExactShape } {
+  const k = p.block;
+  const wa = elementBits(p.a);
+  const wb = elementBits(p.b);
+  const ws = scaleBits(p.scale);
+  const W = floatBits(FP32);
+  const S = core.shape;
+  const name = peModuleName(p);
+  const lines: string[] = [];
+  const m = new VerilogModule(name, lines);
+  const clk = m.input(PE_PORTS.clk, 1, 'clock: registers update on its rising edge');
+  const reset = m.input(PE_PORTS.reset, 1, 'synchronous reset, active high: accumulator to an exact zero, result to +0');
+  const en = m.input(PE_PORTS.en, 1, 'a beat: the accumulator takes this block');
+  const first = m.input(PE_PORTS.first, 1, 'with en: this block starts a new sum (the accumulator loads it)');
+  const last = m.input(PE_PORTS.last, 1, 'with en: this block completes the sum (the result register takes it, rounded)');
+  const a = m.input(PE_PORTS.a, wa * k, `A-block: k codes (${p.a.name})`);
+  const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
+  const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
+  const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
+  const result = m.output(PE_PORTS.result, W, 'FP32: the last completed sum, rounded once (+0 after reset)');
+
+  m.section("this beat's block: the exact sum of the products");
+  const sum = m.net('sum', S.sumBits, `exact sum, two's complement, units of 2^${S.prodLsb}`);
+  const conn: Record<string, Expr> = { [DOTSUM_PORTS.a]: ref(a), [DOTSUM_PORTS.b]: ref(b), [DOTSUM_PORTS.sum]: ref(sum) };
+  const sumNan = S.nan ? m.net('sum_nan', 1, 'the sum is NaN') : null;
+  const sumPinf = S.inf ? m.net('sum_pinf', 1, 'the sum is +Inf') : null;
+  const sumNinf = S.inf ? m.net('sum_ninf', 1, 'the sum is -Inf') : null;
+  if (sumNan) conn[DOTSUM_PORTS.nan] = ref(sumNan);
+  if (sumPinf && sumNinf) {
+    conn[DOTSUM_PORTS.pinf] = ref(sumPinf);
+    conn[DOTSUM_PORTS.ninf] = ref(sumNinf);
+  }
+  m.instance('u_sum', core.module, conn);
+  const x = scaledSum(m, name, p.scale, S, sa, sb, { sum, nan: sumNan, pinf: sumPinf, ninf: sumNinf }, PE_EXACT_CUTS.value);
+  const X = exactShape(p, S, x);
+  const A = X.accBits;
+
+  // with a register stage, the accumulation works on the block value and control of the beat before
+  let [signS, magS, expS, nanS, infS, enS, firstS, lastS]: (Signal | null)[] = [x.sign, x.mag, x.exp, x.nan, x.inf, en, first, last];
+  if (p.stages > 0) {
+    m.section("stage 1: the block's scaled value and the beat's control, one cycle later");
+    const r = PE_EXACT_STAGE_REGS;
+    const updates: { reg: Signal; next: Expr; reset: Expr }[] = [];
+    const stage = (src: Signal | null, q: string, comment?: string): Signal | null => {
+      if (src === null) return null;
+      const reg = m.reg(q, src.width, comment);
+      updates.push({ reg, next: ref(src), reset: lit(src.width, 0) });
+      return reg;
+    };
+    [signS, magS, expS, nanS, infS] = [stage(x.sign, r.sign, 'the block value of the beat before'), stage(x.mag, r.mag), stage(x.exp, r.exp), stage(x.nan, r.nan), stage(x.inf, r.inf)];
+    [enS, firstS, lastS] = [stage(en, r.en), stage(first, r.first), stage(last, r.last)];
+    m.flops(clk, reset, null, updates);
+  }
+  if (!signS || !magS || !expS || !enS || !firstS || !lastS) throw new Error(`${name}: a block value without sign, magnitude or exponent`);
+
+  m.section(`the block as a ${A}-bit two's complement integer in units of 2^${X.lsbExp}: magnitude shifted by the exponent, then signed`);
+  const aligned = m.wire('blk_aligned', shift(zext(ref(magS), A), '<<', ref(expS)), { comment: `magnitude * 2^exp (|value| < 2^${unsignedBits(X.blockMax)})` });
+  const blk = m.wire('blk_value', mux(ref(signS), binop(lit(A, 0), '-', ref(aligned)), ref(aligned)), { comment: 'the exact value of the block (0 for NaN / Inf blocks with a zero magnitude)' });
+
+  m.section(`state: the ${A}-bit exact accumulator, its special flags, and the result register`);
+  const acc = m.reg('acc', A, `exact sum of this accumulation so far, two's complement, units of 2^${X.lsbExp}`);
+  const accNan = nanS ? m.reg('acc_nan', 1, 'a NaN block since the first one') : null;
+  const accPinf = infS ? m.reg('acc_pinf', 1, 'a +Inf block since the first one') : null;
+  const accNinf = infS ? m.reg('acc_ninf', 1, 'a -Inf block since the first one') : null;
+  const res = m.reg('result_q', W, 'FP32: the last completed sum, rounded');
+
+  m.section('accumulate: acc + block exactly (a first block is loaded as it is); the flags are sticky');
+  const accSum = m.wire('acc_sum', binop(ref(acc), '+', ref(blk)), { comment: `cannot overflow for up to ${p.maxBlocks} blocks` });
+  const next = m.wire(PE_EXACT_CUTS.next, mux(ref(firstS), ref(blk), ref(accSum)), { comment: 'the accumulator after this beat' });
+  const sticky = (flag: Signal | null, accFlag: Signal | null, nm: string, blockFlag: Expr | null): Signal | null =>
+    flag && accFlag && blockFlag ? m.wire(nm, mux(ref(firstS as Signal), blockFlag, binop(ref(accFlag), '|', blockFlag))) : null;
+  const nanNext = sticky(nanS, accNan, PE_EXACT_CUTS.nextFlag('nan'), nanS ? ref(nanS) : null);
+  const blkPinf = infS ? m.wire('blk_pinf', binop(ref(infS), '&', not(ref(signS))), { comment: 'the block is +Inf' }) : null;
+  const blkNinf = infS ? m.wire('blk_ninf', binop(ref(infS), '&', ref(signS)), { comment: 'the block is -Inf' }) : null;
+  const pinfNext = sticky(infS, accPinf, PE_EXACT_CUTS.nextFlag('pinf'), blkPinf ? ref(blkPinf) : null);
+  const ninfNext = sticky(infS, accNinf, PE_EXACT_CUTS.nextFlag('ninf'), blkNinf ? ref(blkNinf) : null);
+
+  m.section('read-out: the completed sum rounded once to FP32');
+  const accSign = m.wire('acc_next_neg', slice(next, A - 1));
+  const low = slice(next, A - 2, 0);
+  const mag = m.wire(PE_EXACT_CUTS.readout('mag'), mux(ref(accSign), binop(lit(A - 1, 0), '-', low), low), { comment: `|acc_next| (fits ${A - 1} bits)` });
+  const inf = pinfNext && ninfNext ? m.wire(PE_EXACT_CUTS.readout('inf'), binop(ref(pinfNext), '|', ref(ninfNext)), { comment: 'an Inf block (of one sign only)' }) : null;
+  const nanTerms: Expr[] = [];
+  if (nanNext) nanTerms.push(ref(nanNext));
+  if (pinfNext && ninfNext) nanTerms.push(binop(ref(pinfNext), '&', ref(ninfNext)));
+  const nan = nanTerms.length > 0 ? m.wire(PE_EXACT_CUTS.readout('nan'), any(nanTerms), { comment: 'a NaN block, or +Inf and -Inf blocks' }) : null;
+  const sign = m.wire(PE_EXACT_CUTS.readout('sign'), inf && ninfNext ? mux(ref(inf), ref(ninfNext), ref(accSign)) : ref(accSign));
+  const r = roundToFormat(m, PE_EXACT_CUTS.rounded, FP32, {
+    nan: nan ? ref(nan) : null,
+    inf: inf ? ref(inf) : null,
+    sign: ref(sign),
+    mag,
+    magMax: BigInt(p.maxBlocks) * X.blockMax,
+    exp: null,
+    expMax: 0,
+    expOffset: X.lsbExp,
+    zero: 'positive',
+  });
+
+  if (r.result.name !== PE_EXACT_CUTS.rounded) throw new Error(`${name}: the rounded sum is '${r.result.name}', not the cut point ${PE_EXACT_CUTS.rounded}`);
+  m.section('registers');
+  const flagUpdates = [
+    ...(accNan && nanNext ? [{ reg: accNan, next: ref(nanNext), reset: lit(1, 0) }] : []),
+    ...(accPinf && pinfNext ? [{ reg: accPinf, next: ref(pinfNext), reset: lit(1, 0) }] : []),
+    ...(accNinf && ninfNext ? [{ reg: accNinf, next: ref(ninfNext), reset: lit(1, 0) }] : []),
+  ];
+  m.flops(clk, reset, ref(enS), [{ reg: acc, next: ref(next), reset: lit(A, 0) }, ...flagUpdates], 'the accumulator takes every beat');
+  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(r.result), reset: lit(W, 0) }], 'the result register takes the completed sum, rounded');
+  m.section('output');
+  m.assign(result, ref(res));
+
+  lines.push(
+    ...header({
+      module: name,
+      unit: 'MAC array processing element (exact accumulation)',
+      command,
+      configuration: [
+        ...operands(p),
+        `scale format: ${formatSummary(p.scale)}`,
+        `block size k = ${k}`,
+        `accumulation: exact, up to ${p.maxBlocks} blocks per sum (--max-blocks)`,
+        `accumulator: ${A}-bit two's complement, units of 2^${X.lsbExp} (one block's |value| < 2^${unsignedBits(X.blockMax)} units)`,
+        p.stages > 0 ? "register stages: 1 (the block's scaled value and the control registered; the accumulation works on the beat before)" : 'register stages: 0',
+      ],
+      computes: [
+        'on a beat (en): acc = first ? v : acc + v, v = scale_a * scale_b * sum_i a_i*b_i exactly (no rounding);',
+        'with last, result = acc rounded once to FP32 (round to nearest even)',
+      ],
+      numerics: [
+        `The sum of products: ${core.module.name} (exact); the scale significands multiply it and the scale exponents shift it into the accumulator, exactly.`,
+        `No sum of up to ${p.maxBlocks} blocks at any scales loses a bit: the accumulator holds ${p.maxBlocks} times the largest block value. A longer sum may wrap around.`,
+        ...roundingNotes(FP32, r.needs),
+        'A NaN block (NaN element or scale, +Inf and -Inf products, Inf times a zero scale), or +Inf and -Inf blocks in one sum, gives the quiet NaN 0x7fc00000; otherwise an Inf block gives Inf of its sign.',
+        'An exact zero sum gives +0, whatever the signs of the terms. After reset the accumulator is an exact zero.',
+      ],
+      uses: [core.module.name],
+      clocked: TIMING.join(' '),
+    }),
+  );
+  return { module: m, exact: X };
+}
+
+function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: ExactShape | null): VerilogModule {
   const { rows: R, cols: C, block: k } = p;
   const wa = elementBits(p.a);
   const wb = elementBits(p.b);
@@ -222,13 +395,13 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
         `scale format: ${formatSummary(p.scale)}`,
         `block size k = ${k}`,
         `array: ${R} rows x ${C} columns`,
-        `accumulation: ${p.accum}`,
+        exact ? `accumulation: exact (${exact.accBits}-bit fixed point, units of 2^${exact.lsbExp}, up to ${p.maxBlocks} blocks per sum), rounded once to FP32` : 'accumulation: fp32 (each block rounded to FP32, each addition rounded to nearest even)',
         `register stages: ${p.stages}`,
         `longest accumulation the bench streams: ${p.maxBlocks} blocks`,
       ],
       computes: [
         'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
-        'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
+        exact ? 'accumulated exactly and rounded once to FP32 (see the PE module); all PEs share first / last / in_valid.' : 'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
       ],
       numerics: [`Each PE is ${pe.name}; its header states the rounding of every step.`, 'Results are FP32.'],
       uses: [pe.name],
@@ -243,13 +416,18 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule): VerilogM
   return m;
 }
 
-export function macModules(p: MacParams, command: string): { top: VerilogModule; modules: VerilogModule[] } {
-  if (p.accum !== 'fp32') throw new Error(`mac_array: --accum ${p.accum} is not generated yet (the golden model has it: src/mac.ts)`);
+export function macModules(p: MacParams, command: string): { top: VerilogModule; modules: VerilogModule[]; exact: ExactShape | null } {
+  if (p.accum === 'exact') {
+    const core = dotsumModule(p, command);
+    const pe = peExactModule(p, command, core);
+    const top = arrayModule(p, command, pe.module, pe.exact);
+    return { top, modules: [core.lane, core.module, pe.module, top], exact: pe.exact };
+  }
   const dot = dotModules({ a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block }, command);
   const add = addModule({ format: FP32 }, command);
   const pe = peModule(p, command, dot.top, add);
-  const top = arrayModule(p, command, pe);
-  return { top, modules: [...dot.modules, add, pe, top] };
+  const top = arrayModule(p, command, pe, null);
+  return { top, modules: [...dot.modules, add, pe, top], exact: null };
 }
 
 function unpack(v: bigint, n: number, w: number): number[] {
@@ -302,6 +480,7 @@ export const macFamily: UnitFamily<MacParams> = {
         accum: p.accum,
         max_blocks: p.maxBlocks,
         stages: p.stages,
+        ...(d.exact ? { acc_bits: d.exact.accBits, acc_lsb: d.exact.lsbExp, acc_max: String(BigInt(p.maxBlocks) * d.exact.blockMax) } : {}),
         latency: macLatency(p),
         clock: MAC_PORTS.clk,
         reset: 'synchronous, active high',

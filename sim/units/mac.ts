@@ -140,7 +140,7 @@ export const macBench: UnitBench<MacParams> = {
               return beats(2, (t) => ({ a: t === 0 ? a : neg, scaleA: sa, b, scaleB: sb }));
             })(),
           },
-          { name: MAC_DIRECTED[2], beats: beats(n0, () => ({ a: rowsOf(R, () => uniform(ea.maxPos)), scaleA: rowsOf(R, () => maxScale), b: rowsOf(C, () => uniform(eb.maxPos)), scaleB: rowsOf(C, () => maxScale) })) },
+          { name: MAC_DIRECTED[2], beats: beats(p.accum === 'exact' ? p.maxBlocks : n0, () => ({ a: rowsOf(R, () => uniform(ea.maxPos)), scaleA: rowsOf(R, () => maxScale), b: rowsOf(C, () => uniform(eb.maxPos)), scaleB: rowsOf(C, () => maxScale) })) },
           {
             name: MAC_DIRECTED[3],
             beats: beats(3, (t) => ({ a: rowsOf(R, () => uniform(t === 1 ? ea.maxNeg : ea.maxPos)), scaleA: rowsOf(R, () => maxScale), b: rowsOf(C, () => uniform(eb.maxPos)), scaleB: rowsOf(C, () => maxScale) })),

@@ -3,6 +3,7 @@
 // the PE step (first not clearing, the result register bypassed, a reset that keeps the
 // accumulator, acc_next reading the wrong adder input) and the array (rows swapped, out_valid not
 // registered, a PE's en tied to first).
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
@@ -66,6 +67,64 @@ describe('MAC array proofs', () => {
       const st = statuses(r.report);
       expect(st[`${top}.${c.fails}`]).toBe('failed');
       expect(st[`${top}.${c.fails === 'pe' ? 'array' : 'pe'}`]).toBe('proven');
+    }, 120_000);
+  }
+});
+
+// The exact accumulation: a 2 x 2 E5M2 x E2M1 array with UE4M3 scales (Inf elements, scale
+// significands) at k = 4, and broken PEs failing the obligation that covers the edit.
+const XTOP = 'mx_mac_e5m2xe2m1_ue4m3_k4_2x2_exact';
+const XPE = 'mx_pe_e5m2xe2m1_ue4m3_k4_exact.v';
+
+async function genExact(out: string, stages = 0): Promise<void> {
+  await generateInto(out, makeConfig({ elemA: 'e5m2', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2, accum: 'exact', maxBlocks: 4, stages } }));
+}
+
+describe('exact MAC array proofs', () => {
+  it('proves every obligation: the dot product\'s stages, the step, the read-out and its rounding, the array', async () => {
+    const rtl = join(dir, 'x-good');
+    await genExact(rtl);
+    const r = await formal(rtl, join(dir, 'x-good-out'));
+    expect(r.code).toBe(0);
+    const st = statuses(r.report);
+    const parts = ['dot.products', 'dot.tree', 'dot.flags', 'dot.scales', 'dot.magnitude', 'dot.scaling', 'pe', 'readout', 'round', 'specials', 'array'];
+    expect(Object.keys(st).sort()).toEqual(parts.map((p) => `${XTOP}.${p}`).sort());
+    expect(Object.values(st).every((s) => s === 'proven')).toBe(true);
+    // the read-out is proven for every accumulator value up to acc_max: that bound must cover the
+    // largest sum of max-blocks = 4 blocks, each k = 4 products of the largest E5M2 (57344) and E2M1
+    // (6) values at the largest UE4M3 scales (448), in the accumulator's unit 2^acc_lsb
+    const manifest = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { units: { parameters: Record<string, unknown> }[] };
+    const prm = manifest.units[0].parameters;
+    expect(prm.acc_lsb).toBe(-35);
+    const largest = 4n * 4n * 57344n * 6n * 448n * 448n * (1n << 35n);
+    expect(BigInt(String(prm.acc_max))).toBeGreaterThanOrEqual(largest);
+    expect(BigInt(String(prm.acc_max))).toBeLessThan(1n << BigInt(Number(prm.acc_bits) - 1));
+  }, 300_000);
+
+  it('proves the step with one register stage (S = 1)', async () => {
+    const rtl = join(dir, 'x-good-s1');
+    await genExact(rtl, 1);
+    const r = await formal(rtl, join(dir, 'x-good-s1-out'), '--only', `${XTOP}_s1.pe`);
+    expect(r.code).toBe(0);
+    expect(statuses(r.report)).toEqual({ [`${XTOP}_s1.pe`]: 'proven' });
+  }, 120_000);
+
+  const XCASES: { name: string; pattern: RegExp; replace: string; fails: string }[] = [
+    { name: 'first does not clear the accumulator', pattern: /wire \[(\d+):0\] acc_next = first \? blk_value : acc_sum;/, replace: 'wire [$1:0] acc_next = acc_sum;', fails: 'pe' },
+    { name: 'the NaN flag not sticky', pattern: /wire acc_nan_next = first \? blk_nan : acc_nan \| blk_nan;/, replace: 'wire acc_nan_next = blk_nan;', fails: 'pe' },
+    { name: 'the block value not negated for a negative sum', pattern: /wire \[(\d+):0\] blk_value = blk_sign \? \d+'h0 - blk_aligned : blk_aligned;/, replace: 'wire [$1:0] blk_value = blk_aligned;', fails: 'pe' },
+    { name: '+Inf and -Inf blocks not NaN at read-out', pattern: /wire acc_next_nan = acc_nan_next \| \(acc_pinf_next & acc_ninf_next\);/, replace: 'wire acc_next_nan = acc_nan_next;', fails: 'readout' },
+  ];
+  for (const c of XCASES) {
+    it(`${c.name}: ${c.fails} fails`, async () => {
+      const rtl = join(dir, `x-bad-${XCASES.indexOf(c)}`);
+      await genExact(rtl);
+      await mutate(join(rtl, XPE), c.pattern, c.replace);
+      const r = await formal(rtl, join(dir, `x-bad-${XCASES.indexOf(c)}-out`), '--only', `${XTOP}.pe,${XTOP}.readout`);
+      expect(r.code).toBe(1);
+      const st = statuses(r.report);
+      expect(st[`${XTOP}.${c.fails}`]).toBe('failed');
+      expect(st[`${XTOP}.${c.fails === 'pe' ? 'readout' : 'pe'}`]).toBe('proven');
     }, 120_000);
   }
 });

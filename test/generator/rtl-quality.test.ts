@@ -21,14 +21,17 @@ const config = (a: string, b: string, scale: string, out: string, block: number)
 const CONFIGS: GenConfig[] = [
   ...ELEMS.flatMap((a) => ELEMS.flatMap((b) => SCALES.flatMap((s) => ['fp32', 'bf16'].map((o) => config(a, b, s, o, 4))))),
   ...BLOCKS.filter((k) => k !== 4).map((k) => config('e2m1', 'e2m1', 'e8m0', 'fp32', k)),
-  // MAC arrays (clocked): square, rectangular, mixed formats, one PE
+  // MAC arrays (clocked): square, rectangular, mixed formats, one PE; fp32 and exact accumulation, 0 and 1 stages
   ...(
     [
-      ['e2m1', 'e2m1', 'e8m0', 4, 2, 2],
-      ['e4m3', 'e5m2', 'ue4m3', 3, 3, 2],
-      ['int8', 'e2m3', 'ue5m3', 1, 1, 1],
+      ['e2m1', 'e2m1', 'e8m0', 4, 2, 2, 'fp32', 0],
+      ['e4m3', 'e5m2', 'ue4m3', 3, 3, 2, 'fp32', 1],
+      ['int8', 'e2m3', 'ue5m3', 1, 1, 1, 'fp32', 0],
+      ['e2m1', 'e2m1', 'e8m0', 4, 2, 2, 'exact', 0],
+      ['e5m2', 'e4m3', 'ue4m3', 3, 1, 2, 'exact', 1],
+      ['int8', 'int8', 'e8m0', 2, 1, 1, 'exact', 0],
     ] as const
-  ).map(([a, b, scale, block, rows, cols]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mac_array'], mac: { rows, cols } })),
+  ).map(([a, b, scale, block, rows, cols, accum, stages]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, stages } })),
 ];
 
 interface Top {
@@ -46,7 +49,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? '_mac' : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {

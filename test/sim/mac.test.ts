@@ -1,7 +1,8 @@
 // The clocked MAC array: the default 2 x 2 MXFP4 array (k = 32) through 10^6 PE results in
-// Verilator and a short run in Icarus, and broken arrays (a missing accumulator clear, swapped
-// rows, the result register bypassed, a reset that leaves the accumulator, out_valid a cycle
-// early) that the cycle-by-cycle comparison must catch.
+// Verilator and a short run in Icarus, the exact (fixed-point) accumulation, and broken arrays (a
+// missing accumulator clear, swapped rows, the result register bypassed, a reset that leaves the
+// accumulator, out_valid a cycle early, an exact accumulator one bit short, flags that forget a
+// NaN block) that the cycle-by-cycle comparison must catch.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +17,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-async function genMac(out: string, block: number, rows = 2, cols = 2, maxBlocks = 8, stages = 0): Promise<void> {
-  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum: 'fp32', maxBlocks, stages } }));
+async function genMac(out: string, block: number, rows = 2, cols = 2, maxBlocks = 8, stages = 0, accum: 'fp32' | 'exact' = 'fp32'): Promise<void> {
+  await generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, maxBlocks, stages } }));
 }
 
 describe('the default MAC array (MXFP4, k = 32, 2 x 2, fp32 accumulation)', () => {
@@ -66,6 +67,49 @@ describe('the array with one register stage (S = 1, latency 2)', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/MISMATCH 1 of /);
   }, 120_000);
+});
+
+describe('exact accumulation (--accum exact): a fixed-point accumulator rounded once at read-out', () => {
+  it('MXFP4, k = 32, 2 x 2, up to 8 blocks: matches the golden cycle model, every result class reached', async () => {
+    const rtl = join(dir, 'exact');
+    await genMac(rtl, 32, 2, 2, 8, 0, 'exact');
+    const manifest = JSON.parse(await readFile(join(rtl, 'manifest.json'), 'utf8')) as { units: { parameters: Record<string, unknown> }[] };
+    // 8 blocks of |sum| <= 32 * 36 units of 2^-2 at scales up to 2^127 * 2^127: 2^3 * 1152 * 2^508 < 2^522, and a sign bit
+    expect(manifest.units[0].parameters.acc_bits).toBe(525);
+    expect(manifest.units[0].parameters.acc_lsb).toBe(-256);
+    const r = await sim(['--rtl', rtl, '--vectors', '100000', '--out-dir', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    const n = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
+    const cls = /PE results: normal ([0-9,]+), subnormal ([0-9,]+), zero ([0-9,]+), inf ([0-9,]+), nan ([0-9,]+)/.exec(r.out);
+    for (let i = 1; i <= 5; i++) expect(n(cls?.[i])).toBeGreaterThan(0);
+    expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+  }, 300_000);
+
+  it('E5M2 x E4M3 with UE4M3 scales (Inf elements, scale significands), k = 8, 3 x 2, one register stage', async () => {
+    const rtl = join(dir, 'exact-s1');
+    await generateInto(rtl, makeConfig({ elemA: 'e5m2', elemB: 'e4m3', scale: 'ue4m3', out: 'fp32', block: 8, units: ['mac_array'], mac: { rows: 3, cols: 2, accum: 'exact', maxBlocks: 3, stages: 1 } }));
+    const r = await sim(['--rtl', rtl, '--vectors', '30000', '--out-dir', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+  }, 120_000);
+
+  const EXACT_MUTANTS = [
+    { name: 'the accumulator register one bit short (its sign bit lost)', good: 'reg [524:0] acc;', bad: 'reg [523:0] acc;', file: 'mx_pe_e2m1_e8m0_k32_exact.v' },
+    { name: 'the NaN flag not sticky (a NaN block is forgotten by the next one)', good: 'wire acc_nan_next = first ? blk_nan : acc_nan | blk_nan;', bad: 'wire acc_nan_next = blk_nan;', file: 'mx_pe_e2m1_e8m0_k32_exact.v' },
+  ];
+  for (const m of EXACT_MUTANTS) {
+    it(`fails: ${m.name}`, async () => {
+      const rtl = join(dir, `exact-bad-${EXACT_MUTANTS.indexOf(m)}`);
+      await genMac(rtl, 32, 2, 2, 8, 0, 'exact');
+      const path = join(rtl, m.file);
+      const text = await readFile(path, 'utf8');
+      expect(text).toContain(m.good);
+      await writeFile(path, text.split(m.good).join(m.bad));
+      const r = await sim(['--rtl', rtl, '--vectors', '4000', '--seed', '7', '--out-dir', join(dir, 'out')]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/MISMATCH 1 of [0-9,]+: mx_mac_e2m1_e8m0_k32_2x2_exact vector \d+, cycle \d+: /);
+    }, 120_000);
+  }
 });
 
 const MUTANTS: { name: string; file: string; good: string; bad: string }[] = [
