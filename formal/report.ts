@@ -72,6 +72,7 @@ const METHOD_TEXT: Record<Method | 'none', string> = {
   equiv: 'Yosys equiv_simple',
   sat: 'Yosys SAT',
   exhaustive: 'exhaustive (Yosys netlist)',
+  induction: 'Yosys SAT k-induction',
   none: '-',
 };
 

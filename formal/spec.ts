@@ -12,7 +12,9 @@ export type Method =
   /** one Yosys `sat -prove` on a harness with assumptions */
   | 'sat'
   /** every point of an input space: the netlist Yosys builds, evaluated against the golden model */
-  | 'exhaustive';
+  | 'exhaustive'
+  /** Yosys `sat -tempinduct`: k-induction over a miter of two clocked netlists, from a reset on */
+  | 'induction';
 
 /** A file the proof reads or writes, by name inside the obligation's work folder. */
 export interface WorkFile {

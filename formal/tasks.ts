@@ -17,6 +17,7 @@ import {
   equivStatus,
   harmfulWarnings,
   satModel,
+  inductionOutcome,
   satOutcome,
   unprovenEquivSignals,
   yosys,
@@ -267,6 +268,16 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
       }
     }
     return done('failed', 'SAT: found an input with gold_y != gate_y', { counterexample, warnings });
+  }
+
+  if (spec.method === 'induction') {
+    const err = run.code !== 0 ? (yosysError(run.log) ?? `Yosys exited with status ${run.code}`) : null;
+    if (err !== null) return done('error', err, { warnings });
+    const r = inductionOutcome(run.log);
+    if (r.outcome === 'proven') return done('proven', `k-induction: the base case and the induction step of length ${r.length ?? '?'} hold${wiringNote}`, { warnings });
+    if (r.outcome === 'failed') return done('failed', 'k-induction: a run from the reset on which the two netlists differ (the base case has a model; see the log)', { warnings });
+    if (r.outcome === 'inconclusive') return done('unknown', `k-induction: no induction step of up to ${r.length ?? '?'} cycles closes (neither proven nor refuted)`, { warnings });
+    return done('error', 'no induction result in the Yosys log', { warnings });
   }
 
   if (spec.method === 'equiv') {

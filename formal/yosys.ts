@@ -104,6 +104,22 @@ export function satOutcome(log: string): SatOutcome {
   return outcome;
 }
 
+export type InductionOutcome = 'proven' | 'failed' | 'inconclusive' | 'none';
+
+/**
+ * Outcome of a `sat -tempinduct` run: proven (base case and induction step), failed (the base case
+ * has a model: a run from the reset on which the property breaks), inconclusive (no induction step
+ * of up to -maxsteps cycles closes), none (no result in the log).
+ */
+export function inductionOutcome(log: string): { outcome: InductionOutcome; length: number | null } {
+  const lengths = [...log.matchAll(/\*\* Trying induction with length (\d+) \*\*/g)].map((m) => Number(m[1]));
+  const length = lengths.length > 0 ? lengths[lengths.length - 1] : null;
+  if (/Induction step proven: SUCCESS!/.test(log)) return { outcome: 'proven', length };
+  if (/model found for base case: FAIL!/.test(log)) return { outcome: 'failed', length };
+  if (/Reached maximum number of time steps -> proof failed/.test(log)) return { outcome: 'inconclusive', length };
+  return { outcome: 'none', length };
+}
+
 /**
  * The model table Yosys prints after "model found": signal name -> bits (MSB first, '0'/'1'/'x').
  * Names lose their leading backslash.

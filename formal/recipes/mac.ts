@@ -24,6 +24,7 @@ import type { FreeInput } from '../harness.js';
 import type { UnitRef } from '../spec.js';
 import { adopt, esc, field, stepObligation } from './step.js';
 import { exactCoverage, exactParts, planExactPe } from './mac-exact.js';
+import { retimeObligation } from './retime.js';
 import { addRecipe } from './add.js';
 import { dotRecipe } from './dot.js';
 import { PlanError, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
@@ -45,11 +46,12 @@ export const macRecipe: Recipe = {
   parts: (u) => {
     // the sub-units' parts are known without the netlist: their recipes' part lists
     const p = macFamily.fromParameters(u.parameters);
-    if (p.accum === 'exact') return [...exactParts(u), 'array'];
+    const retime = p.stages > 0 ? ['retime'] : [];
+    if (p.accum === 'exact') return [...exactParts(u), 'array', ...retime];
     const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
-    return [...dotRecipe.parts(dot).map((x) => `dot.${x}`), ...addRecipe.parts(add).map((x) => `add.${x}`), 'pe', 'array'];
+    return [...dotRecipe.parts(dot).map((x) => `dot.${x}`), ...addRecipe.parts(add).map((x) => `add.${x}`), 'pe', 'array', ...retime];
   },
   plan(u: UnitRef, shape) {
     const p = macFamily.fromParameters(u.parameters);
@@ -240,17 +242,25 @@ export const macRecipe: Recipe = {
         [{ lane: pe, instances: { parent: u.top, jsonFile: `${u.top}.pe.json`, lanes: cells } }],
       );
     });
+    if (p.stages > 0) part('retime', () => retimeObligation(u, p, shape));
     return out;
   },
   coverage: (u) => {
     const p = macFamily.fromParameters(u.parameters);
+    const retime =
+      p.stages > 0
+        ? [
+            `Besides: **retime** shows, netlist against netlist, that this PE (S = ${p.stages}) gives the results of the PE the generator writes for S = 0 one cycle later, from a reset on (k-induction), so the pipelined array is the combinational one with ${p.stages} more cycle of latency; this does not rest on the golden cycle model.`,
+          ]
+        : [];
     if (p.accum === 'exact') {
-      return exactCoverage(u, `**array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's.`);
+      return [...exactCoverage(u, `**array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's.`), ...retime];
     }
     return [
       `1. **dot.\\***, **add.\\***: the PE's dot product module and ${addModuleName({ format: FP32 })} equal the golden dotBlock (FP32) and fp32Add on every input (their own obligations and coverage, as for those units).`,
       '2. **pe**: the PE holds exactly those two instances, wired to its inputs and accumulator, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts) given those two values. With 1., every PE steps exactly as the model\'s PE from every state.',
       `3. **array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's. So after any sequence of cycles starting with a reset, every output equals the golden cycle model's, the model whose sums test/golden/mac.test.ts checks against dotMx.`,
+      ...retime,
     ];
   },
 };

@@ -179,6 +179,24 @@ export const PE_EXACT_CUTS = {
 /** The stage-1 registers of the exact PE: the block's scaled value and the beat's control. */
 export const PE_EXACT_STAGE_REGS = { sign: 'blk_sign_q', mag: 'blk_mag_q', exp: 'blk_exp_q', nan: 'blk_nan_q', inf: 'blk_inf_q', en: 'en_q', first: 'first_q', last: 'last_q' } as const;
 
+/**
+ * What a PE's stage 1 registers, as (register, the wire of the same beat it takes): the block's
+ * value, then the control; and the PE's state registers (those the stages leave where they are).
+ * Entries whose wire a format does not build (no NaN or Inf flag) are still listed; a user keeps
+ * those the netlist has.
+ */
+export function peStageMap(p: Pick<MacParams, 'accum'>): { value: { reg: string; wire: string }[]; control: { reg: string; port: string }[]; state: string[] } {
+  const control = (['en', 'first', 'last'] as const).map((f) => ({ reg: PE_STAGE_REGS[f], port: PE_PORTS[f] }));
+  if (p.accum === 'exact') {
+    return {
+      value: (['sign', 'mag', 'exp', 'nan', 'inf'] as const).map((f) => ({ reg: PE_EXACT_STAGE_REGS[f], wire: PE_EXACT_CUTS.value(f) })),
+      control,
+      state: ['acc', 'acc_nan', 'acc_pinf', 'acc_ninf', 'result_q'],
+    };
+  }
+  return { value: [{ reg: PE_STAGE_REGS.dot, wire: 'block_dot' }], control, state: ['acc', 'result_q'] };
+}
+
 /** The exact accumulator's shape: one block's largest |value| and the accumulator's width. */
 export interface ExactShape {
   /** every block value is an integer multiple of 2^lsbExp */

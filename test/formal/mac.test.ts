@@ -36,13 +36,29 @@ describe('MAC array proofs', () => {
     expect(Object.values(st).every((s) => s === 'proven')).toBe(true);
   }, 300_000);
 
-  it('proves the array with one register stage (S = 1)', async () => {
+  it('proves the array with one register stage (S = 1), and that its PE is the S = 0 PE one cycle later', async () => {
     const rtl = join(dir, 'good-s1');
     await gen(rtl, 1);
-    const r = await formal(rtl, join(dir, 'good-s1-out'), '--only', `${TOP}_s1.pe,${TOP}_s1.array`);
+    const r = await formal(rtl, join(dir, 'good-s1-out'), '--only', `${TOP}_s1.pe,${TOP}_s1.array,${TOP}_s1.retime`);
     expect(r.code).toBe(0);
-    expect(statuses(r.report)).toEqual({ [`${TOP}_s1.pe`]: 'proven', [`${TOP}_s1.array`]: 'proven' });
-  }, 120_000);
+    expect(statuses(r.report)).toEqual({ [`${TOP}_s1.pe`]: 'proven', [`${TOP}_s1.array`]: 'proven', [`${TOP}_s1.retime`]: 'proven' });
+  }, 300_000);
+
+  // the netlist-to-netlist proof fails for a stage the step proof alone would not relate to S = 0
+  const RETIME_CASES: { name: string; pattern: RegExp; replace: string }[] = [
+    { name: 'the accumulation reads this beat\'s dot product', pattern: /wire \[31:0\] acc_next = first_q \? dot_q : acc_sum;/, replace: 'wire [31:0] acc_next = first_q ? block_dot : acc_sum;' },
+    { name: 'a reset that does not clear the staged beat', pattern: /      en_q <= 1'd0;/, replace: '      en_q <= en;' },
+  ];
+  for (const c of RETIME_CASES) {
+    it(`S = 1, ${c.name}: retime fails`, async () => {
+      const rtl = join(dir, `retime-bad-${RETIME_CASES.indexOf(c)}`);
+      await gen(rtl, 1);
+      await mutate(join(rtl, 'mx_pe_e2m1_e8m0_k4_fp32_s1.v'), c.pattern, c.replace);
+      const r = await formal(rtl, join(dir, `retime-bad-${RETIME_CASES.indexOf(c)}-out`), '--only', `${TOP}_s1.retime`);
+      expect(r.code).toBe(1);
+      expect(statuses(r.report)).toEqual({ [`${TOP}_s1.retime`]: 'failed' });
+    }, 300_000);
+  }
 
   const CASES: { name: string; file: string; pattern: RegExp; replace: string; fails: 'pe' | 'array'; stages?: number }[] = [
     { name: 'first does not clear the accumulator', file: PE, pattern: /wire \[31:0\] acc_next = first \? block_dot : acc_sum;/, replace: 'wire [31:0] acc_next = acc_sum;', fails: 'pe' },
@@ -101,13 +117,13 @@ describe('exact MAC array proofs', () => {
     expect(BigInt(String(prm.acc_max))).toBeLessThan(1n << BigInt(Number(prm.acc_bits) - 1));
   }, 300_000);
 
-  it('proves the step with one register stage (S = 1)', async () => {
+  it('proves the step with one register stage (S = 1), and that its PE is the S = 0 PE one cycle later', async () => {
     const rtl = join(dir, 'x-good-s1');
     await genExact(rtl, 1);
-    const r = await formal(rtl, join(dir, 'x-good-s1-out'), '--only', `${XTOP}_s1.pe`);
+    const r = await formal(rtl, join(dir, 'x-good-s1-out'), '--only', `${XTOP}_s1.pe,${XTOP}_s1.retime`);
     expect(r.code).toBe(0);
-    expect(statuses(r.report)).toEqual({ [`${XTOP}_s1.pe`]: 'proven' });
-  }, 120_000);
+    expect(statuses(r.report)).toEqual({ [`${XTOP}_s1.pe`]: 'proven', [`${XTOP}_s1.retime`]: 'proven' });
+  }, 300_000);
 
   const XCASES: { name: string; pattern: RegExp; replace: string; fails: string }[] = [
     { name: 'first does not clear the accumulator', pattern: /wire \[(\d+):0\] acc_next = first \? blk_value : acc_sum;/, replace: 'wire [$1:0] acc_next = acc_sum;', fails: 'pe' },
