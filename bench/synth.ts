@@ -10,13 +10,15 @@
  *
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
  *                            [--units dotsum,dot,mul,dequant,mac_array] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
- *                            [--array RxC] [--stages S[,S...]]
+ *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact]
  *
  * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
  * run holds the E2M1 and E4M3 cores at k = 32, a second table sets them next to the published
  * figures of the open MX-for-FPGA exact dot product. `--units mac_array` synthesizes the MAC array
- * (default 4 x 4) once per `--stages` value, `--units mac_pe` one of its processing elements.
+ * (default 4 x 4, `--accum fp32|exact`) once per `--stages` value with its hierarchy kept (each PE
+ * module synthesized once, stat counting every instance, the depth taken on the flattened result),
+ * `--units mac_pe` one of its processing elements.
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -26,12 +28,12 @@
 import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
 import { generateConfig } from '../generator/generate.js';
-import { MAX_BLOCK, MAX_MAC_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray } from '../generator/units/config.js';
+import { MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
 import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/yosys.js';
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
-  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]]';
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact]';
 
 const STAT_FILE = 'stat.json';
 const LTP_FILE = 'ltp.txt';
@@ -40,8 +42,8 @@ type FlowName = 'generic' | 'ice40' | 'xilinx' | 'ecp5';
 
 interface Flow {
   readonly name: FlowName;
-  /** Yosys commands after read_verilog, for top module `top` */
-  readonly script: (top: string) => string;
+  /** Yosys commands after read_verilog, for top module `top`; `hier` keeps the hierarchy (the MAC array: its PEs synthesized once) */
+  readonly script: (top: string, hier: boolean) => string;
   /** the flow's figures from the cell counts of the design (and the ltp log for the generic flow) */
   readonly figures: (cells: Counts, total: number, ltp: string) => string[];
 }
@@ -60,12 +62,12 @@ function ltpLength(log: string): number {
 const FLOWS: readonly Flow[] = [
   {
     name: 'generic',
-    script: (top) => `synth -flatten -top ${top}`,
+    script: (top, hier) => `synth${hier ? '' : ' -flatten'} -top ${top}`,
     figures: (cells, total, ltp) => [String(total), String(Object.entries(cells).reduce((n, [t, c]) => n + (/^\$_\w*DFF/.test(t) ? c : 0), 0)), String(ltpLength(ltp))],
   },
   {
     name: 'ice40',
-    script: (top) => `synth_ice40 -top ${top}`,
+    script: (top, hier) => `synth_ice40${hier ? ' -noflatten' : ''} -top ${top}`,
     figures: (cells) => [`${count(cells, 'SB_LUT4')} / ${count(cells, 'SB_CARRY')}`],
   },
   {
@@ -75,7 +77,7 @@ const FLOWS: readonly Flow[] = [
   },
   {
     name: 'ecp5',
-    script: (top) => `synth_ecp5 -nodsp -top ${top}`,
+    script: (top, hier) => `synth_ecp5 -nodsp${hier ? ' -noflatten' : ''} -top ${top}`,
     figures: (cells) => [`${count(cells, 'LUT4')} / ${count(cells, 'CCU2C')}`],
   },
 ];
@@ -91,12 +93,14 @@ interface FlowResult {
 
 
 /** Run one flow on one module (with the files of its hierarchy); a Yosys error or crash becomes the text of the flow's table cells. */
-async function runFlow(flow: Flow, top: string, files: Record<string, string>): Promise<FlowResult> {
+async function runFlow(flow: Flow, top: string, files: Record<string, string>, hier = false): Promise<FlowResult> {
   const script = [
     ...Object.keys(files).map((f) => `read_verilog ${f}`),
-    flow.script(top),
-    `tee -q -o ${STAT_FILE} stat -json`,
-    ...(flow.name === 'generic' ? [`tee -q -o ${LTP_FILE} ltp -noff`] : []),
+    flow.script(top, hier),
+    // with the hierarchy kept, stat counts every instance of a submodule (the top has the top attribute)
+    `tee -q -o ${STAT_FILE} stat -json -top ${top}`,
+    // the longest path of the whole netlist: flattened after synthesis (each PE as synthesized)
+    ...(flow.name === 'generic' ? [...(hier ? ['flatten'] : []), `tee -q -o ${LTP_FILE} ltp -noff`] : []),
   ].join('; ');
   const t0 = performance.now();
   try {
@@ -133,10 +137,11 @@ interface Options {
   /** the MAC array's shape and its stage counts (each one a job) */
   readonly array: { rows: number; cols: number };
   readonly stages: number[];
+  readonly accum: MacAccumulationName;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages'], ['--help'], { h: '--help' });
+  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages', '--accum'], ['--help'], { h: '--help' });
   if (values.has('--help')) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
@@ -167,7 +172,9 @@ function parseOptions(argv: readonly string[]): Options {
   if (!sh || Number(sh[1]) < 1 || Number(sh[1]) > Number(sh[2])) throw new UsageError(`--shard needs i/n with 1 <= i <= n, got '${values.get('--shard')}'`);
   const array = parseArray(values.get('--array') ?? '4x4');
   const stages = [...new Set((values.get('--stages') ?? '0').split(',').map((x) => parseIntArg('--stages', x, 0, MAX_MAC_STAGES)))];
-  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages };
+  const accum = values.get('--accum') ?? 'fp32';
+  if (!(MAC_ACCUMULATIONS as readonly string[]).includes(accum)) throw new UsageError(`--accum: unknown accumulation '${accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
+  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName };
 }
 
 /** A table cell: one line, with no `|` to break the row. */
@@ -191,7 +198,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
   const done = new Set<string>();
   for (const [n, job] of mine.entries()) {
-    const mac = job.unit === 'mac_array' || job.unit === 'mac_pe' ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages } } : {};
+    const mac = job.unit === 'mac_array' || job.unit === 'mac_pe' ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages, accum: opts.accum } } : {};
     const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
     const family = job.unit === 'dotsum' ? 'dot' : job.unit === 'mac_pe' ? 'mac_array' : job.unit;
     const units = g.manifest.units.filter((u) => u.family === family);
@@ -206,7 +213,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const cells: string[] = [];
       let seconds = 0;
       for (const flow of opts.flows) {
-        const result = await runFlow(flow, top, texts);
+        const result = await runFlow(flow, top, texts, job.unit === 'mac_array');
         cells.push(...result.cells);
         seconds += result.seconds;
         if (result.failed) failures++;

@@ -10,6 +10,9 @@
  * - `exact`: the blocks' exact scaled sums added exactly; the result is that sum rounded once to
  *   FP32 (roundRawToFp32).
  *
+ * Read-out in `out` (FP32, or BF16): fp32 accumulation rounds the FP32 sum to BF16 (to nearest
+ * even; a second rounding), exact accumulation rounds the exact sum once, to BF16 directly.
+ *
  * Control, sampled at each clock edge: `reset` (synchronous) clears every accumulator (to +0 / an
  * exact zero), every result (to +0) and the output valid; otherwise a beat with `valid` updates every
  * accumulator, and when it has `last` the results take the completed sums and `outValid` is high for
@@ -18,7 +21,9 @@
  */
 import { decodeScale, type ElementFormat, type ScaleFormat } from './formats/format.js';
 import { dotBlock, dotBlockExact } from './dot.js';
-import { fp32Add, roundRawToFp32 } from './fp32.js';
+import { FP32, type FloatFormat } from './formats/float.js';
+import { fp32Add, fp32ToRaw, roundRawToFp32 } from './fp32.js';
+import { roundRawToFloat } from './round-float.js';
 import { rawFinite, type Raw } from './raw.js';
 import { sumRaws } from './sum.js';
 
@@ -32,6 +37,8 @@ export interface MacShape {
   readonly rows: number;
   readonly cols: number;
   readonly accum: MacAccumulation;
+  /** the results' format (default FP32) */
+  readonly out?: FloatFormat;
   /**
    * register stages before the accumulation (default 0): a beat reaches the accumulators this many
    * cycles later; a reset clears the stages too (the beats in them are dropped)
@@ -55,7 +62,7 @@ export interface MacBeat {
 
 /** The outputs after a cycle's clock edge. */
 export interface MacOutputs {
-  /** rows x cols FP32 bit patterns, PE (i, j) at index cols * i + j */
+  /** rows x cols bit patterns in the read-out format, PE (i, j) at index cols * i + j */
   readonly result: readonly number[];
   readonly outValid: boolean;
 }
@@ -124,16 +131,22 @@ export class MacArrayModel {
           if (accum === 'fp32') {
             const p = this.blockDot ? this.blockDot(beat.a[i], beat.b[j], beat.scaleA[i], beat.scaleB[j]) : dotBlock(this.shape.elemA, beat.a[i], this.shape.elemB, beat.b[j], sa, sb);
             this.accF[q] = beat.first ? p : fp32Add(this.accF[q], p);
-            if (beat.last) this.result[q] = this.accF[q];
+            if (beat.last) this.result[q] = this.readFp32(this.accF[q]);
           } else {
             const x = dotBlockExact(this.shape.elemA, beat.a[i], this.shape.elemB, beat.b[j], sa, sb);
             this.accX[q] = beat.first ? x : sumRaws([this.accX[q], x]);
-            if (beat.last) this.result[q] = roundRawToFp32(this.accX[q]);
+            if (beat.last) this.result[q] = (this.shape.out ?? FP32) === FP32 ? roundRawToFp32(this.accX[q]) : roundRawToFloat(this.shape.out ?? FP32, this.accX[q]);
           }
         }
       }
     }
     return this.outputs();
+  }
+
+  /** The FP32 accumulator in the read-out format. */
+  private readFp32(x: number): number {
+    const out = this.shape.out ?? FP32;
+    return out === FP32 ? x : roundRawToFloat(out, fp32ToRaw(x));
   }
 
   private outputs(): MacOutputs {

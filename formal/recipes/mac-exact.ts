@@ -13,7 +13,7 @@
  *   Inf rules of an exact sum (src/sum.ts sumRaws), for every accumulator value in range.
  * - round, specials: the shared rounder's obligations (formal/recipes/round.ts) on the read-out.
  */
-import { FP32 } from '../../src/formats/float.js';
+import { FP32, floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { DOTSUM_PORTS, dotFamily, dotsumModuleName } from '../../generator/units/dot.js';
 import { PE_EXACT_CUTS, PE_EXACT_STAGE_REGS, PE_PORTS, macFamily, peModuleName, type MacParams } from '../../generator/units/mac.js';
@@ -25,7 +25,6 @@ import { roundSatObligation, specialsObligation, type RoundStage } from './round
 import { adopt, esc, field, stepObligation } from './step.js';
 import { PlanError, obligationId, portsOf, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
 
-const W = 32;
 
 /** The dot product's parts that the exact PE builds (everything before the dot's own rounding). */
 const DOT_PARTS: readonly DotPart[] = ['products', 'tree', 'flags', 'scales', 'magnitude', 'scaling'];
@@ -34,7 +33,8 @@ const DOT_PARTS: readonly DotPart[] = ['products', 'tree', 'flags', 'scales', 'm
 const CONTROL: readonly FreeInput[] = (['clk', 'reset', 'en', 'first', 'last'] as const).map((n) => ({ name: PE_PORTS[n], width: 1 }));
 
 function dotRef(u: UnitRef, p: MacParams, top: string, shape?: (m: string) => ModuleShape): UnitRef {
-  const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
+  // the PE's result port has the read-out format; the dot parts planned here end before any rounding
+  const dp = { a: p.a, b: p.b, scale: p.scale, out: p.out, block: p.block };
   return { family: 'dot', top, files: u.files, ports: shape ? portsOf(shape(top)) : [], parameters: dotFamily.generate(dp, '').parameters };
 }
 
@@ -83,6 +83,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
     { name: PE_PORTS.scaleA, width: ws },
     { name: PE_PORTS.scaleB, width: ws },
   ];
+  const W = floatBits(p.out);
   const nanFlag = has(C.value('nan'));
   const infFlag = has(C.value('inf'));
   // the sub-unit's view: the PE is the dot's "top" (a PlanError here is reported on the step)
@@ -99,6 +100,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
     if (range instanceof PlanError) throw range;
     const { A } = range;
     requirePorts(pe, ps, [...inputs.map((i) => ({ name: i.name, dir: 'input' as const, width: i.width })), { name: PE_PORTS.result, dir: 'output', width: W }]);
+    if (w(C.rounded) !== W) throw new PlanError(`${pe}: ${C.rounded} is ${w(C.rounded)} bits, not ${W}`);
     if (w(C.next) !== A) throw new PlanError(`${pe}: ${C.next} is ${w(C.next)} bits, the manifest says ${A}`);
     const S = p.stages;
     const R = PE_EXACT_STAGE_REGS;
@@ -255,7 +257,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
       inf: readoutIns.includes('inf') ? C.readout('inf') : null,
       result: C.rounded,
       resultWire: true,
-      out: FP32,
+      out: p.out,
       magMax: range.max,
       expMax: 0,
       expOffset: range.lsb,
@@ -267,7 +269,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
   // the shared rounder's obligations, planned on the PE module and named under the array
   const peUnit: UnitRef = { ...u, top: pe, ports: portsOf(ps) };
   const underArray = (o: ObligationSpec, name: string): ObligationSpec => ({ ...o, id: obligationId(u, name), part: name });
-  part('round', () => underArray(roundSatObligation(peUnit, ps, stage(), `in ${pe}, with the read-out rounder's inputs cut: ${C.rounded} = the golden rounding to FP32 of every accumulator value in range`), 'round'));
+  part('round', () => underArray(roundSatObligation(peUnit, ps, stage(), `in ${pe}, with the read-out rounder's inputs cut: ${C.rounded} = the golden rounding to ${p.out.name.toUpperCase()} of every accumulator value in range`), 'round'));
   part('specials', () => {
     if (!readoutIns.includes('nan')) throw new PlanError(`${pe}: no NaN flag at the read-out`);
     return underArray(specialsObligation(peUnit, ps, stage()), 'specials');
@@ -282,7 +284,7 @@ export function exactCoverage(u: UnitRef, array: string): string[] {
   return [
     `1. **dot.\\***: in ${dotsumModuleName(p)} and ${pe}, the block's value wires ${C.value('sign')} / ${C.value('mag')} / ${C.value('exp')} and its flags are those of the golden decomposition of dotBlock (the dot product's own obligations, before its rounding): the value is (-1)^sign * mag * 2^(exp + ${u.parameters.acc_lsb}), with |mag * 2^exp| at most the largest block value for every block that is not NaN.`,
     `2. **pe**: the PE holds exactly that dotsum instance, and at every clock edge, from every state, the registers take the golden exact step given those wires and the rounded sum; ${C.next} and its flags are that step's next state.`,
-    `3. **readout**, **round**, **specials**: for every next state in range (|value| <= ${u.parameters.acc_max}), ${C.rounded} is the golden rounding to FP32 of the exact sum, or its NaN / Inf.`,
+    `3. **readout**, **round**, **specials**: for every next state in range (|value| <= ${u.parameters.acc_max}), ${C.rounded} is the golden rounding to ${p.out.name.toUpperCase()} of the exact sum, or its NaN / Inf.`,
     `4. ${array}`,
     `So by induction over the cycles after a reset, a sum of up to ${p.maxBlocks} blocks (${p.maxBlocks} block values at most: always in range) is held exactly and read out as src/mac.ts computes it; a longer sum may wrap, and the header says so. With 4., every output of the array equals the golden cycle model's (src/mac.ts, checked against dotMx in test/golden/mac.test.ts) for such sums.`,
   ];

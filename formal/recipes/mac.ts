@@ -13,11 +13,11 @@
  *   the shared control, and result bits [32(C r + c) + 31 : 32(C r + c)]), then one step of
  *   out_valid: reset -> 0, else in_valid & last.
  */
-import { FP32 } from '../../src/formats/float.js';
+import { FP32, floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { addFamily, addModuleName } from '../../generator/units/add.js';
 import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
-import { MAC_PORTS, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
+import { MAC_PORTS, PE_FP32_READOUT, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
 import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
 import type { FreeInput } from '../harness.js';
@@ -25,6 +25,7 @@ import type { UnitRef } from '../spec.js';
 import { adopt, esc, field, stepObligation } from './step.js';
 import { exactCoverage, exactParts, planExactPe } from './mac-exact.js';
 import { retimeObligation } from './retime.js';
+import { fp32Readout, FP32_READOUT_PARTS } from './mac-readout.js';
 import { addRecipe } from './add.js';
 import { dotRecipe } from './dot.js';
 import { PlanError, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
@@ -51,7 +52,8 @@ export const macRecipe: Recipe = {
     const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
-    return [...dotRecipe.parts(dot).map((x) => `dot.${x}`), ...addRecipe.parts(add).map((x) => `add.${x}`), 'pe', 'array', ...retime];
+    const readout = p.out !== FP32 ? FP32_READOUT_PARTS : [];
+    return [...dotRecipe.parts(dot).map((x) => `dot.${x}`), ...addRecipe.parts(add).map((x) => `add.${x}`), 'pe', ...readout, 'array', ...retime];
   },
   plan(u: UnitRef, shape) {
     const p = macFamily.fromParameters(u.parameters);
@@ -61,6 +63,10 @@ export const macRecipe: Recipe = {
     const ws = scaleBits(p.scale);
     const pe = peModuleName(p);
     const exact = p.accum === 'exact';
+    const WR = floatBits(p.out);
+    // an FP32 accumulator read out in another format: the read-out's rounder is cut in the step
+    const bf = !exact && p.out !== FP32;
+    const RO = PE_FP32_READOUT;
     const subs = exact ? null : subUnits(u, shape);
     const out: Planned[] = subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
     const part = (name: string, make: () => Planned): void => {
@@ -83,14 +89,14 @@ export const macRecipe: Recipe = {
         { name: PE_PORTS.b, dir: 'input', width: wb },
         { name: PE_PORTS.scaleA, dir: 'input', width: ws },
         { name: PE_PORTS.scaleB, dir: 'input', width: ws },
-        { name: PE_PORTS.result, dir: 'output', width: W },
+        { name: PE_PORTS.result, dir: 'output', width: WR },
       ]);
       const S = p.stages;
       const R0 = PE_STAGE_REGS;
       // the present values of the registers (free inputs) and their names after the eversion
       const regs: { name: string; q: string; width: number }[] = [
         { name: 'acc', q: 'acc_q', width: W },
-        { name: 'result', q: 'res_q', width: W },
+        { name: 'result', q: 'res_q', width: WR },
         ...(S > 0
           ? [
               { name: R0.dot, q: 'dot_qq', width: W },
@@ -108,9 +114,10 @@ export const macRecipe: Recipe = {
         { name: 'scale_b', width: ws },
         { name: 'block_dot', width: W },
         { name: 'acc_sum', width: W },
+        ...(bf ? [{ name: RO.rounded, width: WR }] : []),
         ...regs.map((r) => ({ name: r.q, width: r.width })),
       ];
-      const direct = ['clk', 'reset', 'en', 'first', 'last', 'a', 'b', 'scale_a', 'scale_b', 'block_dot', 'acc_sum'];
+      const direct = ['clk', 'reset', 'en', 'first', 'last', 'a', 'b', 'scale_a', 'scale_b', 'block_dot', 'acc_sum', ...(bf ? [RO.rounded] : [])];
       // what the accumulation stage sees: this beat (S = 0) or the registered one (S = 1)
       const [dotS, enS, firstS, lastS] = S > 0 ? ['dot_qq', 'en_qq', 'first_qq', 'last_qq'] : ['block_dot', 'en', 'first', 'last'];
       const stageGold = S > 0 ? [`reset ? ${W}'h0 : block_dot`, "reset ? 1'b0 : en", "reset ? 1'b0 : first", "reset ? 1'b0 : last"] : [];
@@ -124,13 +131,14 @@ export const macRecipe: Recipe = {
           `Wiring, on ${pe} as elaborated: one ${subs.dot.top} (a, b, scale_a, scale_b -> block_dot) and one ${subs.add.top} (acc, ${S > 0 ? R0.dot : 'block_dot'} -> acc_sum), nothing else driving block_dot or acc_sum.`,
           `With block_dot and acc_sum cut and the registers (${regs.map((r) => r.name).join(', ')}) turned into ports (present value .q, next value .d), for every state and input:`,
           ...(S > 0 ? [`stage 1: ${R0.dot}.d = reset ? 0 : block_dot, and ${R0.en} / ${R0.first} / ${R0.last}.d = reset ? 0 : en / first / last;`] : []),
-          `acc.d = reset ? +0 : ${enS} ? (${firstS} ? ${dotS === 'dot_qq' ? R0.dot : dotS} : acc_sum) : acc.q; result.d = reset ? +0 : (${enS} & ${lastS}) ? (that) : result.q (names of the stage registers meaning their present values);`,
+          `acc.d = reset ? +0 : ${enS} ? (${firstS} ? ${dotS === 'dot_qq' ? R0.dot : dotS} : acc_sum) : acc.q; result.d = reset ? +0 : (${enS} & ${lastS}) ? ${bf ? `${RO.rounded} (the read-out, cut)` : '(that)'} : result.q (names of the stage registers meaning their present values);`,
+          ...(bf ? [`acc_next (observed) = that next accumulator value, the read-out's input (see readout).`] : []),
           `the result port = result.q; every register clocked by clk (positive edge). This is src/mac.ts MacArrayModel.step for one PE (fp32, ${S} stage${S === 1 ? '' : 's'}).`,
         ],
         {
           inputs: ins,
-          cuts: ['block_dot', 'acc_sum'],
-          observes: ['acc', ...(S > 0 ? [R0.dot, R0.en, R0.first, R0.last] : [])],
+          cuts: ['block_dot', 'acc_sum', ...(bf ? [RO.rounded] : [])],
+          observes: ['acc', ...(S > 0 ? [R0.dot, R0.en, R0.first, R0.last] : []), ...(bf ? ['acc_next'] : [])],
           regs: regs.map((r) => r.name),
           dutConnections: [
             ...direct.map((n) => ({ port: n, expr: n })),
@@ -140,14 +148,15 @@ export const macRecipe: Recipe = {
               { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
             ]),
             { port: 'result', expr: 'g_res' },
+            ...(bf ? [{ port: 'acc_next', expr: 'g_acc_next' }] : []),
           ],
-          dutWires: [...regs.flatMap((r) => [{ name: `g_${r.q}_d`, width: r.width }, { name: `g_${r.q}_c`, width: 1 }]), { name: 'g_res', width: W }],
+          dutWires: [...regs.flatMap((r) => [{ name: `g_${r.q}_d`, width: r.width }, { name: `g_${r.q}_c`, width: 1 }]), { name: 'g_res', width: WR }, ...(bf ? [{ name: 'g_acc_next', width: W }] : [])],
           gold: [
             `wire [${W - 1}:0] nxt = ${firstS} ? ${dotS} : acc_sum;`,
-            `assign gold_y = {reset ? ${W}'h0 : ${enS} ? nxt : acc_q, reset ? ${W}'h0 : (${enS} & ${lastS}) ? nxt : res_q, ${[...stageGold, 'res_q', ...regs.map(() => 'clk')].join(', ')}};`,
+            `assign gold_y = {reset ? ${W}'h0 : ${enS} ? nxt : acc_q, reset ? ${WR}'h0 : (${enS} & ${lastS}) ? ${bf ? RO.rounded : 'nxt'} : res_q, ${[...stageGold, 'res_q', ...regs.map(() => 'clk'), ...(bf ? ['nxt'] : [])].join(', ')}};`,
           ],
-          gate: `{${['g_acc_q_d', 'g_res_q_d', ...regs.slice(2).map((r) => `g_${r.q}_d`), 'g_res', ...regs.map((r) => `g_${r.q}_c`)].join(', ')}}`,
-          width: regs.reduce((n, r) => n + r.width, 0) + W + regs.length,
+          gate: `{${['g_acc_q_d', 'g_res_q_d', ...regs.slice(2).map((r) => `g_${r.q}_d`), 'g_res', ...regs.map((r) => `g_${r.q}_c`), ...(bf ? ['g_acc_next'] : [])].join(', ')}}`,
+          width: regs.reduce((n, r) => n + r.width, 0) + WR + regs.length + (bf ? W : 0),
         },
         [
           { lane: subs.dot.top, instances: { parent: pe, jsonFile: `${pe}.dot.json`, lanes: [{ [DOT_PORTS.a]: field('a', 0, wa), [DOT_PORTS.b]: field('b', 0, wb), [DOT_PORTS.scaleA]: field('scale_a', 0, ws), [DOT_PORTS.scaleB]: field('scale_b', 0, ws), [DOT_PORTS.result]: field('block_dot', 0, W) }] } },
@@ -167,7 +176,7 @@ export const macRecipe: Recipe = {
         { name: MAC_PORTS.scaleA, dir: 'input', width: R * ws },
         { name: MAC_PORTS.b, dir: 'input', width: C * wb },
         { name: MAC_PORTS.scaleB, dir: 'input', width: C * ws },
-        { name: MAC_PORTS.result, dir: 'output', width: R * C * W },
+        { name: MAC_PORTS.result, dir: 'output', width: R * C * WR },
         { name: MAC_PORTS.outValid, dir: 'output', width: 1 },
       ]);
       const doneRegs = Array.from({ length: p.stages }, (_, i) => `done_q${i + 1}`);
@@ -184,7 +193,7 @@ export const macRecipe: Recipe = {
           [PE_PORTS.b]: field(MAC_PORTS.b, wb * c, wb),
           [PE_PORTS.scaleA]: field(MAC_PORTS.scaleA, ws * r, ws),
           [PE_PORTS.scaleB]: field(MAC_PORTS.scaleB, ws * c, ws),
-          [PE_PORTS.result]: field(MAC_PORTS.result, W * q, W),
+          [PE_PORTS.result]: field(MAC_PORTS.result, WR * q, WR),
         };
       });
       const ins: FreeInput[] = [
@@ -193,7 +202,7 @@ export const macRecipe: Recipe = {
         { name: 'scale_a', width: R * ws },
         { name: 'b', width: C * wb },
         { name: 'scale_b', width: C * ws },
-        { name: 'pe_result', width: R * C * W },
+        { name: 'pe_result', width: R * C * WR },
         { name: 'ov_q', width: 1 },
         ...doneRegs.map((d) => ({ name: `${d}_qq`, width: 1 })),
       ];
@@ -206,7 +215,7 @@ export const macRecipe: Recipe = {
         title,
         [
           `Wiring, on ${u.top} as elaborated: exactly ${R * C} instances of ${pe}; PE (r, c) connects a to a[${wa}r+${wa - 1}:${wa}r], scale_a to scale_a[${ws}r+${ws - 1}:${ws}r], b and scale_b likewise with column c,`,
-          `result to result[${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)], clk, reset, first and last to the ports of the same name and en to in_valid; nothing else drives the result bits.`,
+          `result to result[${WR}(${C}r+c)+${WR - 1}:${WR}(${C}r+c)], clk, reset, first and last to the ports of the same name and en to in_valid; nothing else drives the result bits.`,
           'With the PEs\' results cut and out_valid\'s register turned into ports, for every state and input: out_valid.d = reset ? 0 : in_valid & last; the out_valid port = out_valid.q; the result port = the PEs\' results.',
         ],
         {
@@ -232,16 +241,17 @@ export const macRecipe: Recipe = {
             { name: 'g_ov_c', width: 1 },
             ...doneRegs.flatMap((d) => [{ name: `g_${d}_d`, width: 1 }, { name: `g_${d}_c`, width: 1 }]),
             { name: 'g_ov', width: 1 },
-            { name: 'g_result', width: R * C * W },
+            { name: 'g_result', width: R * C * WR },
           ],
           // a beat with last, through the done_q chain, into out_valid
           gold: [`assign gold_y = {${[...doneRegs.map((_, i) => (i === 0 ? "reset ? 1'b0 : in_valid & last" : `reset ? 1'b0 : ${doneRegs[i - 1]}_qq`)), `reset ? 1'b0 : ${doneRegs.length > 0 ? `${doneRegs[doneRegs.length - 1]}_qq` : 'in_valid & last'}`, 'ov_q', ...doneRegs.map(() => 'clk'), 'clk', 'pe_result'].join(', ')}};`],
           gate: `{${[...doneRegs.map((d) => `g_${d}_d`), 'g_ov_d', 'g_ov', ...doneRegs.map((d) => `g_${d}_c`), 'g_ov_c', 'g_result'].join(', ')}}`,
-          width: 2 * doneRegs.length + 3 + R * C * W,
+          width: 2 * doneRegs.length + 3 + R * C * WR,
         },
         [{ lane: pe, instances: { parent: u.top, jsonFile: `${u.top}.pe.json`, lanes: cells } }],
       );
     });
+    if (bf) out.push(...fp32Readout(u, p, shape));
     if (p.stages > 0) part('retime', () => retimeObligation(u, p, shape));
     return out;
   },
@@ -260,6 +270,11 @@ export const macRecipe: Recipe = {
       `1. **dot.\\***, **add.\\***: the PE's dot product module and ${addModuleName({ format: FP32 })} equal the golden dotBlock (FP32) and fp32Add on every input (their own obligations and coverage, as for those units).`,
       '2. **pe**: the PE holds exactly those two instances, wired to its inputs and accumulator, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts) given those two values. With 1., every PE steps exactly as the model\'s PE from every state.',
       `3. **array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's. So after any sequence of cycles starting with a reset, every output equals the golden cycle model's, the model whose sums test/golden/mac.test.ts checks against dotMx.`,
+      ...(p.out !== FP32
+        ? [
+            `The read-out in ${p.out.name.toUpperCase()}: the pe step cuts the read-out's result and shows acc_next; **readout** (acc_next cut) gives the rounder the FP32 decode of that sum, and **round** / **specials** show its result is src/round-float.ts roundRawToFloat(${p.out.name}) of it, the golden model's read-out.`,
+          ]
+        : []),
       ...retime,
     ];
   },

@@ -12,6 +12,7 @@
  * results are equal, and so are the two states (the invariant the induction needs).
  */
 import { PE_PORTS, macModules, peModuleName, peStageMap, type MacParams } from '../../generator/units/mac.js';
+import { floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import type { ObligationSpec, UnitRef, WorkFile } from '../spec.js';
 import { PlanError, obligationId, wireWidth, type ModuleShape } from './common.js';
@@ -75,7 +76,7 @@ export function retimeObligation(u: UnitRef, p: MacParams, shape: (m: string) =>
     ...map.control.map((c) => `    ${c.port}_d <= ${PE_PORTS.reset} ? 1'b0 : ${c.port};`),
     ...value.map((v) => `    v_${v.wire}_d <= v_${v.wire};`),
     '  end',
-    '  wire [31:0] r0, r1;',
+    `  wire [${floatBits(p.out) - 1}:0] r0, r1;`,
     `  ${pe0} g (${conn(true)});`,
     `  ${pe1} s (${conn(false)});`,
     '  // the two PEs\' registers, connected after flattening',

@@ -122,9 +122,6 @@ export function makeConfig(n: { elemA: string; elemB: string; scale: string; out
     units: n.units === undefined ? [...DEFAULT_UNITS] : unitFamilies(n.units.join(',')),
     mac: checkMac({ ...DEFAULT_MAC, ...n.mac }),
   };
-  if (c.units.includes('mac_array') && c.out.name !== 'fp32') {
-    throw new UsageError(`mac_array: the array's results are FP32 (its accumulator's format); --out-format ${c.out.name} is not built for it`);
-  }
   return c;
 }
 

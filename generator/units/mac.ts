@@ -15,15 +15,16 @@
  * completes, so a new accumulation can start on the very next beat while the result is read.
  * Golden function: src/mac.ts MacArrayModel.
  */
-import { FP32, floatBits } from '../../src/formats/float.js';
+import { FP32, floatBits, floatQuietNan, type FloatFormat } from '../../src/formats/float.js';
 import { elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/formats/format.js';
 import { MacArrayModel, type MacBeat } from '../../src/mac.js';
 import { elementList, floatText, formatSummary, scaleText } from '../../src/text.js';
 import { VerilogModule } from '../verilog/module.js';
 import { any, binop, lit, mux, not, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { ADD_PORTS, addModule } from './add.js';
-import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
+import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
 import { DOT_PORTS, DOTSUM_PORTS, dotModules, dotsumModule, scaledSum, type SumShape } from './dot.js';
+import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { header } from './header.js';
 import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
@@ -33,6 +34,8 @@ export interface MacParams extends MacConfig {
   readonly b: ElementFormat;
   readonly scale: ScaleFormat;
   readonly block: number;
+  /** the results' format: FP32, or BF16 (rounded at read-out) */
+  readonly out: FloatFormat;
 }
 
 export const MAC_PORTS = {
@@ -67,12 +70,18 @@ function tag(p: MacParams): string {
 const stageSuffix = (p: MacParams): string => (p.stages > 0 ? `_s${p.stages}` : '');
 
 export function peModuleName(p: MacParams): string {
-  return `mx_pe_${tag(p)}_${p.accum}${stageSuffix(p)}`;
+  return `mx_pe_${tag(p)}_${p.accum}${outSuffix(p.out)}${stageSuffix(p)}`;
 }
 
 export function macModuleName(p: MacParams): string {
-  return `mx_mac_${tag(p)}_${p.rows}x${p.cols}_${p.accum}${stageSuffix(p)}`;
+  return `mx_mac_${tag(p)}_${p.rows}x${p.cols}_${p.accum}${outSuffix(p.out)}${stageSuffix(p)}`;
 }
+
+/** The read-out of an FP32 accumulator in another format: its cut points (the decoded sum and the rounded result). */
+export const PE_FP32_READOUT = {
+  value: (f: 'sign' | 'mag' | 'exp' | 'nan' | 'inf'): string => `ro_${f}`,
+  rounded: 'ro_result',
+} as const;
 
 function operands(p: MacParams): string[] {
   return p.a === p.b ? [`element format (A and B): ${formatSummary(p.a)}`] : [`element format of A: ${formatSummary(p.a)}`, `element format of B: ${formatSummary(p.b)}`];
@@ -89,6 +98,8 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
   const wb = elementBits(p.b);
   const ws = scaleBits(p.scale);
   const W = floatBits(FP32);
+  const WR = floatBits(p.out);
+  const OUT = p.out.name.toUpperCase();
   const name = peModuleName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
@@ -101,11 +112,11 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
   const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
   const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
   const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
-  const result = m.output(PE_PORTS.result, W, 'FP32: the last completed sum (+0 after reset)');
+  const result = m.output(PE_PORTS.result, WR, `${OUT}: the last completed sum (+0 after reset)`);
 
   m.section('state: the FP32 accumulator and the result register');
   const acc = m.reg('acc', W, 'FP32 accumulator: the sum of this accumulation so far');
-  const res = m.reg('result_q', W, 'FP32: the last completed sum');
+  const res = m.reg('result_q', WR, `${OUT}: the last completed sum`);
 
   m.section("this beat's block: the dot product, rounded to FP32");
   const prod = m.net('block_dot', W, 'dot(A-block, B-block) in FP32');
@@ -130,9 +141,24 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
   m.instance('u_add', add, { [ADD_PORTS.a]: ref(acc), [ADD_PORTS.b]: ref(dotS), [ADD_PORTS.sum]: ref(sum) });
   const next = m.wire('acc_next', mux(ref(firstS), ref(dotS), ref(sum)), { comment: 'the accumulator after this beat' });
 
+  // the read-out: the FP32 sum as it is, or rounded to the result format
+  let readout: Signal = next;
+  let readNotes: string[] = [];
+  if (p.out !== FP32) {
+    m.section(`read-out: the completed FP32 sum rounded to ${OUT}`);
+    const d = decodeMinifloat(m, 'acc_next_fp32', FP32, next);
+    const R = PE_FP32_READOUT;
+    if (!d.sign || !d.sig || !d.exp || !d.nan || !d.inf) throw new Error(`${name}: the FP32 decode lacks a field`);
+    const [sign, mag, exp, nan, inf] = [m.wire(R.value('sign'), d.sign), m.wire(R.value('mag'), d.sig, { comment: 'significand, hidden bit included (0 for NaN / Inf)' }), m.wire(R.value('exp'), d.exp), m.wire(R.value('nan'), d.nan), m.wire(R.value('inf'), d.inf)];
+    const r = roundToFormat(m, R.rounded, p.out, { nan: ref(nan), inf: ref(inf), sign: ref(sign), mag, magMax: d.sigMax, exp: ref(exp), expMax: d.expMax, expOffset: d.expOffset, zero: 'keep-sign' });
+    if (r.result.name !== R.rounded) throw new Error(`${name}: the read-out is '${r.result.name}', not the cut point ${R.rounded}`);
+    readout = r.result;
+    readNotes = [`Read-out: the FP32 sum rounded to ${OUT} (a second rounding): ${roundingNotes(p.out, r.needs).join(' ')} NaN gives ${OUT}'s quiet NaN, Inf and zeros keep their sign.`];
+  }
+
   m.section('registers');
   m.flops(clk, reset, ref(enS), [{ reg: acc, next: ref(next), reset: lit(W, 0) }], 'the accumulator takes every beat');
-  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(next), reset: lit(W, 0) }], 'the result register takes the completed sum');
+  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(readout), reset: lit(WR, 0) }], 'the result register takes the completed sum');
   m.section('output');
   m.assign(result, ref(res));
 
@@ -146,16 +172,18 @@ function peModule(p: MacParams, command: string, dot: VerilogModule, add: Verilo
         `scale format: ${formatSummary(p.scale)}`,
         `block size k = ${k}`,
         'accumulation: fp32',
+        `result format: ${formatSummary(p.out)}`,
         p.stages > 0 ? 'register stages: 1 (the dot product and the control registered; the accumulation works on the beat before)' : 'register stages: 0',
       ],
       computes: [
         'on a beat (en): acc = first ? dot(a, b) : acc + dot(a, b), each dot product rounded once to FP32 and',
-        'each addition rounded to nearest even (IEEE 754 FP32); with last, result = the new acc',
+        `each addition rounded to nearest even (IEEE 754 FP32); with last, result = the new acc${p.out === FP32 ? '' : `, rounded to ${OUT}`}`,
       ],
       numerics: [
         `dot(a, b): ${dot.name} (the dot product unit, exact sum rounded once to FP32); the addition: ${add.name}.`,
         'NaN and Inf follow IEEE 754 addition: once NaN, the sum stays NaN; +Inf + -Inf gives the quiet NaN 0x7fc00000.',
         'Zeros follow IEEE 754 addition: (-0) + (-0) = -0, any other exact zero sum +0. After reset the accumulator is +0.',
+        ...readNotes,
       ],
       uses: [dot.name, add.name],
       clocked: TIMING.join(' '),
@@ -231,7 +259,7 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
   const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
   const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
   const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
-  const result = m.output(PE_PORTS.result, W, 'FP32: the last completed sum, rounded once (+0 after reset)');
+  const result = m.output(PE_PORTS.result, floatBits(p.out), `${p.out.name.toUpperCase()}: the last completed sum, rounded once (+0 after reset)`);
 
   m.section("this beat's block: the exact sum of the products");
   const sum = m.net('sum', S.sumBits, `exact sum, two's complement, units of 2^${S.prodLsb}`);
@@ -276,7 +304,7 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
   const accNan = nanS ? m.reg('acc_nan', 1, 'a NaN block since the first one') : null;
   const accPinf = infS ? m.reg('acc_pinf', 1, 'a +Inf block since the first one') : null;
   const accNinf = infS ? m.reg('acc_ninf', 1, 'a -Inf block since the first one') : null;
-  const res = m.reg('result_q', W, 'FP32: the last completed sum, rounded');
+  const res = m.reg('result_q', floatBits(p.out), `${p.out.name.toUpperCase()}: the last completed sum, rounded`);
 
   m.section('accumulate: acc + block exactly (a first block is loaded as it is); the flags are sticky');
   const accSum = m.wire('acc_sum', binop(ref(acc), '+', ref(blk)), { comment: `cannot overflow for up to ${p.maxBlocks} blocks` });
@@ -289,7 +317,7 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
   const pinfNext = sticky(infS, accPinf, PE_EXACT_CUTS.nextFlag('pinf'), blkPinf ? ref(blkPinf) : null);
   const ninfNext = sticky(infS, accNinf, PE_EXACT_CUTS.nextFlag('ninf'), blkNinf ? ref(blkNinf) : null);
 
-  m.section('read-out: the completed sum rounded once to FP32');
+  m.section(`read-out: the completed sum rounded once to ${p.out.name.toUpperCase()}`);
   const accSign = m.wire('acc_next_neg', slice(next, A - 1));
   const low = slice(next, A - 2, 0);
   const mag = m.wire(PE_EXACT_CUTS.readout('mag'), mux(ref(accSign), binop(lit(A - 1, 0), '-', low), low), { comment: `|acc_next| (fits ${A - 1} bits)` });
@@ -299,7 +327,7 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
   if (pinfNext && ninfNext) nanTerms.push(binop(ref(pinfNext), '&', ref(ninfNext)));
   const nan = nanTerms.length > 0 ? m.wire(PE_EXACT_CUTS.readout('nan'), any(nanTerms), { comment: 'a NaN block, or +Inf and -Inf blocks' }) : null;
   const sign = m.wire(PE_EXACT_CUTS.readout('sign'), inf && ninfNext ? mux(ref(inf), ref(ninfNext), ref(accSign)) : ref(accSign));
-  const r = roundToFormat(m, PE_EXACT_CUTS.rounded, FP32, {
+  const r = roundToFormat(m, PE_EXACT_CUTS.rounded, p.out, {
     nan: nan ? ref(nan) : null,
     inf: inf ? ref(inf) : null,
     sign: ref(sign),
@@ -319,7 +347,7 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
     ...(accNinf && ninfNext ? [{ reg: accNinf, next: ref(ninfNext), reset: lit(1, 0) }] : []),
   ];
   m.flops(clk, reset, ref(enS), [{ reg: acc, next: ref(next), reset: lit(A, 0) }, ...flagUpdates], 'the accumulator takes every beat');
-  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(r.result), reset: lit(W, 0) }], 'the result register takes the completed sum, rounded');
+  m.flops(clk, reset, binop(ref(enS), '&', ref(lastS)), [{ reg: res, next: ref(r.result), reset: lit(floatBits(p.out), 0) }], 'the result register takes the completed sum, rounded');
   m.section('output');
   m.assign(result, ref(res));
 
@@ -338,13 +366,13 @@ function peExactModule(p: MacParams, command: string, core: { module: VerilogMod
       ],
       computes: [
         'on a beat (en): acc = first ? v : acc + v, v = scale_a * scale_b * sum_i a_i*b_i exactly (no rounding);',
-        'with last, result = acc rounded once to FP32 (round to nearest even)',
+        `with last, result = acc rounded once to ${p.out.name.toUpperCase()} (round to nearest even)`,
       ],
       numerics: [
         `The sum of products: ${core.module.name} (exact); the scale significands multiply it and the scale exponents shift it into the accumulator, exactly.`,
         `No sum of up to ${p.maxBlocks} blocks at any scales loses a bit: the accumulator holds ${p.maxBlocks} times the largest block value. A longer sum may wrap around.`,
-        ...roundingNotes(FP32, r.needs),
-        'A NaN block (NaN element or scale, +Inf and -Inf products, Inf times a zero scale), or +Inf and -Inf blocks in one sum, gives the quiet NaN 0x7fc00000; otherwise an Inf block gives Inf of its sign.',
+        ...roundingNotes(p.out, r.needs),
+        `A NaN block (NaN element or scale, +Inf and -Inf products, Inf times a zero scale), or +Inf and -Inf blocks in one sum, gives the quiet NaN ${floatText(p.out, floatQuietNan(p.out)).split(' ')[0]}; otherwise an Inf block gives Inf of its sign.`,
         'An exact zero sum gives +0, whatever the signs of the terms. After reset the accumulator is an exact zero.',
       ],
       uses: [core.module.name],
@@ -359,7 +387,8 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
   const wa = elementBits(p.a);
   const wb = elementBits(p.b);
   const ws = scaleBits(p.scale);
-  const W = floatBits(FP32);
+  const W = floatBits(p.out);
+  const OUT = p.out.name.toUpperCase();
   const name = macModuleName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
@@ -372,7 +401,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
   const sa = m.input(MAC_PORTS.scaleA, R * ws, `R scale codes (${p.scale.name}); row r at bits [${ws}r+${ws - 1}:${ws}r]`);
   const b = m.input(MAC_PORTS.b, C * wb * k, `C = ${C} B-blocks of k codes (${p.b.name}); column c at bits [${wb * k}c+${wb * k - 1}:${wb * k}c]`);
   const sb = m.input(MAC_PORTS.scaleB, C * ws, `C scale codes (${p.scale.name}); column c at bits [${ws}c+${ws - 1}:${ws}c]`);
-  const result = m.output(MAC_PORTS.result, R * C * W, `R x C FP32 sums; PE (r, c) at bits [${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)]`);
+  const result = m.output(MAC_PORTS.result, R * C * W, `R x C ${OUT} sums; PE (r, c) at bits [${W}(${C}r+c)+${W - 1}:${W}(${C}r+c)]`);
   const outValid = m.output(MAC_PORTS.outValid, 1, `result holds the sums of the beat with last ${macLatency(p)} cycle${macLatency(p) > 1 ? 's' : ''} ago (high for one cycle per completed sum)`);
 
   m.section(`${R} x ${C} processing elements, each ${pe.name}: row r reads A-block r, column c reads B-block c`);
@@ -412,6 +441,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
         ...operands(p),
         `scale format: ${formatSummary(p.scale)}`,
         `block size k = ${k}`,
+        `result format: ${formatSummary(p.out)}`,
         `array: ${R} rows x ${C} columns`,
         exact ? `accumulation: exact (${exact.accBits}-bit fixed point, units of 2^${exact.lsbExp}, up to ${p.maxBlocks} blocks per sum), rounded once to FP32` : 'accumulation: fp32 (each block rounded to FP32, each addition rounded to nearest even)',
         `register stages: ${p.stages}`,
@@ -421,7 +451,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
         'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
         exact ? 'accumulated exactly and rounded once to FP32 (see the PE module); all PEs share first / last / in_valid.' : 'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
       ],
-      numerics: [`Each PE is ${pe.name}; its header states the rounding of every step.`, 'Results are FP32.'],
+      numerics: [`Each PE is ${pe.name}; its header states the rounding of every step.`, `Results are ${OUT}${p.out === FP32 ? '' : exact ? ' (the exact sum rounded once)' : ' (the FP32 sum rounded at read-out)'}.`],
       uses: [pe.name],
       clocked: [
         ...TIMING,
@@ -474,12 +504,13 @@ export function macBeat(p: MacParams, v: PortValues): MacBeat {
 export const macFamily: UnitFamily<MacParams> = {
   name: 'mac_array',
   summary: 'R x C array of MX dot products accumulating block by block, clocked (--array, --accum, --max-blocks)',
-  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, block: c.block, ...c.mac }],
+  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, block: c.block, out: c.out, ...c.mac }],
   fromParameters: (r) => ({
     a: elementFormat(String(r.elem_a)),
     b: elementFormat(String(r.elem_b)),
     scale: scaleFormat(String(r.scale)),
     block: checkBlock(Number(r.block)),
+    out: floatFormat(String(r.out ?? 'fp32')),
     ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks), stages: Number(r.stages ?? 0) }),
   }),
   generate(p, command): Unit {
@@ -493,6 +524,7 @@ export const macFamily: UnitFamily<MacParams> = {
         elem_b: p.b.name,
         scale: p.scale.name,
         block: p.block,
+        out: p.out.name,
         rows: p.rows,
         cols: p.cols,
         accum: p.accum,
@@ -507,8 +539,8 @@ export const macFamily: UnitFamily<MacParams> = {
   },
   /** Stateful: each call starts from reset, and the function it returns steps one cycle per call, in order. */
   golden(p) {
-    const model = new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: p.block, rows: p.rows, cols: p.cols, accum: p.accum, stages: p.stages });
-    const W = BigInt(floatBits(FP32));
+    const model = new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: p.block, rows: p.rows, cols: p.cols, accum: p.accum, stages: p.stages, out: p.out });
+    const W = BigInt(floatBits(p.out));
     return (v: PortValues) => {
       const o = model.step(macBeat(p, v));
       return { [MAC_PORTS.result]: o.result.reduceRight((acc, x) => (acc << W) | BigInt(x >>> 0), 0n), [MAC_PORTS.outValid]: o.outValid ? 1n : 0n };
@@ -525,9 +557,9 @@ export const macFamily: UnitFamily<MacParams> = {
   },
   describeOutput(p, port, value) {
     if (port === MAC_PORTS.outValid) return String(value);
-    const W = floatBits(FP32);
+    const W = floatBits(p.out);
     return unpack(value, p.rows * p.cols, W)
-      .map((x, q) => `PE(${Math.floor(q / p.cols)},${q % p.cols}) ${floatText(FP32, x)}`)
+      .map((x, q) => `PE(${Math.floor(q / p.cols)},${q % p.cols}) ${floatText(p.out, x)}`)
       .join('; ');
   },
 };

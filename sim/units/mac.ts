@@ -9,7 +9,7 @@
  * `--vectors N` asks for N PE results (completed sums times the PEs), not N cycles.
  */
 import { dotKernel } from '../../src/dot-kernel.js';
-import { FP32 } from '../../src/formats/float.js';
+import { FP32, floatBits, type FloatFormat } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { MacArrayModel, type MacBeat } from '../../src/mac.js';
 import { MAC_PORTS, macFamily, type MacParams } from '../../generator/units/mac.js';
@@ -31,11 +31,11 @@ export const MAC_DIRECTED = ['NaN in one block of a long sum', 'cancellation to 
 
 const RESULT_CLASSES = ['normal', 'subnormal', 'zero', 'inf', 'nan'] as const;
 
-function resultClass(x: number): (typeof RESULT_CLASSES)[number] {
-  const e = (x >>> 23) & 0xff;
-  const f = x & 0x7fffff;
-  if (e === 0xff) return f !== 0 ? 'nan' : 'inf';
-  if (e === 0) return f === 0 ? 'zero' : 'subnormal';
+function resultClass(f: FloatFormat, x: number): (typeof RESULT_CLASSES)[number] {
+  const e = (x >>> f.mbits) & ((1 << f.ebits) - 1);
+  const m = x & ((1 << f.mbits) - 1);
+  if (e === (1 << f.ebits) - 1) return m !== 0 ? 'nan' : 'inf';
+  if (e === 0) return m === 0 ? 'zero' : 'subnormal';
   return 'normal';
 }
 
@@ -59,7 +59,8 @@ export const macBench: UnitBench<MacParams> = {
     const ov = slotOf(layout.outputs, MAC_PORTS.outValid);
     const kern = p.accum === 'fp32' ? dotKernel(p.a, p.b, p.scale, FP32, k) : null;
     const fast = kern ? (a: readonly number[], b: readonly number[], sa: number, sb: number): number => kern(a, 0, b, 0, k, sa, sb) : undefined;
-    const newModel = (): MacArrayModel => new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: k, rows: R, cols: C, accum: p.accum, stages: p.stages }, fast);
+    const newModel = (): MacArrayModel => new MacArrayModel({ elemA: p.a, elemB: p.b, scale: p.scale, block: k, rows: R, cols: C, accum: p.accum, stages: p.stages, out: p.out }, fast);
+    const wr = floatBits(p.out);
 
     const encode = (beat: MacBeat, words: Uint32Array, off: number): void => {
       words[off + rs.offset] = beat.reset ? 1 : 0;
@@ -202,13 +203,13 @@ export const macBench: UnitBench<MacParams> = {
             encode(beat, input, i * layout.inWords);
             const o = model.step(beat);
             const eo = i * layout.outWords;
-            o.result.forEach((x, q) => (expected[eo + res.offset + q] = x));
+            o.result.forEach((x, q) => putField(expected, eo + res.offset, wr * q, wr, x));
             expected[eo + ov.offset] = o.outValid ? 1 : 0;
             if (beat.reset) resets++;
             else if (!beat.valid) idles++;
             if (o.outValid) {
               completed++;
-              for (const x of o.result) tally.set(resultClass(x), (tally.get(resultClass(x)) ?? 0) + 1);
+              for (const x of o.result) tally.set(resultClass(p.out, x), (tally.get(resultClass(p.out, x)) ?? 0) + 1);
             }
             labels.push(label);
           }

@@ -144,3 +144,25 @@ describe('exact MAC array proofs', () => {
     }, 120_000);
   }
 });
+
+// BF16 read-out of an FP32 accumulator: the step with the read-out cut, the FP32 decode, the rounding
+describe('MAC array proofs, BF16 read-out', () => {
+  const BTOP = 'mx_mac_e2m1_e8m0_k4_2x2_fp32_bf16';
+  const genBf = (out: string): Promise<void> => generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'bf16', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2 } })).then(() => undefined);
+  const PARTS = ['pe', 'readout', 'round', 'specials', 'array'];
+  it('proves the step, the read-out decode, its rounding and specials, and the array', async () => {
+    const rtl = join(dir, 'bf-good');
+    await genBf(rtl);
+    const r = await formal(rtl, join(dir, 'bf-good-out'), '--only', PARTS.map((p) => `${BTOP}.${p}`).join(','));
+    expect(r.code).toBe(0);
+    expect(statuses(r.report)).toEqual(Object.fromEntries(PARTS.map((p) => [`${BTOP}.${p}`, 'proven'])));
+  }, 300_000);
+  it('a read-out that truncates the FP32 sum instead of rounding it: round fails', async () => {
+    const rtl = join(dir, 'bf-bad');
+    await genBf(rtl);
+    await mutate(join(rtl, 'mx_pe_e2m1_e8m0_k4_fp32_bf16.v'), /wire ro_result_up = [^;]+;/, "wire ro_result_up = 1'b0;");
+    const r = await formal(rtl, join(dir, 'bf-bad-out'), '--only', `${BTOP}.round,${BTOP}.pe`);
+    expect(r.code).toBe(1);
+    expect(statuses(r.report)).toEqual({ [`${BTOP}.round`]: 'failed', [`${BTOP}.pe`]: 'proven' });
+  }, 300_000);
+});

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { E2M1, E4M3, E5M2, E8M0, INT8, UE4M3, MacArrayModel, dotMx, elementBits, scaleBits, type ElementFormat, type MacAccumulation, type MacBeat, type ScaleFormat } from '../../src/index.js';
+import { BF16, E2M1, E4M3, E5M2, E8M0, INT8, UE4M3, MacArrayModel, dotMx, elementBits, scaleBits, type ElementFormat, type MacAccumulation, type MacBeat, type ScaleFormat } from '../../src/index.js';
 
 interface Acc {
   /** per beat: row blocks and column blocks */
@@ -132,5 +132,32 @@ describe('MAC array cycle model', () => {
     expect(run('exact', [big, nbig, one])).toBe(((113 + 127) << 23) | 0x600000);
     // fp32: the first block alone is already Inf, so the sum stays NaN / Inf
     expect(run('fp32', [big, nbig, one])).toBe(0x7fc00000);
+  });
+});
+
+describe('MAC array read-out in BF16', () => {
+  // blocks of one E4M3 element (1.0 = code 0x38) at E8M0 scales 2^0, 2^-8 and 2^-30: the exact sum
+  // 1 + 2^-8 + 2^-30 lies just above the BF16 tie 1 + 2^-8 (BF16 keeps 7 fraction bits), so it
+  // rounds up to 1 + 2^-7 = 0x3f81; in FP32 the 2^-30 is lost (below half an FP32 ulp of 1, 2^-24),
+  // and the FP32 sum 1 + 2^-8, a tie, rounds to even: 1.0 = 0x3f80
+  const run = (accum: MacAccumulation): number => {
+    const m = new MacArrayModel({ elemA: E4M3, elemB: E4M3, scale: E8M0, block: 1, rows: 1, cols: 1, accum, out: BF16 });
+    const scales = [127, 127 - 8, 127 - 30];
+    let out = m.step({ ...beat({ a: [[0x38]], b: [[0x38]], scaleA: [127], scaleB: [127] }), reset: true });
+    scales.forEach((s, t) => (out = m.step(beat({ a: [[0x38]], b: [[0x38]], scaleA: [s], scaleB: [127], first: t === 0, last: t === scales.length - 1 }))));
+    expect(out.outValid).toBe(true);
+    return out.result[0];
+  };
+  it('exact: the exact sum rounded once to BF16', () => expect(run('exact')).toBe(0x3f81));
+  it('fp32: the FP32 sum rounded to BF16 (a second rounding)', () => expect(run('fp32')).toBe(0x3f80));
+  it('NaN and signed zeros: the BF16 quiet NaN, -0 kept from an FP32 -0 sum', () => {
+    const m = new MacArrayModel({ elemA: E4M3, elemB: E4M3, scale: E8M0, block: 1, rows: 1, cols: 1, accum: 'fp32', out: BF16 });
+    m.step({ ...beat({ a: [[0]], b: [[0]], scaleA: [127], scaleB: [127] }), reset: true });
+    // -2^-9 * 2^-9 (the E4M3 smallest subnormals, 0x81 and 0x01) at scales 2^-127 * 2^-127: -2^-272 rounds
+    // to FP32 -0; then -0 + -0 = -0, which BF16 keeps
+    m.step(beat({ a: [[0x81]], b: [[0x01]], scaleA: [0], scaleB: [0], first: true }));
+    expect(m.step(beat({ a: [[0x81]], b: [[0x01]], scaleA: [0], scaleB: [0], last: true })).result[0]).toBe(0x8000);
+    // the E8M0 NaN scale
+    expect(m.step(beat({ a: [[0x38]], b: [[0x38]], scaleA: [0xff], scaleB: [127], first: true, last: true })).result[0]).toBe(0x7fc0);
   });
 });

@@ -112,6 +112,19 @@ describe('exact accumulation (--accum exact): a fixed-point accumulator rounded 
   }
 });
 
+describe('read-out in BF16 (--out-format bf16)', () => {
+  for (const accum of ['fp32', 'exact'] as const) {
+    it(`${accum} accumulation: a 2 x 2 E4M3 x E2M1 array, k = 8, matches the golden cycle model`, async () => {
+      const rtl = join(dir, `bf16-${accum}`);
+      await generateInto(rtl, makeConfig({ elemA: 'e4m3', elemB: 'e2m1', scale: 'e8m0', out: 'bf16', block: 8, units: ['mac_array'], mac: { rows: 2, cols: 2, accum, maxBlocks: 4 } }));
+      const r = await sim(['--rtl', rtl, '--vectors', '30000', '--out-dir', join(dir, 'out')]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`mx_mac_e4m3xe2m1_e8m0_k8_2x2_${accum}_bf16`));
+      expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+    }, 120_000);
+  }
+});
+
 const MUTANTS: { name: string; file: string; good: string; bad: string }[] = [
   { name: 'first does not clear the accumulator', file: 'mx_pe_e2m1_e8m0_k4_fp32.v', good: 'wire [31:0] acc_next = first ? block_dot : acc_sum;', bad: 'wire [31:0] acc_next = acc_sum;' },
   { name: 'rows 0 and 1 swapped', file: 'mx_mac_e2m1_e8m0_k4_2x2_fp32.v', good: '.a(a[16*(r) +: 16]),', bad: '.a(a[16*(r ^ 1) +: 16]),' },
