@@ -30,8 +30,10 @@ const CONFIGS: GenConfig[] = [
       ['e2m1', 'e2m1', 'e8m0', 4, 2, 2, 'exact', 0],
       ['e5m2', 'e4m3', 'ue4m3', 3, 1, 2, 'exact', 1],
       ['int8', 'int8', 'e8m0', 2, 1, 1, 'exact', 0],
+      ['e2m1', 'e4m3', 'e8m0', 2, 2, 1, 'fp32', 1, 'bf16'],
+      ['e5m2', 'e5m2', 'ue5m3', 2, 1, 2, 'exact', 0, 'bf16'],
     ] as const
-  ).map(([a, b, scale, block, rows, cols, accum, stages]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, stages } })),
+  ).map(([a, b, scale, block, rows, cols, accum, stages, out]) => makeConfig({ elemA: a, elemB: b, scale, out: out ?? 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, stages } })),
 ];
 
 interface Top {
@@ -49,7 +51,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}` : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {
