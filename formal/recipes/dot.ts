@@ -9,7 +9,7 @@ import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { DOTSUM_PORTS, DOT_CUTS, DOT_PORTS, dotFamily, dotsumModuleName, type DotParams } from '../../generator/units/dot.js';
 import { MUL_PORTS, mulModuleName } from '../../generator/units/mul.js';
 import { checkDotDecomposition, productTable, scaleGolden } from '../golden.js';
-import { LANE_PATTERN_BITS_MAX, roundPoints } from '../exhaustive.js';
+import { roundPoints } from '../exhaustive.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { PortValues } from '../../generator/units/unit.js';
 import { codesForProduct, packLanes, realizeScales, realizeSum } from '../realize.js';
@@ -20,6 +20,9 @@ import { PlanError, exhaustiveObligation, obligationId, requirePorts, tiesOf, wi
 
 /** Largest round-stage input space enumerated (points); beyond it the rounding is proven by SAT against the reference rounder. */
 export const ROUND_POINTS_MAX = 2 ** 27;
+
+/** Largest scaling operand space enumerated (bits); beyond it the product is proven by SAT against a full-width multiplication, which is faster there. */
+export const SCALING_PATTERN_BITS_MAX = 22;
 
 const PARTS = ['products', 'tree', 'flags', 'scales', 'magnitude', 'scaling', 'round', 'specials'] as const;
 
@@ -404,7 +407,7 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
       `${DOT_CUTS.sumAbs} (${wa} bits) and ${DOT_CUTS.scale('sig')} (${wsig} bits) are cut. For every value of them: ${V('mag')} = their product, exactly.`,
       `Method: exhaustive, all 2^${wa + wsig} pairs; ${V('mag')} is checked to read nothing but the two cut wires.`,
     ];
-    if (wa + wsig > LANE_PATTERN_BITS_MAX) return scalingBySat(u, p, ts, F, wa, wsig, wm, V);
+    if (wa + wsig > SCALING_PATTERN_BITS_MAX) return scalingBySat(u, p, ts, F, wa, wsig, wm, V);
     return exhaustiveObligation(
       u,
       'scaling',
