@@ -153,7 +153,6 @@ describe('mxrtl gen', () => {
     ['an array side of 0', ['--units', 'mac_array', '--array', '0x4'], /array rows must be a whole number from 1 to 32, got 0/],
     ['an array of too many PEs', ['--units', 'mac_array', '--array', '32x32'], /an array of 32 x 32 has 1024 processing elements, more than 256/],
     ['an unknown accumulation', ['--units', 'mac_array', '--accum', 'fp16'], /unknown accumulation 'fp16' \(one of: fp32, exact\)/],
-    ['an array with BF16 results', ['--units', 'mac_array', '--out-format', 'bf16'], /the array's results are FP32/],
     ['max-blocks 0', ['--units', 'mac_array', '--max-blocks', '0'], /--max-blocks must be from 1 to 1048576/],
     ['two register stages, not generated yet', ['--units', 'mac_array', '--stages', '2'], /--stages must be from 0 to 1/],
   ] as const) {
