@@ -8,7 +8,7 @@ import { FAMILIES } from '../units/index.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
-                 [--array RxC] [--accum fp32] [--max-blocks N] [--stages S]
+                 [--array RxC] [--accum fp32|exact] [--max-blocks N] [--stages S]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -18,17 +18,18 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
   --elem-b FMT       element format of operand B (overrides --elem)
   --scale FMT        scale format (default e8m0)
   --block K          block size, ${MIN_BLOCK} .. ${MAX_BLOCK} (default 32)
-  --out-format FMT   result format of the dequantizer and the dot product (default fp32)
+  --out-format FMT   result format of the dequantizer, the dot product and the MAC array's read-out (default fp32)
   --units LIST       comma-separated unit families (default ${DEFAULT_UNITS.join(',')}): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
   --out DIR          output folder (default rtl-out)
 
-The MAC array (with --units ...,mac_array; clocked, FP32 results):
+The MAC array (with --units ...,mac_array; clocked; FP32 or, with --out-format bf16, BF16 results):
   --array RxC        rows x columns of processing elements, each side 1 .. ${MAX_ARRAY_SIDE}, at most ${MAX_ARRAY_CELLS} (default ${DEFAULT_MAC.rows}x${DEFAULT_MAC.cols})
   --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
-                     exact (a fixed-point accumulator, rounded once) is in the golden model, not generated yet
-  --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; the bench streams 1 .. N)
-  --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product
-                     before the accumulation; the latency is 1 + S cycles
+                     exact: the blocks' exact values added in a fixed-point accumulator, rounded once at read-out
+  --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; sizes the exact accumulator;
+                     the bench streams 1 .. N)
+  --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product (or exact
+                     value) before the accumulation; the latency is 1 + S cycles
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
