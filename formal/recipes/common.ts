@@ -64,6 +64,16 @@ export function obligationId(u: UnitRef, part: string): string {
   return `${u.top}.${part}`;
 }
 
+/** Plan one part into `out`; a PlanError becomes an 'error' obligation that carries its message. */
+export function planPart(out: Planned[], u: UnitRef, name: string, make: () => Planned): void {
+  try {
+    out.push(make());
+  } catch (e) {
+    if (!(e instanceof PlanError)) throw e;
+    out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
+  }
+}
+
 export function requirePorts(module: string, shape: ModuleShape, want: readonly PortInfo[]): void {
   for (const p of want) {
     const have = shape.ports.find((x) => x.name === p.name);

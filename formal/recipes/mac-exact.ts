@@ -13,17 +13,17 @@
  *   Inf rules of an exact sum (src/sum.ts sumRaws), for every accumulator value in range.
  * - round, specials: the shared rounder's obligations (formal/recipes/round.ts) on the read-out.
  */
-import { FP32, floatBits } from '../../src/formats/float.js';
+import { floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { DOTSUM_PORTS, dotFamily, dotsumModuleName } from '../../generator/units/dot.js';
 import { PE_EXACT_CUTS, PE_EXACT_STAGE_REGS, PE_PORTS, macFamily, peModuleName, type MacParams } from '../../generator/units/mac.js';
-import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
+import { miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit } from '../verilog.js';
 import { dotRecipe, planDot, type DotPart } from './dot.js';
 import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
 import { adopt, esc, field, stepObligation } from './step.js';
-import { PlanError, obligationId, portsOf, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
+import { PlanError, obligationId, planPart, portsOf, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
 
 
 /** The dot product's parts that the exact PE builds (everything before the dot's own rounding). */
@@ -66,14 +66,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
   const C = PE_EXACT_CUTS;
   const sub = dotRef(u, p, pe, shape);
   const out: Planned[] = adopt(u, 'dot', sub, planDot(sub, shape, { value: C.value, parts: DOT_PARTS, otherInputs: CONTROL }));
-  const part = (name: string, make: () => Planned): void => {
-    try {
-      out.push(make());
-    } catch (e) {
-      if (!(e instanceof PlanError)) throw e;
-      out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
-    }
-  };
+  const part = (name: string, make: () => Planned): void => planPart(out, u, name, make);
   const has = (w: string): boolean => ps.wires[w] !== undefined;
   const w = (n: string): number => wireWidth(pe, ps, n, 'a cut point of the exact PE');
   const inputs: FreeInput[] = [
@@ -105,7 +98,6 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
     const S = p.stages;
     const R = PE_EXACT_STAGE_REGS;
     const wm = w(C.value('mag'));
-    const we = w(C.value('exp'));
     const flagNames = [...(nanFlag ? (['nan'] as const) : []), ...(infFlag ? (['pinf', 'ninf'] as const) : [])];
     const regs: { name: string; q: string; width: number; next: string }[] = [];
     // what the accumulation reads: this beat's value wires (S = 0) or the stage registers (S = 1)

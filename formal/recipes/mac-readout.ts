@@ -14,7 +14,7 @@ import { PE_FP32_READOUT, PE_PORTS, peModuleName, type MacParams } from '../../g
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
-import { PlanError, obligationId, portsOf, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
+import { PlanError, obligationId, planPart, portsOf, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
 
 export const FP32_READOUT_PARTS = ['readout', 'round', 'specials'];
 
@@ -34,14 +34,7 @@ export function fp32Readout(u: UnitRef, p: MacParams, shape: (m: string) => Modu
     { name: PE_PORTS.scaleB, width: scaleBits(p.scale) },
   ];
   const out: Planned[] = [];
-  const part = (name: string, make: () => ObligationSpec): void => {
-    try {
-      out.push(make());
-    } catch (e) {
-      if (!(e instanceof PlanError)) throw e;
-      out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
-    }
-  };
+  const part = (name: string, make: () => Planned): void => planPart(out, u, name, make);
   const fields = ['sign', 'mag', 'exp', 'nan', 'inf'] as const;
   const w = (n: string): number => wireWidth(pe, ps, n, "a cut point of the PE's read-out");
 

@@ -28,7 +28,7 @@ import { retimeObligation } from './retime.js';
 import { fp32Readout, FP32_READOUT_PARTS } from './mac-readout.js';
 import { addRecipe } from './add.js';
 import { dotRecipe } from './dot.js';
-import { PlanError, obligationId, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { planPart, portsOf, requirePorts, type ModuleShape, type Planned, type Recipe } from './common.js';
 
 const W = 32;
 
@@ -69,14 +69,7 @@ export const macRecipe: Recipe = {
     const RO = PE_FP32_READOUT;
     const subs = exact ? null : subUnits(u, shape);
     const out: Planned[] = subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
-    const part = (name: string, make: () => Planned): void => {
-      try {
-        out.push(make());
-      } catch (e) {
-        if (!(e instanceof PlanError)) throw e;
-        out.push({ id: obligationId(u, name), status: 'error', detail: e.message, title: name, statement: [] });
-      }
-    };
+    const part = (name: string, make: () => Planned): void => planPart(out, u, name, make);
 
     if (subs) part('pe', () => {
       requirePorts(pe, shape(pe), [

@@ -176,6 +176,24 @@ export interface ScaledSum {
   readonly inf: Signal | null;
 }
 
+/** One dotsum instance on a and b, driving the wires sum and (where the formats have them) its flags. */
+export function sumInstance(m: VerilogModule, title: string, core: { module: VerilogModule; shape: SumShape }, a: Signal, b: Signal): SumWires {
+  const S = core.shape;
+  m.section(title);
+  const sum = m.net(DOT_CUTS.sum, S.sumBits, `exact sum, two's complement, units of 2^${S.prodLsb}`);
+  const conn: Record<string, Expr> = { [DOTSUM_PORTS.a]: ref(a), [DOTSUM_PORTS.b]: ref(b), [DOTSUM_PORTS.sum]: ref(sum) };
+  const nan = S.nan ? m.net(DOT_CUTS.sumFlag('nan'), 1, 'the sum is NaN') : null;
+  const pinf = S.inf ? m.net(DOT_CUTS.sumFlag('pinf'), 1, 'the sum is +Inf') : null;
+  const ninf = S.inf ? m.net(DOT_CUTS.sumFlag('ninf'), 1, 'the sum is -Inf') : null;
+  if (nan) conn[DOTSUM_PORTS.nan] = ref(nan);
+  if (pinf && ninf) {
+    conn[DOTSUM_PORTS.pinf] = ref(pinf);
+    conn[DOTSUM_PORTS.ninf] = ref(ninf);
+  }
+  m.instance('u_sum', core.module, conn);
+  return { sum, nan, pinf, ninf };
+}
+
 /**
  * The scale pair and the exact sum combined, without rounding: decode both scales, multiply their
  * significands into |sum| and add their exponents; NaN for a NaN sum or scale or for an infinite
@@ -240,20 +258,8 @@ export function dotModules(p: DotParams, command: string): { top: VerilogModule;
   const sb = m.input(DOT_PORTS.scaleB, ws, `scale code of block B (${p.scale.name})`);
   const result = m.output(DOT_PORTS.result, wr, p.out.name.toUpperCase());
 
-  m.section('exact sum of the products');
-  const sum = m.net(DOT_CUTS.sum, S.sumBits, `exact sum, two's complement, units of 2^${S.prodLsb}`);
-  const conn: Record<string, Expr> = { [DOTSUM_PORTS.a]: ref(a), [DOTSUM_PORTS.b]: ref(b), [DOTSUM_PORTS.sum]: ref(sum) };
-  const sumNan = S.nan ? m.net(DOT_CUTS.sumFlag('nan'), 1, 'the sum is NaN') : null;
-  const sumPinf = S.inf ? m.net(DOT_CUTS.sumFlag('pinf'), 1, 'the sum is +Inf') : null;
-  const sumNinf = S.inf ? m.net(DOT_CUTS.sumFlag('ninf'), 1, 'the sum is -Inf') : null;
-  if (sumNan) conn[DOTSUM_PORTS.nan] = ref(sumNan);
-  if (sumPinf && sumNinf) {
-    conn[DOTSUM_PORTS.pinf] = ref(sumPinf);
-    conn[DOTSUM_PORTS.ninf] = ref(sumNinf);
-  }
-  m.instance('u_sum', core.module, conn);
-
-  const x = scaledSum(m, name, p.scale, S, sa, sb, { sum, nan: sumNan, pinf: sumPinf, ninf: sumNinf }, DOT_CUTS.round);
+  const sums = sumInstance(m, 'exact sum of the products', core, a, b);
+  const x = scaledSum(m, name, p.scale, S, sa, sb, sums, DOT_CUTS.round);
   const { sp, scaleZero, magMax, mw, mag, exp, nan, inf, sign } = x;
   const r = roundToFormat(m, 'rnd', p.out, {
     nan: nan ? ref(nan) : null,

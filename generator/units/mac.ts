@@ -23,7 +23,7 @@ import { VerilogModule } from '../verilog/module.js';
 import { any, binop, lit, mux, not, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { ADD_PORTS, addModule } from './add.js';
 import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
-import { DOT_PORTS, DOTSUM_PORTS, dotModules, dotsumModule, scaledSum, type SumShape } from './dot.js';
+import { DOT_PORTS, dotModules, dotsumModule, scaledSum, sumInstance, type SumShape } from './dot.js';
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { header } from './header.js';
@@ -92,26 +92,31 @@ const TIMING = [
   'clears every accumulator and result to +0 and out_valid to 0. No initial values are relied on.',
 ];
 
+/** A PE's inputs: clock, reset, the beat's control, the two blocks and their scales. */
+function peInputs(m: VerilogModule, p: MacParams, resetText: string, lastText: string) {
+  const k = p.block;
+  return {
+    clk: m.input(PE_PORTS.clk, 1, 'clock: registers update on its rising edge'),
+    reset: m.input(PE_PORTS.reset, 1, `synchronous reset, active high: ${resetText}`),
+    en: m.input(PE_PORTS.en, 1, 'a beat: the accumulator takes this block'),
+    first: m.input(PE_PORTS.first, 1, 'with en: this block starts a new sum (the accumulator loads it)'),
+    last: m.input(PE_PORTS.last, 1, `with en: this block completes the sum (${lastText})`),
+    a: m.input(PE_PORTS.a, elementBits(p.a) * k, `A-block: k codes (${p.a.name})`),
+    b: m.input(PE_PORTS.b, elementBits(p.b) * k, `B-block: k codes (${p.b.name})`),
+    sa: m.input(PE_PORTS.scaleA, scaleBits(p.scale), `scale code of the A-block (${p.scale.name})`),
+    sb: m.input(PE_PORTS.scaleB, scaleBits(p.scale), `scale code of the B-block (${p.scale.name})`),
+  };
+}
+
 function peModule(p: MacParams, command: string, dot: VerilogModule, add: VerilogModule): VerilogModule {
   const k = p.block;
-  const wa = elementBits(p.a);
-  const wb = elementBits(p.b);
-  const ws = scaleBits(p.scale);
   const W = floatBits(FP32);
   const WR = floatBits(p.out);
   const OUT = p.out.name.toUpperCase();
   const name = peModuleName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
-  const clk = m.input(PE_PORTS.clk, 1, 'clock: registers update on its rising edge');
-  const reset = m.input(PE_PORTS.reset, 1, 'synchronous reset, active high: accumulator and result to +0');
-  const en = m.input(PE_PORTS.en, 1, 'a beat: the accumulator takes this block');
-  const first = m.input(PE_PORTS.first, 1, 'with en: this block starts a new sum (the accumulator loads it)');
-  const last = m.input(PE_PORTS.last, 1, 'with en: this block completes the sum (the result register takes it)');
-  const a = m.input(PE_PORTS.a, wa * k, `A-block: k codes (${p.a.name})`);
-  const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
-  const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
-  const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
+  const { clk, reset, en, first, last, a, b, sa, sb } = peInputs(m, p, 'accumulator and result to +0', 'the result register takes it');
   const result = m.output(PE_PORTS.result, WR, `${OUT}: the last completed sum (+0 after reset)`);
 
   m.section('state: the FP32 accumulator and the result register');
@@ -242,38 +247,14 @@ export function exactShape(p: MacParams, sum: SumShape, x: { magMax: bigint; exp
 
 function peExactModule(p: MacParams, command: string, core: { module: VerilogModule; shape: SumShape }): { module: VerilogModule; exact: ExactShape } {
   const k = p.block;
-  const wa = elementBits(p.a);
-  const wb = elementBits(p.b);
-  const ws = scaleBits(p.scale);
-  const W = floatBits(FP32);
   const S = core.shape;
   const name = peModuleName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
-  const clk = m.input(PE_PORTS.clk, 1, 'clock: registers update on its rising edge');
-  const reset = m.input(PE_PORTS.reset, 1, 'synchronous reset, active high: accumulator to an exact zero, result to +0');
-  const en = m.input(PE_PORTS.en, 1, 'a beat: the accumulator takes this block');
-  const first = m.input(PE_PORTS.first, 1, 'with en: this block starts a new sum (the accumulator loads it)');
-  const last = m.input(PE_PORTS.last, 1, 'with en: this block completes the sum (the result register takes it, rounded)');
-  const a = m.input(PE_PORTS.a, wa * k, `A-block: k codes (${p.a.name})`);
-  const b = m.input(PE_PORTS.b, wb * k, `B-block: k codes (${p.b.name})`);
-  const sa = m.input(PE_PORTS.scaleA, ws, `scale code of the A-block (${p.scale.name})`);
-  const sb = m.input(PE_PORTS.scaleB, ws, `scale code of the B-block (${p.scale.name})`);
+  const { clk, reset, en, first, last, a, b, sa, sb } = peInputs(m, p, 'accumulator to an exact zero, result to +0', 'the result register takes it, rounded');
   const result = m.output(PE_PORTS.result, floatBits(p.out), `${p.out.name.toUpperCase()}: the last completed sum, rounded once (+0 after reset)`);
 
-  m.section("this beat's block: the exact sum of the products");
-  const sum = m.net('sum', S.sumBits, `exact sum, two's complement, units of 2^${S.prodLsb}`);
-  const conn: Record<string, Expr> = { [DOTSUM_PORTS.a]: ref(a), [DOTSUM_PORTS.b]: ref(b), [DOTSUM_PORTS.sum]: ref(sum) };
-  const sumNan = S.nan ? m.net('sum_nan', 1, 'the sum is NaN') : null;
-  const sumPinf = S.inf ? m.net('sum_pinf', 1, 'the sum is +Inf') : null;
-  const sumNinf = S.inf ? m.net('sum_ninf', 1, 'the sum is -Inf') : null;
-  if (sumNan) conn[DOTSUM_PORTS.nan] = ref(sumNan);
-  if (sumPinf && sumNinf) {
-    conn[DOTSUM_PORTS.pinf] = ref(sumPinf);
-    conn[DOTSUM_PORTS.ninf] = ref(sumNinf);
-  }
-  m.instance('u_sum', core.module, conn);
-  const x = scaledSum(m, name, p.scale, S, sa, sb, { sum, nan: sumNan, pinf: sumPinf, ninf: sumNinf }, PE_EXACT_CUTS.value);
+  const x = scaledSum(m, name, p.scale, S, sa, sb, sumInstance(m, "this beat's block: the exact sum of the products", core, a, b), PE_EXACT_CUTS.value);
   const X = exactShape(p, S, x);
   const A = X.accBits;
 
