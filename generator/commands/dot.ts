@@ -5,6 +5,7 @@
 import type { Command } from '../cli.js';
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, readFloat32, writeOutputs } from '../numerics-io/files.js';
+import { progress, quantizeInPieces } from '../numerics-io/progress.js';
 import { blockSize, elemFormat, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
 import { checkElemCodes, checkScaleCodes } from './dequantize.js';
 import { QUANTIZE_OPTIONS_HELP, QUANTIZE_VALUED, quantizeOptionsFrom } from './quantize.js';
@@ -12,7 +13,6 @@ import {
   autoTensorScale,
   dotMx,
   fp32Text,
-  quantize,
   type Accumulation,
   type MxOperand,
   type QuantizeOptions,
@@ -39,7 +39,9 @@ and scale codes (one uint8 per block).
 ${QUANTIZE_OPTIONS_HELP}
 
 A NaN anywhere gives the quiet NaN 0x7fc00000; an exact zero result in exact mode is +0.
-Invalid input or options: a one-line error, exit code 2, and no output file.`;
+Invalid input or options: a one-line error, exit code 2, and no output file. A run of more than
+a second shows its progress on stderr when stderr is a terminal (MXRTL_PROGRESS=1 shows it
+anywhere, MXRTL_PROGRESS=0 never).`;
 
 const VALUED = [
   ...QUANTIZE_VALUED,
@@ -142,11 +144,13 @@ export const dotCommand: Command = {
       const ob = b.auto ? { ...b.opts, tensorScale: autoTensorScale(fb.bits, b.opts.elem, b.opts.scale) } : b.opts;
       if (a.auto) process.stderr.write(`mxrtl dot: tensor scale a ${fp32Text(oa.tensorScale as number, 'plain')}\n`);
       if (b.auto) process.stderr.write(`mxrtl dot: tensor scale b ${fp32Text(ob.tensorScale as number, 'plain')}\n`);
+      const shown = progress('mxrtl dot', 'values per operand');
       for (let r = 0; n > 0 && r * len < n; r++) {
-        const qa = quantize(fa.bits.subarray(r * len, (r + 1) * len), oa);
-        const qb = quantize(fb.bits.subarray(r * len, (r + 1) * len), ob);
+        const qa = quantizeInPieces(fa.bits.subarray(r * len, (r + 1) * len), oa);
+        const qb = quantizeInPieces(fb.bits.subarray(r * len, (r + 1) * len), ob, shown, r * len, n);
         results.push(dotMx({ ...operand(oa), codes: qa.elems, scales: qa.scales }, { ...operand(ob), codes: qb.elems, scales: qb.scales }, k, accum));
       }
+      shown.end();
     }
     const out = values.get('--out');
     if (out === undefined) {

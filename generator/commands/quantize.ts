@@ -5,6 +5,7 @@
 import type { Command } from '../cli.js';
 import { UsageError, parseFlags } from '../cli-args.js';
 import { codesFile, float32File, readFloat32, writeOutputs, type OutputFile } from '../numerics-io/files.js';
+import { progress, quantizeInPieces } from '../numerics-io/progress.js';
 import {
   blockSize,
   elemFormat,
@@ -19,7 +20,6 @@ import {
   autoTensorScale,
   dequantize,
   fp32Text,
-  quantize,
   resolveQuantizeOptions,
   type QuantizeOptions,
   type ResolvedQuantizeOptions,
@@ -94,7 +94,8 @@ as raw bytes (float32 little-endian), - as stdout. The values are cut into block
 storage order; a trailing partial block is padded with zeros, so the element codes cover the
 padded length (a whole number of blocks). Blocks holding NaN or Inf get the NaN scale and zero
 element codes; an all-zero block gets scale code 0x00. Invalid input or options: a one-line
-error, exit code 2, and no output file.`;
+error, exit code 2, and no output file. A run of more than a second shows its progress on stderr
+when stderr is a terminal (MXRTL_PROGRESS=1 shows it anywhere, MXRTL_PROGRESS=0 never).`;
 
 export const quantizeCommand: Command = {
   summary: 'quantize FP32 values to MX scale and element codes (or fake-quantized values)',
@@ -116,7 +117,9 @@ export const quantizeCommand: Command = {
       opts = { ...given, tensorScale: t };
       process.stderr.write(`mxrtl quantize: tensor scale ${fp32Text(t, 'plain')}\n`);
     }
-    const q = quantize(input.bits, opts);
+    const shown = progress('mxrtl quantize', 'values');
+    const q = quantizeInPieces(input.bits, opts, shown);
+    shown.end();
     const outputs: OutputFile[] = [];
     if (emit === 'codes') {
       outputs.push({ path: out, bytes: codesFile(out, q.elems) });

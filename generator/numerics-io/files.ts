@@ -2,26 +2,85 @@
  * Reading the inputs and writing the outputs of the numerics commands (quantize, dequantize, dot).
  *
  * Inputs: a path ending in .npy is read as NumPy, any other path as raw bytes, `-` (stdin) as
- * NumPy when it starts with the .npy magic (\x93NUMPY), else as raw bytes. Outputs: the same rule; every output is checked, then written to a temporary file
- * in the target's folder, then renamed into place once all of them are written; a file that was
- * already there is moved aside first and put back on failure. So a failure leaves the files the
- * user had as they were and no new output file behind.
+ * NumPy when it starts with the .npy magic (\x93NUMPY), else as raw bytes. Outputs: the same rule;
+ * every output is checked, then written to a temporary file in the target's folder, then renamed
+ * into place once all of them are written; a file that was already there is moved aside first and
+ * put back on failure or interrupt. So a failure leaves the files the user had as they were and no
+ * new output file behind.
  */
-import { constants, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import { access, lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
 import { formatNpy, hasNpyMagic, isNpyPath, NpyError, parseNpy } from './npy.js';
 
-function readBytes(path: string): Uint8Array {
+/** Bytes read per system call: large inputs (above 2 GiB too) are read piece by piece. */
+export const READ_CHUNK = 1 << 26;
+
+/**
+ * Every byte of a file or of stdin. A regular file is read into one buffer of its size, in pieces
+ * of READ_CHUNK bytes, so its size is bounded by memory, not by the 2 GiB of a single read; a pipe
+ * is read until its end. The buffer starts at offset 0 of its own ArrayBuffer.
+ */
+export function readBytes(path: string, chunk: number = READ_CHUNK): Uint8Array {
+  let fd: number;
   try {
-    const b = path === '-' ? readFileSync(0) : readFileSync(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    fd = path === '-' ? 0 : openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? (e as Error).message;
-    throw new UsageError(`cannot read '${path}': ${why}`);
+    throw new UsageError(`cannot read '${path}': ${readError(e)}`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`cannot read '${path}': is a folder`);
+    if (st.isFile()) {
+      const out = new Uint8Array(st.size);
+      let at = 0;
+      while (at < out.length) {
+        const n = readSync(fd, out, at, Math.min(chunk, out.length - at), null);
+        if (n === 0) break;
+        at += n;
+      }
+      return at === out.length ? out : out.slice(0, at);
+    }
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const part = new Uint8Array(chunk);
+      let n: number;
+      try {
+        n = readSync(fd, part, 0, chunk, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;
+        if (code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      parts.push(part.subarray(0, n));
+      total += n;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read '${path}': ${readError(e)}`);
+  } finally {
+    if (path !== '-') closeSync(fd);
+  }
+}
+
+function readError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (e instanceof RangeError) return `too large to hold in memory (${e.message})`;
+  return code ?? (e as Error).message;
 }
 
 /** A path's bytes are NumPy: by its .npy name, or for stdin by the magic bytes. */
@@ -57,8 +116,12 @@ export function readFloat32(path: string): Float32Input {
   return { bits: wordsOf(bytes, false), shape: [bytes.length / 4] };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function wordsOf(data: Uint8Array, bigEndian: boolean): Uint32Array {
   const n = data.length / 4;
+  // little-endian words on a little-endian machine, aligned: the bytes themselves, no copy
+  if (!bigEndian && LITTLE_ENDIAN && data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, n);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const p = 4 * i;
@@ -77,7 +140,7 @@ export function readCodes(path: string): Uint8Array {
     if (!/^[<>=|]?[ui]1$/.test(a.descr)) throw new UsageError(`'${path}': the .npy must hold uint8 codes (dtype '|u1'), got '${a.descr}'`);
     return a.data.slice();
   }
-  return bytes.slice();
+  return bytes;
 }
 
 /** The file contents for a uint8 array (raw bytes, or .npy '|u1' of shape [n]). */
@@ -169,7 +232,9 @@ async function checkTarget(f: OutputFile): Promise<Target> {
  * folder, then renamed into place. A file already at a target is first moved aside next to it and
  * put back if a later step fails, so a failure leaves every existing file as it was and no new file.
  * At most one output may be `-` (stdout), written after the files are in place. `inputs` are the
- * paths the command read (`-` for stdin is skipped).
+ * paths the command read (`-` for stdin is skipped). SIGINT / SIGTERM while files are written puts
+ * everything back before the exit (130 / 143); what a run killed outright left beside a target is
+ * cleaned up by the next run that writes that target.
  */
 export async function writeOutputs(outputs: readonly OutputFile[], inputs: readonly string[] = []): Promise<void> {
   const toStdout = outputs.filter((o) => o.path === '-');
@@ -189,6 +254,7 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     if (clash) throw new UsageError(`the output '${clash.path}' is the input '${input}'`);
   }
 
+  for (const folder of new Set(targets.map((t) => dirname(resolve(t.path))))) cleanStale(folder);
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   const side = (t: Target, i: number, what: string) => join(dirname(resolve(t.path)), `.${basename(t.path)}.${what}-${tag}-${i}`);
   const temps = targets.map((t, i) => side(t, i, 'tmp'));
@@ -197,6 +263,13 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
   /** per target: 0 untouched, 1 moved aside, 2 moved aside and replaced, 3 new file in place */
   const state = targets.map(() => 0);
   let failed = '';
+  // Ctrl-C or a kill while the files are written or renamed: put everything back, then exit
+  const onSignal = (signal: NodeJS.Signals): void => {
+    undoNow(targets, backups, temps);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (let i = 0; i < targets.length; i++) {
       failed = targets[i].path;
@@ -217,6 +290,9 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     const code = errCode(e);
     const why = code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message;
     throw new UsageError(`cannot write '${failed}': ${why}${left.length > 0 ? `; ${left.join('; ')}` : ''}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   await Promise.all(backups.filter((_, i) => state[i] === 2).map((b) => rm(b, { force: true })));
   for (const o of toStdout) await writeStdout(o.bytes);
@@ -238,6 +314,59 @@ async function undo(targets: readonly Target[], backups: readonly string[], stat
   }
   for (const t of written) await rm(t, { force: true }).catch(() => undefined);
   return left;
+}
+
+/**
+ * undo, at once (from a signal handler, where a rename may have finished without its state being
+ * recorded): judged by what is on disk. A file moved aside goes back over whatever took its place;
+ * a target that did not exist before and exists now is this run's and is removed.
+ */
+function undoNow(targets: readonly Target[], backups: readonly string[], temps: readonly string[]): void {
+  for (let i = targets.length - 1; i >= 0; i--) {
+    const path = resolve(targets[i].path);
+    try {
+      if (existsSync(backups[i])) renameSync(backups[i], path);
+      else if (!targets[i].exists) rmSync(path, { force: true });
+    } catch {
+      // left for the next run's cleanStale
+    }
+  }
+  for (const t of temps) rmSync(t, { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * What killed runs left in `folder` (`.<name>.tmp-<pid>-…` and `.<name>.old-<pid>-…` of a process
+ * that no longer runs): temporaries removed; a file moved aside put back when nothing took its
+ * place, else removed (the run had replaced it).
+ */
+function cleanStale(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^\.(.+)\.(tmp|old)-(\d+)-[0-9a-z]+-\d+$/.exec(n);
+    if (!m || alive(Number(m[3]))) continue;
+    const p = join(folder, n);
+    const target = join(folder, m[1]);
+    try {
+      if (m[2] === 'old' && !existsSync(target)) renameSync(p, target);
+      else rmSync(p, { force: true });
+    } catch {
+      // not ours to fix: leave it
+    }
+  }
 }
 
 function writeStdout(bytes: Uint8Array): Promise<void> {

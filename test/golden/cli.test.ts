@@ -346,3 +346,55 @@ describe('stdin', () => {
     }
   }, 30_000);
 });
+
+describe('large inputs', () => {
+  it('a raw file above 2 GiB is read whole (values past 2 GiB in place), with progress lines under MXRTL_PROGRESS=1', async () => {
+    const { execa } = await import('execa');
+    const { closeSync, openSync, truncateSync, writeSync } = await import('node:fs');
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'mxrtl.js');
+    const k = 32;
+    const n = 2 ** 29 + 16 * k; // 2 GiB + 2 KiB of float32: a sparse file, zeros but for two blocks
+    const head = Uint32Array.from({ length: k }, (_, i) => bitsOf((i - 13) * 0.37));
+    const tail = Uint32Array.from({ length: k }, (_, i) => bitsOf(1000 / (i + 1)));
+    const path = p('big.f32');
+    writeFileSync(path, '');
+    truncateSync(path, 4 * n);
+    const fd = openSync(path, 'r+');
+    writeSync(fd, new Uint8Array(head.buffer), 0, 4 * k, 0);
+    writeSync(fd, new Uint8Array(tail.buffer), 0, 4 * k, 4 * (n - k));
+    closeSync(fd);
+    const r = await execa('node', [bin, 'quantize', path, '-o', p('c.bin'), '--scales-out', p('s.bin')], { reject: false, env: { MXRTL_PROGRESS: '1' } });
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.exitCode).toBe(0);
+    const codes = readFileSync(p('c.bin'));
+    const scales = readFileSync(p('s.bin'));
+    expect(codes.length).toBe(n);
+    expect(scales.length).toBe(n / k);
+    const opts = { elem: E2M1, scale: E8M0, blockSize: k };
+    const qh = quantize(head, opts);
+    const qt = quantize(tail, opts);
+    expect([...codes.subarray(0, k)]).toEqual([...qh.elems]);
+    expect([...codes.subarray(n - k)]).toEqual([...qt.elems]);
+    expect([scales[0], scales[n / k - 1]]).toEqual([qh.scales[0], qt.scales[0]]);
+    expect([scales[1], scales[n / k - 2], codes[n - k - 1]]).toEqual([0, 0, 0]);
+    // progress: counted in values, rising, every line whole
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    const done = lines.map((l) => {
+      const m = /^mxrtl quantize: ([\d,]+) of ([\d,]+) values \((\d+)%\), [\d.]+ s(, about [\d.]+ s left)?$/.exec(l);
+      expect(m, l).not.toBeNull();
+      expect(Number(m![2].replace(/,/g, ''))).toBe(n);
+      return Number(m![1].replace(/,/g, ''));
+    });
+    expect(done).toEqual([...done].sort((x, y) => x - y));
+    rmSync(path);
+  }, 120_000);
+
+  it('readBytes reads a file in pieces of any size, the same bytes', async () => {
+    const { readBytes } = await import('../../generator/numerics-io/files.js');
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37) & 0xff);
+    writeFileSync(p('pieces.bin'), bytes);
+    for (const chunk of [1, 7, 999, 1000, 4096]) expect([...readBytes(p('pieces.bin'), chunk)]).toEqual([...bytes]);
+    expect(readBytes(p('pieces.bin')).byteOffset).toBe(0);
+  });
+});
