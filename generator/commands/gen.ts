@@ -22,7 +22,7 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
   --units LIST       comma-separated unit families (default ${DEFAULT_UNITS.join(',')}): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
   --out DIR          output folder (default rtl-out)
 
-The MAC array (with --units ...,mac_array; clocked; FP32 or, with --out-format bf16, BF16 results):
+The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, with --out-format bf16, BF16 results):
   --array RxC        rows x columns of processing elements, each side 1 .. ${MAX_ARRAY_SIDE}, at most ${MAX_ARRAY_CELLS} (default ${DEFAULT_MAC.rows}x${DEFAULT_MAC.cols})
   --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
                      exact: the blocks' exact values added in a fixed-point accumulator, rounded once at read-out
@@ -68,7 +68,7 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     mac,
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));
-  if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array: add mac_array to --units`);
+  if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   return c;
 }
 

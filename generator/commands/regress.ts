@@ -18,8 +18,12 @@ import { DEFAULT_UNITS, configTag, makeConfig, type GenConfig } from '../units/c
 const ELEMS = Object.keys(ELEMENT_FORMATS);
 const SCALES = Object.keys(SCALE_FORMATS);
 
-/** The families whose units depend on the element and scale formats (the FP32 adder does not). */
-const FORMAT_FAMILIES = DEFAULT_UNITS.filter((f) => f !== 'add');
+/**
+ * The families every configuration of a set generates: those whose units depend on the element and
+ * scale formats, but for the FP32 adder (the same in every configuration) and the MAC array (its
+ * PE is the dot unit and the adder, proven here; the array is generated with the first one).
+ */
+const FORMAT_FAMILIES = DEFAULT_UNITS.filter((f) => f !== 'add' && f !== 'mac_array');
 
 const cfg = (a: string, b: string, scale: string, block: number, out = 'fp32'): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block, units: FORMAT_FAMILIES });
 

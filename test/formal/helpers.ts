@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
 import { configTag, makeConfig } from '../../generator/units/config.js';
+
+/** The combinational unit families (the MAC array has tests of its own: mac.test.ts). */
+export const COMBINATIONAL = ['mul', 'dequant', 'dot', 'add'];
 import type { Report } from '../../formal/report.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -36,7 +39,7 @@ export interface GenSpec {
 
 export function specConfig(s: GenSpec): ReturnType<typeof makeConfig> {
   const elem = s.elem ?? 'e2m1';
-  return makeConfig({ elemA: elem, elemB: s.elemB ?? elem, scale: s.scale ?? 'e8m0', out: s.out ?? 'fp32', block: s.k });
+  return makeConfig({ elemA: elem, elemB: s.elemB ?? elem, scale: s.scale ?? 'e8m0', out: s.out ?? 'fp32', block: s.k, units: COMBINATIONAL });
 }
 
 /** `mxrtl gen ... --out dir`, through the generator's own functions; returns the configuration tag. */

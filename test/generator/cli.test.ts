@@ -18,7 +18,7 @@ afterAll(async () => {
 const gen = (...args: string[]) => execa('node', [BIN, 'gen', ...args], { reject: false });
 
 describe('mxrtl gen', () => {
-  it('writes the three units, one module per file, and a manifest describing them', async () => {
+  it('writes the five unit families, one module per file, and a manifest describing them', async () => {
     const out = join(dir, 'k32');
     const r = await gen('--block', '32', '--out', out);
     expect(r.exitCode).toBe(0);
@@ -32,12 +32,27 @@ describe('mxrtl gen', () => {
       'mx_dot_e2m1_e8m0_k32.f',
       'mx_dot_e2m1_e8m0_k32.v',
       'mx_dotsum_e2m1_k32.v',
+      'mx_mac_e2m1_e8m0_k32_2x2_fp32.f',
+      'mx_mac_e2m1_e8m0_k32_2x2_fp32.v',
       'mx_mul_e2m1.f',
       'mx_mul_e2m1.v',
+      'mx_pe_e2m1_e8m0_k32_fp32.v',
       'mxrtl_e2m1_e8m0_k32.core',
     ]);
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-    expect(m.config).toEqual({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mul', 'dequant', 'dot', 'add'] });
+    expect(m.config).toEqual({
+      elemA: 'e2m1',
+      elemB: 'e2m1',
+      scale: 'e8m0',
+      out: 'fp32',
+      block: 32,
+      units: ['mul', 'dequant', 'dot', 'add', 'mac_array'],
+      mac: { rows: 2, cols: 2, accum: 'fp32', maxBlocks: 8, stages: 0 },
+    });
+    const mac = m.units.find((u: { family: string }) => u.family === 'mac_array');
+    expect(mac.top).toBe('mx_mac_e2m1_e8m0_k32_2x2_fp32');
+    expect(mac.files).toEqual(['mx_mul_e2m1.v', 'mx_dotsum_e2m1_k32.v', 'mx_dot_e2m1_e8m0_k32.v', 'mx_add_fp32.v', 'mx_pe_e2m1_e8m0_k32_fp32.v', 'mx_mac_e2m1_e8m0_k32_2x2_fp32.v']);
+    expect(mac.parameters).toMatchObject({ rows: 2, cols: 2, accum: 'fp32', stages: 0, latency: 1 });
     const dot = m.units.find((u: { family: string }) => u.family === 'dot');
     expect(dot.top).toBe('mx_dot_e2m1_e8m0_k32');
     expect(dot.files).toEqual(['mx_mul_e2m1.v', 'mx_dotsum_e2m1_k32.v', 'mx_dot_e2m1_e8m0_k32.v']);
@@ -75,11 +90,15 @@ describe('mxrtl gen', () => {
       'mx_dequant_e5m2_ue5m3_bf16.v',
       'mx_dequant_e5m2_ue5m3_k16_bf16.f',
       'mx_dequant_e5m2_ue5m3_k16_bf16.v',
+      'mx_dot_e4m3xe5m2_ue5m3_k16.v',
       'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.f',
       'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v',
       'mx_dotsum_e4m3xe5m2_k16.v',
+      'mx_mac_e4m3xe5m2_ue5m3_k16_2x2_fp32_bf16.f',
+      'mx_mac_e4m3xe5m2_ue5m3_k16_2x2_fp32_bf16.v',
       'mx_mul_e4m3xe5m2.f',
       'mx_mul_e4m3xe5m2.v',
+      'mx_pe_e4m3xe5m2_ue5m3_k16_fp32_bf16.v',
       'mxrtl_e4m3xe5m2_ue5m3_k16_bf16.core',
     ]);
     const dot = await readFile(join(out, 'mx_dot_e4m3xe5m2_ue5m3_k16_bf16.v'), 'utf8');
@@ -128,8 +147,11 @@ describe('mxrtl gen', () => {
       'mx_dot_e2m1_e8m0_k8.f',
       'mx_dot_e2m1_e8m0_k8.v',
       'mx_dotsum_e2m1_k8.v',
+      'mx_mac_e2m1_e8m0_k8_2x2_fp32.f',
+      'mx_mac_e2m1_e8m0_k8_2x2_fp32.v',
       'mx_mul_e2m1.f',
       'mx_mul_e2m1.v',
+      'mx_pe_e2m1_e8m0_k8_fp32.v',
       'mxrtl_e2m1_e8m0_k8.core',
     ]);
   });
@@ -148,7 +170,7 @@ describe('mxrtl gen', () => {
     ['an unknown result format', ['--out-format', 'fp16'], /unknown result format 'fp16'/],
     ['an unknown preset', ['--preset', 'mxfp5'], /unknown preset 'mxfp5' \(one of: mxfp4, mxfp6, mxfp8, mxint8, nvfp4\)/],
     ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add, mac_array\)/],
-    ['an array shape without the array', ['--array', '4x4'], /^mxrtl gen: error: --array shapes the MAC array: add mac_array to --units$/m],
+    ['an array shape without the array', ['--units', 'mul,dot', '--array', '4x4'], /^mxrtl gen: error: --array shapes the MAC array, which --units leaves out: add mac_array to --units$/m],
     ['a malformed array shape', ['--units', 'mac_array', '--array', '4by4'], /--array must be ROWSxCOLS, e.g. 4x4, got '4by4'/],
     ['an array side of 0', ['--units', 'mac_array', '--array', '0x4'], /array rows must be a whole number from 1 to 32, got 0/],
     ['an array of too many PEs', ['--units', 'mac_array', '--array', '32x32'], /an array of 32 x 32 has 1024 processing elements, more than 256/],

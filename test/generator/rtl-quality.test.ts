@@ -15,7 +15,8 @@ const ELEMS = Object.keys(ELEMENT_FORMATS);
 const SCALES = Object.keys(SCALE_FORMATS);
 const BLOCKS = [1, 2, 3, 4, 16, 32, 33];
 
-const config = (a: string, b: string, scale: string, out: string, block: number): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block });
+/** The combinational units of a configuration (the arrays are the few listed below). */
+const config = (a: string, b: string, scale: string, out: string, block: number): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block, units: ['mul', 'dequant', 'dot', 'add'] });
 
 /** Every element pair x scale format x result format at k = 4, and the default formats at every block size. */
 const CONFIGS: GenConfig[] = [

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateInto } from '../../generator/generate.js';
 import { makeConfig } from '../../generator/units/config.js';
+
+/** The combinational unit families (the MAC array has tests of its own: mac.test.ts). */
+export const COMBINATIONAL = ['mul', 'dequant', 'dot', 'add'];
 import { main, type CliIo } from '../../sim/cli.js';
 
 export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -15,7 +18,7 @@ export async function tempDir(tag: string): Promise<{ dir: string; cleanup: () =
 /** `mxrtl gen --block k --out dir` (MXFP4 unless other formats are given), through the generator's own functions. */
 export async function generate(dir: string, k: number, f: { elem?: string; elemB?: string; scale?: string; out?: string } = {}): Promise<void> {
   const elem = f.elem ?? 'e2m1';
-  await generateInto(dir, makeConfig({ elemA: elem, elemB: f.elemB ?? elem, scale: f.scale ?? 'e8m0', out: f.out ?? 'fp32', block: k }));
+  await generateInto(dir, makeConfig({ elemA: elem, elemB: f.elemB ?? elem, scale: f.scale ?? 'e8m0', out: f.out ?? 'fp32', block: k, units: COMBINATIONAL }));
 }
 
 export interface Captured {
