@@ -13,6 +13,7 @@ import { elementTable } from './dequant.js';
 import { MUL_E2M1_TABLE } from './mul.js';
 import { rawFinite, rawIsZero, rawMul, type Raw } from './raw.js';
 import { sumRaws } from './sum.js';
+import { FUSED_KINDS, FUSED_SHAPES, fusedDotAdd, type FusedKind } from './fused.js';
 
 /**
  * Dot product of one block pair of any element formats (minifloat or INT8) with decoded scales.
@@ -109,9 +110,13 @@ export interface MxOperand {
  * How the block results of a multi-block dot product are summed:
  * - `exact`: every block's scaled sum exactly, all blocks together, one rounding to FP32 at the end;
  * - `fp32`: each block's result rounded to FP32 (as dotBlock), then added in FP32 in block order
- *   with round-to-nearest-even, starting from the first block's result.
+ *   with round-to-nearest-even, starting from the first block's result;
+ * - `blackwell`, `blackwell-f4`, `hopper`: as the GPU's tensor-core instructions (src/fused.ts),
+ *   one instruction after another along the vector, each D = C + its k products, D the next C.
  */
-export type Accumulation = 'exact' | 'fp32';
+export type Accumulation = 'exact' | 'fp32' | FusedKind;
+
+export const ACCUMULATIONS: readonly Accumulation[] = ['exact', 'fp32', ...FUSED_KINDS];
 
 /**
  * The MX dot product of two operands of equal length (a whole number of blocks of `blockSize`).
@@ -122,7 +127,7 @@ export type Accumulation = 'exact' | 'fp32';
  * NaN anywhere (scale, element, Inf - Inf) gives the quiet NaN; an exact zero gives +0 in `exact`
  * mode; in `fp32` mode zeros follow IEEE 754 addition ((-0) + (-0) = -0, otherwise +0).
  */
-export function dotMx(a: MxOperand, b: MxOperand, blockSize: number, accum: Accumulation = 'exact'): number {
+export function dotMx(a: MxOperand, b: MxOperand, blockSize: number, accum: Accumulation = 'exact', c?: number): number {
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
   if (a.codes.length !== b.codes.length) throw new RangeError(`operand lengths differ: ${a.codes.length} and ${b.codes.length}`);
   if (a.codes.length % blockSize !== 0) throw new RangeError(`operand length ${a.codes.length} is not a multiple of the block size ${blockSize}`);
@@ -130,7 +135,9 @@ export function dotMx(a: MxOperand, b: MxOperand, blockSize: number, accum: Accu
   if (a.scales.length !== nBlocks || b.scales.length !== nBlocks) {
     throw new RangeError(`${nBlocks} blocks need ${nBlocks} scale codes per operand, got ${a.scales.length} and ${b.scales.length}`);
   }
-  if (accum !== 'exact' && accum !== 'fp32') throw new RangeError(`unknown accumulation '${String(accum)}'`);
+  if (!ACCUMULATIONS.includes(accum)) throw new RangeError(`unknown accumulation '${String(accum)}' (one of: ${ACCUMULATIONS.join(', ')})`);
+  if (c !== undefined && (a.tensorScale !== undefined || b.tensorScale !== undefined)) throw new RangeError('an addend C cannot be combined with tensor scales');
+  if (accum !== 'exact' && accum !== 'fp32') return dotFused(a, b, blockSize, accum, c ?? 0);
   const ta = elementTable(a.elem);
   const tb = elementTable(b.elem);
   const tensor: Raw[] = [];
@@ -142,18 +149,37 @@ export function dotMx(a: MxOperand, b: MxOperand, blockSize: number, accum: Accu
       const off = j * blockSize;
       blocks.push(blockExact(ta, a.codes, off, tb, b.codes, off, blockSize, decodeScale(a.scale, a.scales[j]), decodeScale(b.scale, b.scales[j])));
     }
+    if (c !== undefined) blocks.push(fp32ToRaw(c));
     let total = sumRaws(blocks);
     for (const t of tensor) total = rawMul(total, t);
     return roundRawToFp32(total);
   }
-  let acc = 0;
+  let acc = c ?? 0;
   for (let j = 0; j < nBlocks; j++) {
     const off = j * blockSize;
     const p = roundRawToFp32(blockExact(ta, a.codes, off, tb, b.codes, off, blockSize, decodeScale(a.scale, a.scales[j]), decodeScale(b.scale, b.scales[j])));
-    acc = j === 0 ? p : fp32Add(acc, p);
+    acc = j === 0 && c === undefined ? p : fp32Add(acc, p);
   }
   if (tensor.length === 0) return acc;
   let alpha = tensor[0];
   for (let i = 1; i < tensor.length; i++) alpha = rawMul(alpha, tensor[i]);
   return fp32Mul(acc, roundRawToFp32(alpha));
+}
+
+/** dotMx in a GPU kind: one fused dot-add per instruction of k elements, in order, C first. */
+function dotFused(a: MxOperand, b: MxOperand, blockSize: number, kind: FusedKind, c: number): number {
+  const shape = FUSED_SHAPES[kind];
+  if (a.tensorScale !== undefined || b.tensorScale !== undefined) throw new RangeError(`${kind}: no tensor scales (apply them to the result)`);
+  if (a.scale !== b.scale) throw new RangeError(`${kind}: A and B need the same scale format, got ${a.scale.name} and ${b.scale.name}`);
+  const s = shape.scales.find((x) => x.format.name === a.scale.name);
+  if (!s) throw new RangeError(`${kind}: scales must be ${shape.scales.map((x) => `${x.format.name} per ${x.block}`).join(' or ')}, got ${a.scale.name}`);
+  if (blockSize !== s.block) throw new RangeError(`${kind}: ${s.format.name} scales need a block size of ${s.block}, got ${blockSize}`);
+  if (a.codes.length % shape.k !== 0) throw new RangeError(`${kind}: the length ${a.codes.length} is not a whole number of instructions of ${shape.k} elements`);
+  const per = shape.k / blockSize;
+  let d = c;
+  for (let off = 0, j = 0; off < a.codes.length; off += shape.k, j += per) {
+    const op = (o: MxOperand) => ({ elem: o.elem, scale: o.scale, codes: Array.from({ length: shape.k }, (_, i) => o.codes[off + i]), scales: Array.from({ length: per }, (_, i) => o.scales[j + i]) });
+    d = fusedDotAdd(kind, op(a), op(b), d);
+  }
+  return d;
 }

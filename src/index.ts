@@ -17,6 +17,7 @@ export * from './encode.js';
 export * from './mul.js';
 export * from './dequant.js';
 export * from './dot.js';
+export * from './fused.js';
 export * from './quantize.js';
 export * from './quantize-fast.js';
 export * from './text.js';
