@@ -2,11 +2,14 @@
  * The GPU-compatible fused dot-add (src/fused.ts) against an independent transcription of the
  * published model it follows (microsoft/MMA-Sim, mmasim/simulator/arithmetic.py: nv_fused_dot_add
  * and nv_fused_dot_add_with_block_scale), written here in double arithmetic as the model is, with its
- * own decoding of the codes; plus worked examples whose values are derived by hand, and the specials.
+ * own decoding of the codes; worked examples whose values are derived by hand; the specials; and
+ * results measured on an NVIDIA H200 (torch._scaled_mm, FP8), which the hopper mode must reproduce.
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { E2M1, E2M3, E3M2, E4M3, E5M2, E8M0, UE4M3, FUSED_NAN, dotMx, fusedDotAdd, type ElementFormat, type FusedKind, type MinifloatSpec } from '../../src/index.js';
+import { E2M1, E2M3, E3M2, E4M3, E5M2, E8M0, UE4M3, FUSED_NAN, dotMx, fp32Add, fusedDotAdd, type ElementFormat, type FusedKind, type MinifloatSpec } from '../../src/index.js';
 import { bitsOf, valueOfBits } from './helpers.js';
 
 // ---- the model, transcribed (doubles, as in the Python source) ----
@@ -278,4 +281,50 @@ describe('dotMx with a GPU kind: one instruction after another, D the next C', (
     expect(() => dotMx(mx(E2M1, zeros(32), [127]), mx(E2M1, zeros(32), [127]), 32, k)).toThrow(/A elements must be e4m3, e5m2, got e2m1/);
     expect(() => dotMx({ ...mx(E4M3, zeros(32), [127]), tensorScale: FP32_ONE }, mx(E4M3, zeros(32), [127]), 32, 'exact', 0)).toThrow(/cannot be combined with tensor scales/);
   });
+});
+
+describe('measured on an NVIDIA H200 (test/fixtures/h200-scaled-mm.json, from bench/gpu/run_gpu.py)', () => {
+  interface FixtureCase {
+    name: string;
+    elemA: string;
+    elemB: string;
+    k: number;
+    fastAccum: boolean;
+    rows: number;
+    cols: number;
+    a: string;
+    b: string;
+    d: string;
+  }
+  const fx = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'h200-scaled-mm.json'), 'utf8')) as { device: string; cases: FixtureCase[] };
+  const fmt = (n: string): ElementFormat => (n === 'e4m3' ? E4M3 : E5M2);
+  const bytes = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+  it('holds K = 32 and K = 256 cases of the three format pairs, with and without fast accumulation', () => {
+    expect(fx.device).toBe('NVIDIA H200');
+    expect(fx.cases.map((c) => `${c.elemA}x${c.elemB}_k${c.k}_fast${Number(c.fastAccum)}`).sort()).toEqual(fx.cases.map((c) => c.name).sort());
+    expect(new Set(fx.cases.map((c) => c.k))).toEqual(new Set([32, 256]));
+    expect(fx.cases).toHaveLength(12);
+  });
+  for (const c of fx.cases) {
+    // without fast accumulation, cuBLAS adds the tensor core's sum to an FP32 total every 4 instructions (128 elements)
+    const promoted = !c.fastAccum && c.k > 128;
+    it(`${c.name}: every result is the hopper chain${promoted ? ', promoted to FP32 every 4 instructions' : ''}`, () => {
+      const a = bytes(c.a);
+      const b = bytes(c.b);
+      const d = new Uint32Array(bytes(c.d).buffer);
+      expect(d.length).toBe(c.rows * c.cols);
+      const step = promoted ? 128 : c.k;
+      for (let i = 0; i < c.rows; i++) {
+        for (let j = 0; j < c.cols; j++) {
+          let total = 0x80000000;
+          for (let off = 0; off < c.k; off += step) {
+            const op = (f: ElementFormat, src: Uint8Array, r: number) => ({ elem: f, scale: E8M0, codes: src.subarray(r * c.k + off, r * c.k + off + step), scales: new Array(step / 32).fill(127) });
+            const part = dotMx(op(fmt(c.elemA), a, i), op(fmt(c.elemB), b, j), 32, 'hopper');
+            total = promoted ? fp32Add(total, part) : part;
+          }
+          expect(total >>> 0, `[${i}, ${j}]`).toBe(d[i * c.cols + j]);
+        }
+      }
+    });
+  }
 });
