@@ -6,10 +6,12 @@ import type { Command } from '../cli.js';
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import { float32File, readCodes, readFloat32, writeOutputs } from '../numerics-io/files.js';
 import { progress, quantizeInPieces } from '../numerics-io/progress.js';
-import { blockSize, elemFormat, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
+import { blockSize, elemFormat, fp32Value, scaleFormat, tensorScaleValue } from '../numerics-io/options.js';
 import { checkElemCodes, checkScaleCodes } from './dequantize.js';
 import { QUANTIZE_OPTIONS_HELP, QUANTIZE_VALUED, quantizeOptionsFrom } from './quantize.js';
 import {
+  ACCUMULATIONS,
+  FUSED_KINDS,
   autoTensorScale,
   dotMx,
   fp32Text,
@@ -32,13 +34,22 @@ and scale codes (one uint8 per block).
                     whole number of dot products, each quantized and padded with zeros to a
                     whole number of blocks on its own (with --codes N is a multiple of K)
   --accum M         exact: one rounding to FP32 at the end (default);
-                    fp32: each block's result rounded to FP32, then summed in FP32 in order
+                    fp32: each block's result rounded to FP32, then summed in FP32 in order;
+                    blackwell, blackwell-f4, hopper: as NVIDIA tensor cores (kind::mxf8f6f4,
+                    kind::mxf4nvf4, Hopper FP8 wgmma): one fused dot-add per instruction of 32 (64)
+                    elements, terms aligned to the largest exponent and truncated, the result
+                    truncated to FP32 (hopper: 13 fraction bits); NaN is 0x7fffffff
+  --c C             an addend: every result is C + the dot product (a number or 0x<FP32 bits>)
+  --c-file FILE     one addend per dot product (float32, .npy or raw; - for stdin)
   --elem-a F, --elem-b F      element format of one operand (--elem sets both)
   --scale-a F, --scale-b F    scale format of one operand (--scale sets both)
   --tensor-scale-a T, --tensor-scale-b T  per-tensor scale of one operand (--tensor-scale sets both)
 ${QUANTIZE_OPTIONS_HELP}
 
-A NaN anywhere gives the quiet NaN 0x7fc00000; an exact zero result in exact mode is +0.
+A NaN anywhere gives the quiet NaN 0x7fc00000 (0x7fffffff in the GPU modes); an exact zero result
+in exact mode is +0. The GPU modes take the shapes the instructions have: blackwell 32 elements
+of e4m3, e5m2, e3m2, e2m3, e2m1 per e8m0 scale; blackwell-f4 e2m1 in runs of 64 with e8m0 scales
+per 32 or ue4m3 per 16; hopper e4m3 / e5m2 with e8m0 scales per 32 (scale 2^0 is the instruction).
 Invalid input or options: a one-line error, exit code 2, and no output file. A run of more than
 a second shows its progress on stderr when stderr is a terminal (MXRTL_PROGRESS=1 shows it
 anywhere, MXRTL_PROGRESS=0 never).`;
@@ -46,6 +57,8 @@ anywhere, MXRTL_PROGRESS=0 never).`;
 const VALUED = [
   ...QUANTIZE_VALUED,
   '--out',
+  '--c',
+  '--c-file',
   '--length',
   '--accum',
   '--elem-a',
@@ -103,8 +116,25 @@ export const dotCommand: Command = {
     }
     if (positional.filter((p) => p === '-').length > 1) throw new UsageError('only one input can come from stdin (-)');
     const accumText = (values.get('--accum') ?? 'exact').toLowerCase();
-    if (accumText !== 'exact' && accumText !== 'fp32') throw new UsageError(`--accum: unknown value '${values.get('--accum')}' (one of: exact, fp32)`);
+    if (!(ACCUMULATIONS as readonly string[]).includes(accumText)) throw new UsageError(`--accum: unknown value '${values.get('--accum')}' (one of: ${ACCUMULATIONS.join(', ')})`);
     const accum = accumText as Accumulation;
+    if (values.has('--c') && values.has('--c-file')) throw new UsageError('give --c or --c-file, not both');
+    const cOne = values.has('--c') ? fp32Value('--c', values.get('--c') as string) : undefined;
+    const cFile = values.get('--c-file');
+    const cAll = cFile === undefined ? undefined : readFloat32(cFile).bits;
+    const addend = (r: number): number | undefined => (cAll ? cAll[r] : cOne);
+    const checkAddends = (count: number): void => {
+      if (cAll && cAll.length !== count) throw new UsageError(`--c-file: ${cAll.length} addends for ${count} dot products`);
+    };
+    const gpu = (FUSED_KINDS as readonly string[]).includes(accum);
+    const dot = (a: MxOperand, b: MxOperand, r: number): number => {
+      try {
+        return dotMx(a, b, k, accum, addend(r));
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(`--accum ${accum}: ${e.message.replace(new RegExp(`^${accum}: `), '')}`);
+        throw e;
+      }
+    };
     const k = blockSize(values.get('--block'));
     const lengthText = values.get('--length');
     const results: number[] = [];
@@ -126,10 +156,11 @@ export const dotCommand: Command = {
       const blocks = n / k;
       if (as.length !== blocks || bs.length !== blocks) throw new UsageError(`${n} element codes in blocks of ${k} need ${blocks} scale codes per operand, got ${as.length} and ${bs.length}`);
       const per = len / k;
+      checkAddends(n / len);
       for (let r = 0; r * len < n; r++) {
         const opA: MxOperand = { ...ca, codes: ae.subarray(r * len, (r + 1) * len), scales: as.subarray(r * per, (r + 1) * per) };
         const opB: MxOperand = { ...cb, codes: be.subarray(r * len, (r + 1) * len), scales: bs.subarray(r * per, (r + 1) * per) };
-        results.push(dotMx(opA, opB, k, accum));
+        results.push(dot(opA, opB, r));
       }
     } else {
       const a = side(values, 'a');
@@ -145,10 +176,12 @@ export const dotCommand: Command = {
       if (a.auto) process.stderr.write(`mxrtl dot: tensor scale a ${fp32Text(oa.tensorScale as number, 'plain')}\n`);
       if (b.auto) process.stderr.write(`mxrtl dot: tensor scale b ${fp32Text(ob.tensorScale as number, 'plain')}\n`);
       const shown = progress('mxrtl dot', 'values per operand');
+      if (gpu && (oa.tensorScale !== undefined || ob.tensorScale !== undefined)) throw new UsageError(`--accum ${accum} takes no tensor scale`);
+      checkAddends(n > 0 ? n / len : 0);
       for (let r = 0; n > 0 && r * len < n; r++) {
         const qa = quantizeInPieces(fa.bits.subarray(r * len, (r + 1) * len), oa);
         const qb = quantizeInPieces(fb.bits.subarray(r * len, (r + 1) * len), ob, shown, r * len, n);
-        results.push(dotMx({ ...operand(oa), codes: qa.elems, scales: qa.scales }, { ...operand(ob), codes: qb.elems, scales: qb.scales }, k, accum));
+        results.push(dot({ ...operand(oa), codes: qa.elems, scales: qa.scales }, { ...operand(ob), codes: qb.elems, scales: qb.scales }, r));
       }
       shown.end();
     }

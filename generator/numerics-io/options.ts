@@ -44,6 +44,13 @@ export function blockSize(text: string | undefined): number {
 }
 
 /** A positive finite FP32 value written as a decimal number or as 0x-prefixed bits. */
+/** An FP32 value given as a decimal number or 0x followed by its bits (any value: NaN, Inf, -0 too). */
+export function fp32Value(flag: string, text: string): number {
+  const bits = parseFp32(text);
+  if (bits === undefined) throw new UsageError(`${flag}: '${text}' is not a number (decimal, or 0x followed by FP32 bits)`);
+  return bits;
+}
+
 export function tensorScaleValue(flag: string, text: string): number {
   const bits = parseFp32(text);
   if (bits === undefined) throw new UsageError(`${flag}: '${text}' is not a number (decimal, or 0x followed by FP32 bits)`);

@@ -158,6 +158,36 @@ describe('mxrtl dot', () => {
     // (1 + 1.5) * 1 + (2 - 3) * 2 = 0.5
     expect(words(readNpy(p('r.npy')).data).map(valueOfBits)).toEqual([0.5]);
   });
+  it('--accum blackwell / hopper with an addend: C = 1 plus 1.5 * 2^-24 stays 1.0, one rounding gives 1 + 2^-23', async () => {
+    rawF32(p('a.f32'), [1.5 * 2 ** -24, ...new Array(31).fill(0)]); // quantized exactly: 1.5 * 2^8 at scale 2^-32
+    rawF32(p('b.f32'), new Array(32).fill(1));
+    const run = async (...extra: string[]) => {
+      out.length = 0;
+      expect(await main(['dot', p('a.f32'), p('b.f32'), '--elem', 'e4m3', ...extra])).toBe(0);
+      return out.join('').trim();
+    };
+    expect(await run('--accum', 'blackwell', '--c', '1')).toBe('0x3f800000 1');
+    expect(await run('--accum', 'hopper', '--c', '0x3f800000')).toBe('0x3f800000 1');
+    expect(await run('--c', '1')).toBe(`0x3f800001 ${1 + 2 ** -23}`);
+    rawF32(p('c.f32'), [2]);
+    expect(await run('--accum', 'blackwell', '--c-file', p('c.f32'))).toBe('0x40000000 2');
+  });
+  it('--accum blackwell with a shape the instruction does not have, or addends that do not fit: one line, exit 2', async () => {
+    rawF32(p('a.f32'), new Array(32).fill(1));
+    rawF32(p('c.f32'), [1, 2]);
+    for (const [args, msg] of [
+      [['--block', '16', '--accum', 'blackwell'], /--accum blackwell: e8m0 scales need a block size of 32, got 16/],
+      [['--elem', 'int8', '--accum', 'blackwell'], /--accum blackwell: A elements must be e4m3, e5m2, e3m2, e2m3, e2m1, got int8/],
+      [['--accum', 'blackwell', '--c-file', p('c.f32')], /--c-file: 2 addends for 1 dot products/],
+      [['--c', '1', '--c-file', p('c.f32')], /give --c or --c-file, not both/],
+      [['--accum', 'hopper', '--elem', 'e4m3', '--recipe', 'mse', '--tensor-scale', '2'], /--accum hopper takes no tensor scale/],
+    ] as const) {
+      err.length = 0;
+      expect(await main(['dot', p('a.f32'), p('a.f32'), ...args])).toBe(2);
+      expect(err.join('')).toMatch(msg);
+      expect(err.join('').trim().split('\n')).toHaveLength(1);
+    }
+  });
 });
 
 describe('invalid input: one line, exit code 2, no output file', () => {
