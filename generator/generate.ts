@@ -11,7 +11,8 @@ export function genCommandLine(c: GenConfig): string {
   const elems = c.elemA === c.elemB ? `--elem ${c.elemA.name}` : `--elem-a ${c.elemA.name} --elem-b ${c.elemB.name}`;
   const units = c.units.length === DEFAULT_UNITS.length && c.units.every((u, i) => u === DEFAULT_UNITS[i]) ? '' : ` --units ${c.units.join(',')}`;
   const mac = c.units.includes('mac_array') ? ` --array ${c.mac.rows}x${c.mac.cols} --accum ${c.mac.accum} --max-blocks ${c.mac.maxBlocks}${c.mac.stages > 0 ? ` --stages ${c.mac.stages}` : ''}` : '';
-  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}`;
+  const gpu = c.units.includes('fused') ? ` --gpu ${c.gpu}` : '';
+  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}`;
 }
 
 /** The units, files and manifest of a configuration, without writing anything. */

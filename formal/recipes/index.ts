@@ -4,10 +4,11 @@ import type { Recipe } from './common.js';
 import { addRecipe } from './add.js';
 import { dequantRecipe } from './dequant.js';
 import { dotRecipe } from './dot.js';
+import { fusedRecipe } from './fused.js';
 import { macRecipe } from './mac.js';
 import { mulRecipe } from './mul.js';
 
-export const RECIPES: Readonly<Record<FamilyName, Recipe>> = { mul: mulRecipe, dequant: dequantRecipe, dot: dotRecipe, add: addRecipe, mac_array: macRecipe };
+export const RECIPES: Readonly<Record<FamilyName, Recipe>> = { mul: mulRecipe, dequant: dequantRecipe, dot: dotRecipe, add: addRecipe, mac_array: macRecipe, fused: fusedRecipe };
 
 export function recipeFor(family: string): Recipe | undefined {
   return Object.prototype.hasOwnProperty.call(RECIPES, family) ? RECIPES[family as FamilyName] : undefined;

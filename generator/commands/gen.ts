@@ -5,10 +5,12 @@ import type { Command } from '../cli.js';
 import { generateInto } from '../generate.js';
 import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
+import { fusedParams } from '../units/fused.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
                  [--array RxC] [--accum fp32|exact] [--max-blocks N] [--stages S]
+                 [--gpu blackwell|hopper]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -31,6 +33,12 @@ The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, 
   --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product (or exact
                      value) before the accumulation; the latency is 1 + S cycles
 
+The GPU-compatible fused dot-add (with --units ...,fused; combinational):
+  --gpu KIND         blackwell: NVIDIA Blackwell kind::mxf8f6f4 (k = 32, e8m0 scales; elements e4m3, e5m2,
+                     e3m2, e2m3, e2m1), default; hopper: Hopper FP8 wgmma (k = 32, e4m3 / e5m2, no scale).
+                     D = C + the k products, aligned to the largest exponent and truncated, the sum truncated
+                     to FP32 (docs/NUMERICS.md 7.1)
+
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
 (fp8_e4m3, fp4_e2m1, ...) and ml_dtypes / PyTorch names (float8_e4m3fn, float4_e2m1fn, float8_e8m0fnu, ...)
@@ -38,7 +46,7 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu'];
 const MAC_FLAGS = ['--array', '--accum', '--max-blocks', '--stages'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
@@ -66,9 +74,12 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     block,
     units: v.has('--units') ? [v.get('--units') ?? ''] : undefined,
     mac,
+    gpu: v.get('--gpu'),
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
+  if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
+  if (c.units.includes('fused')) fusedParams(c.gpu, c);
   return c;
 }
 

@@ -40,6 +40,15 @@ export interface RoundInput {
   readonly overflow?: 'inf' | 'saturate';
   /** values below the smallest normal: kept as subnormals (default), or flushed to a zero of their sign */
   readonly subnormals?: 'keep' | 'flush';
+  /**
+   * to nearest, ties to even (default), or toward zero: the bits below the kept fraction are
+   * dropped, and a value they leave at zero is +0 (as GPU tensor cores convert their sums)
+   */
+  readonly mode?: 'nearest-even' | 'toward-zero';
+  /** fraction bits kept (toward zero only; default all of the format's): the rest are zero */
+  readonly keepFraction?: number;
+  /** the code of a NaN result (default the format's quiet NaN) */
+  readonly nanCode?: number;
 }
 
 /** What the rounder must handle, decided from the input's exact range. */
@@ -64,12 +73,17 @@ export function analyzeRounding(f: FloatFormat, x: Pick<RoundInput, 'magMax' | '
 }
 
 /** The rounder's needs in words, for file headers. */
-export function roundingNotes(f: FloatFormat, n: RoundingNeeds, opts: Pick<RoundInput, 'overflow' | 'subnormals'> = {}): string[] {
+export function roundingNotes(f: FloatFormat, n: RoundingNeeds, opts: Pick<RoundInput, 'overflow' | 'subnormals' | 'mode' | 'keepFraction'> = {}): string[] {
   const name = f.name.toUpperCase();
   const flush = opts.subnormals === 'flush';
   const sat = opts.overflow === 'saturate';
+  const keep = opts.keepFraction ?? f.mbits;
+  const rounding =
+    opts.mode === 'toward-zero'
+      ? `Converted to ${name} toward zero (truncated)${keep < f.mbits ? `, keeping ${keep} of the ${f.mbits} fraction bits (the rest zero)` : ''}; a value that truncates to zero is +0.`
+      : `Rounded once to ${name}, to nearest, ties to even.`;
   return [
-    n.inexact ? `Rounded once to ${name}, to nearest, ties to even.` : `Every result is exactly representable in ${name}: no rounding logic is built.`,
+    n.inexact ? rounding : `Every result is exactly representable in ${name}: no rounding logic is built.`,
     n.subnormal
       ? flush
         ? `Results below 2^${1 - f.bias} (before rounding) are flushed to a zero of their sign.`
@@ -89,6 +103,9 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   const expAllOnes = 2 ** E - 1;
   const flush = x.subnormals === 'flush';
   const saturate = x.overflow === 'saturate';
+  const towardZero = x.mode === 'toward-zero';
+  const keep = x.keepFraction ?? M;
+  if (!Number.isInteger(keep) || keep < 0 || keep > M || (keep < M && !towardZero)) throw new Error(`${p}: keepFraction ${keep} needs toward-zero rounding and 0 .. ${M}`);
   // a flushed result needs no alignment: only the test that it is below the smallest normal
   const shifts = needs.subnormal && !flush;
 
@@ -119,11 +136,11 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   // (a shift by M + 2 already leaves only sticky bits) and that the fraction (and round and sticky
   // bits, when rounding can happen) exist below the hidden bit.
   const rsMax = shifts ? Math.max(1, Math.min(1 - beLo, M + 2)) : 0;
-  const T = Math.max(W + rsMax, M + (needs.inexact ? 3 : 1));
+  const T = Math.max(W + rsMax, M + (needs.inexact && !towardZero ? 3 : 1));
   let ext: Signal;
   const padded = T > W ? concat(ref(nz.norm), lit(T - W, 0)) : ref(nz.norm);
-  const lowZero = needs.inexact ? '' : '; the bits below the fraction are zero in this configuration (exact results)';
-  const unusedReason = `bit ${T - 1} is the hidden bit, which the exponent field implies${T > M + 1 && !needs.inexact ? lowZero : ''}`;
+  const lowZero = needs.inexact ? (towardZero ? '; the bits below the fraction are truncated (toward zero)' : '') : '; the bits below the fraction are zero in this configuration (exact results)';
+  const unusedReason = `bit ${T - 1} is the hidden bit, which the exponent field implies${T > M + 1 && (!needs.inexact || towardZero) ? lowZero : ''}`;
   if (shifts && isNormal) {
     m.section(`${p}: align a subnormal result`);
     const rw = unsignedBits(rsMax);
@@ -141,10 +158,12 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   } else {
     ext = m.wire(`${p}_ext`, padded, { unusedReason });
   }
-  const frac = m.wire(`${p}_frac`, slice(ext, T - 2, T - 1 - M));
+  const frac = keep < M
+    ? m.wire(`${p}_frac`, concat(slice(ext, T - 2, T - 1 - keep), lit(M - keep, 0)), { comment: `${p}: the top ${keep} fraction bits, the rest zero` })
+    : m.wire(`${p}_frac`, slice(ext, T - 2, T - 1 - M));
   const expField = m.wire(`${p}_exp_field`, isNormal && shifts ? mux(ref(isNormal), slice(biased, E - 1, 0), lit(E, 0)) : slice(biased, E - 1, 0));
   let body: Signal;
-  if (needs.inexact) {
+  if (needs.inexact && !towardZero) {
     m.section(`${p}: round to nearest even`);
     const rnd = m.wire(`${p}_round`, slice(ext, T - 2 - M));
     const sticky = m.wire(`${p}_sticky`, reduce('|', slice(ext, T - 3 - M, 0)));
@@ -153,11 +172,15 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
       comment: `${p}: exponent and fraction; a carry of the increment moves into the exponent (up to Inf)`,
     });
   } else {
-    body = m.wire(`${p}_body`, concat(ref(expField), ref(frac)), { comment: `${p}: exponent and fraction (exact)` });
+    body = m.wire(`${p}_body`, concat(ref(expField), ref(frac)), { comment: `${p}: exponent and fraction (${needs.inexact ? 'truncated toward zero' : 'exact'})` });
   }
 
   m.section(`${p}: special results`);
-  const zero = m.wire(`${p}_zero`, cmp(ref(x.mag), '==', lit(W, 0)));
+  // toward zero, a value whose kept bits are all zero is +0 like an exact zero
+  const magZero = cmp(ref(x.mag), '==', lit(W, 0));
+  // (an overflowing value's body is not its code: the overflow decides it)
+  const truncatedZero = overflow ? binop(paren(cmp(ref(body), '==', lit(E + M, 0))), '&', not(ref(overflow))) : cmp(ref(body), '==', lit(E + M, 0));
+  const zero = m.wire(`${p}_zero`, towardZero && needs.inexact && x.zero === 'positive' ? binop(paren(magZero), '|', paren(truncatedZero)) : magZero);
   const s = x.sign ?? lit(1, 0);
   const infCode = lit(E + M, floatInf(f, false));
   const maxCode = lit(E + M, floatInf(f, false) - 1);
@@ -170,6 +193,6 @@ export function roundToFormat(m: VerilogModule, p: string, f: FloatFormat, x: Ro
   if (flush && isNormal) r = mux(not(ref(isNormal)), concat(s, lit(E + M, 0)), paren(r));
   r = mux(ref(zero), concat(x.zero === 'positive' ? lit(1, 0) : s, lit(E + M, 0)), paren(r));
   if (x.inf) r = mux(x.inf, concat(s, infCode), paren(r));
-  if (x.nan) r = mux(x.nan, lit(1 + E + M, floatQuietNan(f)), paren(r));
+  if (x.nan) r = mux(x.nan, lit(1 + E + M, x.nanCode ?? floatQuietNan(f)), paren(r));
   return { result: m.wire(p, r), needs };
 }

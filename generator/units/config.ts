@@ -17,11 +17,17 @@ export const MIN_BLOCK = 1;
 export const MAX_BLOCK = 4096;
 
 /** The unit families, in manifest order. */
-export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add', 'mac_array'] as const;
+export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add', 'mac_array', 'fused'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
-/** The families a configuration generates when --units is not given: all of them (the array at DEFAULT_MAC). */
-export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES;
+/**
+ * The families a configuration generates when --units is not given: all but the GPU-compatible
+ * fused dot-add, whose instruction shapes fit only some configurations (the array at DEFAULT_MAC).
+ */
+export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f !== 'fused');
+
+/** The GPU instruction a `fused` unit computes, when --gpu is not given. */
+export const DEFAULT_GPU = 'blackwell';
 
 /** How the MAC array accumulates: FP32 additions block by block, or exactly with one rounding. */
 export const MAC_ACCUMULATIONS = ['fp32', 'exact'] as const;
@@ -55,6 +61,8 @@ export interface GenConfig {
   readonly block: number;
   readonly units: readonly FamilyName[];
   readonly mac: MacConfig;
+  /** the GPU kind of the fused unit (used when the units include fused) */
+  readonly gpu: string;
 }
 
 /** The configuration as the manifest stores it: format names (the array's options with a mac_array unit). */
@@ -66,6 +74,7 @@ export interface ConfigNames {
   readonly block: number;
   readonly units: readonly string[];
   readonly mac?: MacConfig;
+  readonly gpu?: string;
 }
 
 /** Common configurations, by name (`--preset`). */
@@ -108,7 +117,7 @@ export function checkBlock(block: number): number {
 }
 
 /** A configuration from format names (any accepted spelling); UsageError on a bad one. */
-export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig> }): GenConfig {
+export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig>; gpu?: string }): GenConfig {
   const c: GenConfig = {
     elemA: elementFormat(n.elemA),
     elemB: elementFormat(n.elemB),
@@ -117,6 +126,7 @@ export function makeConfig(n: { elemA: string; elemB: string; scale: string; out
     block: checkBlock(n.block),
     units: n.units === undefined ? [...DEFAULT_UNITS] : unitFamilies(n.units.join(',')),
     mac: checkMac({ ...DEFAULT_MAC, ...n.mac }),
+    gpu: (n.gpu ?? DEFAULT_GPU).toLowerCase(),
   };
   return c;
 }
@@ -143,7 +153,16 @@ export function parseArray(text: string): { rows: number; cols: number } {
 }
 
 export function configNames(c: GenConfig): ConfigNames {
-  return { elemA: c.elemA.name, elemB: c.elemB.name, scale: c.scale.name, out: c.out.name, block: c.block, units: [...c.units], ...(c.units.includes('mac_array') ? { mac: { ...c.mac } } : {}) };
+  return {
+    elemA: c.elemA.name,
+    elemB: c.elemB.name,
+    scale: c.scale.name,
+    out: c.out.name,
+    block: c.block,
+    units: [...c.units],
+    ...(c.units.includes('mac_array') ? { mac: { ...c.mac } } : {}),
+    ...(c.units.includes('fused') ? { gpu: c.gpu } : {}),
+  };
 }
 
 /** "e2m1" for one format, "e4m3xe2m1" for A x B: names the operand formats in module names. */

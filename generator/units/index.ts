@@ -3,6 +3,7 @@ import { addFamily } from './add.js';
 import type { FamilyName, GenConfig } from './config.js';
 import { dequantFamily } from './dequant.js';
 import { dotFamily } from './dot.js';
+import { fusedFamily } from './fused.js';
 import { macFamily } from './mac.js';
 import { mulFamily } from './mul.js';
 import type { Unit, UnitFamily } from './unit.js';
@@ -11,7 +12,7 @@ import type { Unit, UnitFamily } from './unit.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFamily = UnitFamily<any>;
 
-export const FAMILIES: Readonly<Record<FamilyName, AnyFamily>> = { mul: mulFamily, dequant: dequantFamily, dot: dotFamily, add: addFamily, mac_array: macFamily };
+export const FAMILIES: Readonly<Record<FamilyName, AnyFamily>> = { mul: mulFamily, dequant: dequantFamily, dot: dotFamily, add: addFamily, mac_array: macFamily, fused: fusedFamily };
 
 export function familyOf(name: string): AnyFamily | undefined {
   return Object.prototype.hasOwnProperty.call(FAMILIES, name) ? FAMILIES[name as FamilyName] : undefined;

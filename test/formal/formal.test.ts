@@ -239,3 +239,16 @@ describe('configurations beyond FP4', () => {
     expect(run.stdout).toMatch(/formal: PROVEN, e4m3_e8m0_k32: 7 obligations/);
   }, 180_000);
 });
+
+describe('a unit without a proof method', () => {
+  it('the fused dot-add is reported unknown, never proven, and the run exits with 1', async () => {
+    const { generateInto } = await import('../../generator/generate.js');
+    const { makeConfig } = await import('../../generator/units/config.js');
+    const rtl = join(dir, 'fused');
+    await generateInto(rtl, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }));
+    const run = await formal(rtl, join(dir, 'fused-out'));
+    expect(run.code).toBe(1);
+    expect(statuses(run.report)).toEqual({ 'mx_fused_e2m1_e8m0_k32_blackwell.whole': 'unknown' });
+    expect(run.stdout).toMatch(/NOT PROVEN, e2m1_e8m0_k32: 0 of 1 proven \(0 failed, 1 unknown, 0 error\)/);
+  }, 60_000);
+});

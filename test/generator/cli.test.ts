@@ -169,7 +169,7 @@ describe('mxrtl gen', () => {
     ['an unknown scale format', ['--scale', 'e4m3'], /unknown scale format 'e4m3'/],
     ['an unknown result format', ['--out-format', 'fp16'], /unknown result format 'fp16'/],
     ['an unknown preset', ['--preset', 'mxfp5'], /unknown preset 'mxfp5' \(one of: mxfp4, mxfp6, mxfp8, mxint8, nvfp4\)/],
-    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add, mac_array\)/],
+    ['an unknown unit family', ['--units', 'dot,quant'], /unknown unit family 'quant' \(one of: mul, dequant, dot, add, mac_array, fused\)/],
     ['an array shape without the array', ['--units', 'mul,dot', '--array', '4x4'], /^mxrtl gen: error: --array shapes the MAC array, which --units leaves out: add mac_array to --units$/m],
     ['a malformed array shape', ['--units', 'mac_array', '--array', '4by4'], /--array must be ROWSxCOLS, e.g. 4x4, got '4by4'/],
     ['an array side of 0', ['--units', 'mac_array', '--array', '0x4'], /array rows must be a whole number from 1 to 32, got 0/],
@@ -177,6 +177,13 @@ describe('mxrtl gen', () => {
     ['an unknown accumulation', ['--units', 'mac_array', '--accum', 'fp16'], /unknown accumulation 'fp16' \(one of: fp32, exact\)/],
     ['max-blocks 0', ['--units', 'mac_array', '--max-blocks', '0'], /--max-blocks must be from 1 to 1048576/],
     ['two register stages, not generated yet', ['--units', 'mac_array', '--stages', '2'], /--stages must be from 0 to 1/],
+    ['a GPU kind without the fused unit', ['--gpu', 'hopper'], /--gpu chooses the fused unit's instruction: add fused to --units/],
+    ['an unknown GPU kind', ['--units', 'fused', '--gpu', 'ampere'], /unknown GPU kind 'ampere' \(one of: blackwell, hopper\)/],
+    ['a GPU kind not generated yet', ['--units', 'fused', '--gpu', 'blackwell-f4'], /kind::mxf4nvf4 unit is not generated yet/],
+    ['Hopper FP8 with FP4 elements', ['--units', 'fused', '--gpu', 'hopper'], /--gpu hopper: A elements must be e4m3, e5m2, got e2m1/],
+    ['kind::mxf8f6f4 with INT8', ['--units', 'fused', '--elem', 'int8'], /--gpu blackwell: A elements must be e4m3, e5m2, e3m2, e2m3, e2m1, got int8/],
+    ['kind::mxf8f6f4 at k = 16', ['--units', 'fused', '--block', '16'], /--gpu blackwell: the instruction takes 32 elements per operand: --block 32, got 16/],
+    ['kind::mxf8f6f4 with UE4M3 scales', ['--units', 'fused', '--scale', 'ue4m3'], /--gpu blackwell: kind::mxf8f6f4 takes e8m0 scales, got ue4m3/],
   ] as const) {
     it(`refuses ${what} with one line, exit code 2, and writes nothing`, async () => {
       const out = join(dir, `bad-${what.replace(/ /g, '-')}`);

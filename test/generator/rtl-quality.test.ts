@@ -1,6 +1,7 @@
 // Every generated unit: lint-clean under `verilator --lint-only -Wall` with its file list, accepted by
 // Icarus Verilog as Verilog-2005, and synthesizable by Yosys; for every element pair, scale format
-// and result format, for the default formats at several block sizes, and for a few MAC arrays.
+// and result format, for the default formats at several block sizes, for a few MAC arrays, and for
+// the fused dot-add of every GPU format pair.
 import { runYosys } from '@yowasp/yosys';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,6 +36,9 @@ const CONFIGS: GenConfig[] = [
       ['e5m2', 'e5m2', 'ue5m3', 2, 1, 2, 'exact', 0, 'bf16'],
     ] as const
   ).map(([a, b, scale, block, rows, cols, accum, stages, out]) => makeConfig({ elemA: a, elemB: b, scale, out: out ?? 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, stages } })),
+  // the GPU-compatible fused dot-add: every kind::mxf8f6f4 element pair, every Hopper FP8 pair
+  ...['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].flatMap((a) => ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }))),
+  ...['e4m3', 'e5m2'].flatMap((a) => ['e4m3', 'e5m2'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'hopper' }))),
 ];
 
 interface Top {
@@ -52,7 +56,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {
@@ -133,4 +137,19 @@ describe('synthesis with Yosys', () => {
     const ffs = [...stat.matchAll(/^\s+(\d+)\s+\$_S?DFF\w*_\s*$/gm), ...stat.matchAll(/^\s+\$_S?DFF\w*_\s+(\d+)\s*$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(ffs, stat).toBe(4 * 64 + 1);
   }, 180_000);
+
+  it('synthesizes the fused dot-add (kind::mxf8f6f4, E4M3 x E5M2) to gates, combinational, no problem reported by check', async () => {
+    const g = generateConfig(makeConfig({ elemA: 'e4m3', elemB: 'e5m2', scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }));
+    const u = g.manifest.units[0];
+    const files: Record<string, string> = {};
+    for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
+    const out = (await runYosys(['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`], files, {
+      stdout: () => undefined,
+      stderr: () => undefined,
+    })) as Record<string, string>;
+    const stat = String(out['stat.txt']);
+    const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
+    expect(cells, stat).toBeGreaterThan(1000);
+    expect(stat).not.toMatch(/DFF/);
+  }, 300_000);
 });

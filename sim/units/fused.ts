@@ -1,0 +1,184 @@
+/**
+ * fused: the GPU-compatible fused dot-add. Random vectors from classes that separate the GPU's
+ * arithmetic from "exact sum, one rounding": uniform codes; a large C beside small products (the
+ * products truncated away); cancelling halves (a_{i+k/2} = -a_i), so that C and the truncation decide;
+ * terms a few places below the truncation grain of the largest one; tiny scales and subnormal C
+ * (subnormal results); huge scales and the largest codes (overflow to Inf); zero elements beside
+ * huge scales (a zero's exponent raising E); and NaN / Inf codes, NaN scales, NaN / Inf C.
+ * Golden: src/fused.ts fusedDotAdd.
+ */
+import { elementBits } from '../../src/formats/format.js';
+import { FUSED_NAN, FUSED_SHAPES } from '../../src/fused.js';
+import { minifloatInfCode, minifloatMaxCode, minifloatNanCode } from '../../src/formats/minifloat.js';
+import { FUSED_PORTS, fusedFamily, type FusedParams } from '../../generator/units/fused.js';
+import { count } from '../format.js';
+import { slotOf, type RecordLayout } from '../layout.js';
+import { Xoshiro128 } from '../prng.js';
+import type { Batch } from '../stream.js';
+import { goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
+
+export const FUSED_CLASSES = ['uniform codes', 'large C, small products', 'cancelling halves', 'just below the grain', 'subnormal results', 'overflow', 'zeros beside huge scales', 'specials'] as const;
+
+interface Vector {
+  a: number[];
+  b: number[];
+  sa: number;
+  sb: number;
+  c: number;
+}
+
+function vectorOf(p: FusedParams, rng: Xoshiro128, cls: (typeof FUSED_CLASSES)[number]): Vector {
+  const k = FUSED_SHAPES[p.kind].k;
+  const r = (): number => rng.next();
+  const code = (f: typeof p.a): number => r() & ((1 << elementBits(f)) - 1);
+  const finite = (f: typeof p.a): number => {
+    const max = minifloatMaxCode(f);
+    const sign = r() & 1 ? 1 << (f.ebits + f.mbits) : 0;
+    return sign | (r() % (max + 1));
+  };
+  const small = (f: typeof p.a): number => (r() & 1 ? 1 << (f.ebits + f.mbits) : 0) | (r() % (1 << f.mbits) + (r() & 1 ? 0 : 1 << f.mbits));
+  const fp32 = (lo: number, hi: number): number => (((r() & 1) << 31) | ((lo + (r() % (hi - lo + 1))) << 23) | (r() & 0x7fffff)) >>> 0;
+  const v: Vector = { a: [], b: [], sa: 127 + (r() % 9) - 4, sb: 127 + (r() % 9) - 4, c: fp32(110, 140) };
+  for (let i = 0; i < k; i++) {
+    v.a.push(finite(p.a));
+    v.b.push(finite(p.b));
+  }
+  switch (cls) {
+    case 'uniform codes':
+      v.a = v.a.map(() => code(p.a));
+      v.b = v.b.map(() => code(p.b));
+      v.sa = r() & 0xff;
+      v.sb = r() & 0xff;
+      v.c = r() >>> 0;
+      break;
+    case 'large C, small products':
+      v.a = v.a.map(() => small(p.a));
+      v.b = v.b.map(() => small(p.b));
+      v.c = fp32(140, 170);
+      break;
+    case 'cancelling halves': {
+      const sign = 1 << (p.a.ebits + p.a.mbits);
+      for (let i = 0; i < k / 2; i++) {
+        v.a[i + k / 2] = v.a[i] ^ sign;
+        v.b[i + k / 2] = v.b[i];
+      }
+      v.c = r() & 1 ? fp32(100, 135) : 0;
+      break;
+    }
+    case 'just below the grain': {
+      // one large product, the rest 20 to 35 binades below it, C near the large one or zero
+      v.a[0] = minifloatMaxCode(p.a) - (r() & 3);
+      v.b[0] = minifloatMaxCode(p.b) - (r() & 3);
+      v.c = r() & 1 ? fp32(127 + 10, 127 + 18) : 0;
+      break;
+    }
+    case 'subnormal results':
+      // products near 2^-150 (scales near 2^-75 each) beside a zero or subnormal C; without scales
+      // (hopper) the products are zero and C decides
+      v.sa = 30 + (r() % 50);
+      v.sb = 30 + (r() % 50);
+      if (p.kind === 'hopper') v.a = v.a.map(() => (r() % 8 === 0 ? small(p.a) : 0));
+      v.c = r() & 1 ? (((r() & 1) << 31) | (r() & 0x7fffff)) >>> 0 : 0;
+      break;
+    case 'overflow':
+      v.a = v.a.map(() => minifloatMaxCode(p.a) - (r() & 1) + (r() & 1 ? 1 << (p.a.ebits + p.a.mbits) : 0));
+      v.b = v.b.map(() => minifloatMaxCode(p.b) - (r() & 1));
+      v.sa = 250 + (r() % 5);
+      v.sb = 250 + (r() % 5);
+      break;
+    case 'zeros beside huge scales':
+      // A all zero (or nearly): the zero products' exponent, -126 + e_b + both scales, meets C's
+      v.a = v.a.map(() => (r() & 1 && r() % 16 === 0 ? finite(p.a) : 0));
+      v.sa = 190 + (r() % 65);
+      v.sb = 150 + (r() % 50);
+      v.c = fp32(110, 150);
+      break;
+    case 'specials': {
+      const pick = r() % 6;
+      const i = r() % k;
+      const nanA = minifloatNanCode(p.a);
+      const infB = minifloatInfCode(p.b);
+      if (pick === 0 && nanA >= 0) v.a[i] = nanA | (r() & 1 ? 1 << (p.a.ebits + p.a.mbits) : 0);
+      else if (pick === 1 && infB >= 0) v.b[i] = infB | (r() & 1 ? 1 << (p.b.ebits + p.b.mbits) : 0);
+      else if (pick === 2) v.sa = 0xff;
+      else if (pick === 3) v.c = r() & 1 ? 0x7f800000 : 0xff800000;
+      else if (pick === 4) v.c = (0x7f800001 + (r() & 0x3fffff)) >>> 0;
+      else if (infB >= 0) {
+        v.b[i] = infB;
+        v.a[i] = 0;
+      }
+      break;
+    }
+  }
+  return v;
+}
+
+export const fusedBench: UnitBench<FusedParams> = {
+  family: 'fused',
+  legend: () => FUSED_CLASSES.map((c) => `random class: ${c}`),
+  open(p: FusedParams, layout: RecordLayout): OpenBench {
+    const golden = goldenFromValues(layout, fusedFamily.golden(p));
+    const scaled = p.kind !== 'hopper';
+    const ao = slotOf(layout.inputs, FUSED_PORTS.a).offset;
+    const bo = slotOf(layout.inputs, FUSED_PORTS.b).offset;
+    const co = slotOf(layout.inputs, FUSED_PORTS.c).offset;
+    const sao = scaled ? slotOf(layout.inputs, FUSED_PORTS.scaleA).offset : -1;
+    const sbo = scaled ? slotOf(layout.inputs, FUSED_PORTS.scaleB).offset : -1;
+    const dOff = slotOf(layout.outputs, FUSED_PORTS.d).offset;
+    const wa = elementBits(p.a);
+    const wb = elementBits(p.b);
+    const W = layout.inWords;
+    const results = { nan: 0, inf: 0, zero: 0, subnormal: 0, normal: 0 };
+    const tally = (d: number): void => {
+      const e = (d >>> 23) & 0xff;
+      if (d === FUSED_NAN) results.nan++;
+      else if (e === 0xff) results.inf++;
+      else if (e === 0) results[(d & 0x7fffff) === 0 ? 'zero' : 'subnormal']++;
+      else results.normal++;
+    };
+    return {
+      golden,
+      report: (m) => reportLines(layout, m, (v) => fusedFamily.describeInputs(p, v), (port, v) => fusedFamily.describeOutput(p, port, v)),
+      plan(opts) {
+        const rng = new Xoshiro128(opts.seed ^ 0x2f0d5e11);
+        const perClass = new Map<string, number>();
+        let made = 0;
+        const next = (): Batch | null => {
+          if (made >= opts.vectors) return null;
+          const n = Math.min(opts.batchSize, opts.vectors - made);
+          const first = made;
+          made += n;
+          const input = new Uint32Array(n * W);
+          const expected = new Uint32Array(n * layout.outWords);
+          const cls: string[] = [];
+          for (let j = 0; j < n; j++) {
+            const c = FUSED_CLASSES[rng.next() & 7];
+            const v = vectorOf(p, rng, c);
+            const off = j * W;
+            v.a.forEach((x, i) => putField(input, off + ao, wa * i, wa, x));
+            v.b.forEach((x, i) => putField(input, off + bo, wb * i, wb, x));
+            if (scaled) {
+              input[off + sao] = v.sa;
+              input[off + sbo] = v.sb;
+            }
+            input[off + co] = v.c;
+            golden(input, off, expected, j * layout.outWords);
+            tally(expected[j * layout.outWords + dOff]);
+            cls.push(c);
+            perClass.set(c, (perClass.get(c) ?? 0) + 1);
+          }
+          return { count: n, input, expected, label: (i) => `random vector #${first + i} (${cls[i]})` };
+        };
+        return {
+          total: opts.vectors,
+          what: `${count(opts.vectors)} random vectors in ${FUSED_CLASSES.length} classes`,
+          next,
+          details: () => [
+            `random classes: ${[...perClass].map(([c, x]) => `${c} ${count(x)}`).join(', ')}`,
+            `results: ${Object.entries(results).map(([c, x]) => `${c} ${count(x)}`).join(', ')}`,
+          ],
+        };
+      },
+    };
+  },
+};
