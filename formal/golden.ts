@@ -6,6 +6,7 @@
 import { dequantElement } from '../src/dequant.js';
 import { dotBlock } from '../src/dot.js';
 import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js';
+import { fusedProduct } from '../src/fused.js';
 import { floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
 import { decodeScale, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
 import { roundToFloat, type RoundOptions } from '../src/round-float.js';
@@ -65,6 +66,19 @@ export function laneGolden(g: GoldenRef): (pattern: readonly number[]) => (bigin
     }
     case 'multiply':
       return ([x, y]) => [BigInt(x) * BigInt(y)];
+    case 'fused-lane': {
+      // sig and exp are compared where both codes are finite (a special product makes the result
+      // special, whatever its term), the sign where the product is not zero
+      const fa = elementFormat(g.elemA);
+      const fb = elementFormat(g.elemB);
+      return ([a, b]) => {
+        const q = fusedProduct(fa, a, fb, b);
+        const flags = g.flags.map((f) => (q.special[f] ? 1n : 0n));
+        if (!q.finite) return [null, null, null, ...flags];
+        // the hardware's exponent: e + 252, where a zero element's exponent is -126
+        return [q.m, BigInt(q.e + 252), q.m === 0n ? null : q.neg ? 1n : 0n, ...flags];
+      };
+    }
     case 'scales': {
       // the significand and exponent of a NaN scale are not the value's: compared only without NaN
       const sg = scaleGolden(scaleFormat(g.scale));
@@ -88,7 +102,11 @@ export function laneGolden(g: GoldenRef): (pattern: readonly number[]) => (bigin
  */
 export function roundGolden(out: FloatFormat, sign: boolean, mag: number | bigint, exp: number, opts?: RoundOptions, zero: 'positive' | 'keep-sign' = 'positive'): number {
   if ((mag === 0 || mag === 0n) && zero === 'positive') return 0;
-  return roundToFloat(out, sign, mag, exp, opts) >>> 0;
+  const r = roundToFloat(out, sign, mag, exp, opts) >>> 0;
+  // toward zero, a value truncated to zero is +0 where the unit's zeros are positive
+  const signBit = 2 ** (out.ebits + out.mbits);
+  if (opts?.mode === 'toward-zero' && zero === 'positive' && r === signBit) return 0;
+  return r;
 }
 
 export interface DotDecomposition {

@@ -33,6 +33,10 @@ export interface ReferenceRounderSpec {
   readonly subnormals?: 'keep' | 'flush';
   /** the sign of r for m = 0 */
   readonly zero: 'positive' | 'keep-sign';
+  /** to nearest even (default), or toward zero (no increment; a value truncated to zero is r for m = 0) */
+  readonly mode?: 'nearest-even' | 'toward-zero';
+  /** toward zero: the fraction bits kept, the rest zero (default all) */
+  readonly keepFraction?: number;
 }
 
 function bitsFor(max: number): number {
@@ -64,8 +68,11 @@ export function referenceRounder(r: ReferenceRounderSpec): string {
   const overflowValue = r.overflow === 'saturate' ? `{sign, ${E + M}'d${infCode - 1}}` : `{sign, ${E + M}'d${infCode}}`;
   const zeroValue = r.zero === 'positive' ? `${RW}'d0` : `{sign, ${E + M}'d0}`;
   const flush = r.subnormals === 'flush';
+  const rz = r.mode === 'toward-zero';
+  const keep = r.keepFraction ?? M;
+  const dropMask = keep < M ? `{{${M + 2 - (M - keep)}{1'b1}}, ${M - keep}'d0}` : null;
   return [
-    `// ${r.name}: reference rounding of m * 2^(e + ${r.expOffset}) to ${r.out.name.toUpperCase()}, round to nearest even,`,
+    `// ${r.name}: reference rounding of m * 2^(e + ${r.expOffset}) to ${r.out.name.toUpperCase()}, ${rz ? `toward zero${keep < M ? ` keeping ${keep} fraction bits` : ''}` : 'round to nearest even'},`,
     `// ${r.overflow === 'saturate' ? 'saturating at the largest finite value' : 'overflow to Inf'}, ${flush ? 'subnormals flushed to zero' : 'subnormals kept'}; written from`,
     '// the definition in src/round-float.ts (see formal/round-reference.ts), independent of the generated rounder.',
     `module ${r.name} (`,
@@ -92,18 +99,17 @@ export function referenceRounder(r: ReferenceRounderSpec): string {
     '  // only the low bits of the shifted values are used',
     '  /* verilator lint_off UNUSEDSIGNAL */',
     `  wire [${X - 1}:0] shifted = ext >> sa;`,
-    `  wire [${X - 1}:0] shifted1 = ext >> (sa - ${SAW}'d1);`,
+    ...(rz ? [] : [`  wire [${X - 1}:0] shifted1 = ext >> (sa - ${SAW}'d1);`]),
     '  /* verilator lint_on UNUSEDSIGNAL */',
     `  wire [${M + 1}:0] kept = shifted[${M + 1}:0];`,
-    '  wire rnd = shifted1[0];',
-    `  wire sticky = |(ext & ~({${X}{1'b1}} << (sa - ${SAW}'d1)));`,
-    '  wire up = rnd & (sticky | kept[0]);',
-    `  wire [${M + 1}:0] kept2 = kept + {${M + 1}'d0, up};`,
+    ...(rz ? [] : ['  wire rnd = shifted1[0];', `  wire sticky = |(ext & ~({${X}{1'b1}} << (sa - ${SAW}'d1)));`]),
+    ...(rz ? ['  // toward zero: no increment'] : ['  wire up = rnd & (sticky | kept[0]);']),
+    rz ? `  wire [${M + 1}:0] kept2 = kept${dropMask ? ` & ${dropMask}` : ''};` : `  wire [${M + 1}:0] kept2 = kept + {${M + 1}'d0, up};`,
     `  wire signed [${SW - 1}:0] qq = q + ${s(SW, -qmin)};`,
     `  wire [${CW - 1}:0] code = {qq, ${M}'d0} + {${CW - (M + 2)}'d0, kept2};`,
     `  wire ovf = top > ${s(SW, emax)} || code >= ${CW}'d${infCode};`,
     ...(flush ? [`  wire tiny = top < ${s(SW, emin)};`] : []),
-    `  assign r = (m == ${W}'d0) ? ${zeroValue} : ${flush ? `tiny ? {sign, ${E + M}'d0} : ` : ''}ovf ? ${overflowValue} : {sign, code[${E + M - 1}:0]};`,
+    `  assign r = (m == ${W}'d0${rz ? ` || (!ovf && code[${E + M - 1}:0] == ${E + M}'d0)` : ''}) ? ${zeroValue} : ${flush ? `tiny ? {sign, ${E + M}'d0} : ` : ''}ovf ? ${overflowValue} : {sign, code[${E + M - 1}:0]};`,
     'endmodule',
     '',
   ].join('\n');

@@ -71,6 +71,8 @@ export type GoldenRef =
   | { readonly kind: 'dequant'; readonly elem: string; readonly scale: string; readonly out: string }
   /** an unsigned multiplier: (x, y) -> x * y */
   | { readonly kind: 'multiply' }
+  /** a lane of the fused dot-add: (a, b) -> sig, exp + 252, sign, then the listed flags (src/fused.ts fusedProduct) */
+  | { readonly kind: 'fused-lane'; readonly elemA: string; readonly elemB: string; readonly flags: readonly ('nan' | 'pinf' | 'ninf')[] }
   /** the scale pair of a dot product: (scale_a, scale_b) -> sig, exp, nan, zero (those the unit has) */
   | { readonly kind: 'scales'; readonly scale: string; readonly outputs: readonly ('sig' | 'exp' | 'nan' | 'zero')[] };
 
@@ -134,7 +136,7 @@ export interface RoundSpace {
   readonly result: string;
   readonly out: string;
   /** the rounder's options (default: overflow to Inf, subnormals kept) */
-  readonly options?: { readonly overflow?: 'inf' | 'saturate'; readonly subnormals?: 'keep' | 'flush' };
+  readonly options?: { readonly overflow?: 'inf' | 'saturate'; readonly subnormals?: 'keep' | 'flush'; readonly mode?: 'nearest-even' | 'toward-zero'; readonly keepFraction?: number };
   /** the sign of an exact zero (default +0, the dot product's rule) */
   readonly zero?: 'positive' | 'keep-sign';
   /** other names of cut inputs, given the cut's values */

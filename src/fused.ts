@@ -31,7 +31,9 @@ import { E4M3, E5M2 } from './formats/fp8.js';
 import { E2M3, E3M2 } from './formats/fp6.js';
 import { decodeMinifloat, minifloatEmin } from './formats/minifloat.js';
 import { UE4M3 } from './formats/scales.js';
-import { fp32ToRaw, roundToFp32 } from './fp32.js';
+import { fp32ToRaw } from './fp32.js';
+import { FP32 } from './formats/float.js';
+import { roundToFloat } from './round-float.js';
 import { elementTable } from './dequant.js';
 import type { Raw } from './raw.js';
 
@@ -98,7 +100,7 @@ interface Term {
   readonly e: number;
 }
 
-interface Special {
+export interface FusedSpecial {
   readonly nan: boolean;
   readonly pinf: boolean;
   readonly ninf: boolean;
@@ -133,20 +135,14 @@ function scaleTerm(f: ScaleFormat, code: number): Term | null {
 
 /**
  * The conversion of S * 2^(E - fracBits) (S a signed integer) to FP32 toward zero, keeping `keep`
- * fraction bits; a zero result is +0; 2^128 and beyond are +-Inf.
+ * fraction bits (the shared rounder, src/round-float.ts); a zero result is +0; 2^128 and beyond are
+ * +-Inf.
  */
 function toFp32TowardZero(s: bigint, E: number, fracBits: number, keep: number): number {
   if (s === 0n) return 0;
   const neg = s < 0n;
-  const mag = neg ? -s : s;
-  const lsb = E - fracBits;
-  const top = mag.toString(2).length - 1 + lsb;
-  if (top >= 128) return neg ? 0xff800000 : 0x7f800000;
-  const q = Math.max(top, -126) - keep; // quantum of the result
-  const cut = q - lsb;
-  const kept = cut > 0 ? mag >> BigInt(cut) : mag << BigInt(-cut);
-  if (kept === 0n) return 0;
-  return roundToFp32(neg, kept, q); // exact: kept * 2^q is an FP32 value
+  const r = roundToFloat(FP32, neg, neg ? -s : s, E - fracBits, { mode: 'toward-zero', keepFraction: keep }) >>> 0;
+  return (r & 0x7fffffff) === 0 ? 0 : r;
 }
 
 /** Align every term to the largest exponent, truncate toward zero, add, convert toward zero. */
@@ -163,11 +159,11 @@ function fusedSum(terms: readonly Term[], fracBits: number, keep: number): numbe
   return toFp32TowardZero(s, E, fracBits, keep);
 }
 
-function specialOf(r: Raw): Special {
+function specialOf(r: Raw): FusedSpecial {
   return { nan: r.nan, pinf: r.inf && r.sign === 0, ninf: r.inf && r.sign === 1 };
 }
 
-function combine(list: readonly Special[]): number | null {
+function combine(list: readonly FusedSpecial[]): number | null {
   let nan = false;
   let pinf = false;
   let ninf = false;
@@ -180,6 +176,26 @@ function combine(list: readonly Special[]): number | null {
   if (pinf) return 0x7f800000;
   if (ninf) return 0xff800000;
   return null;
+}
+
+/**
+ * One product of two element codes as the fused kinds see it (before the scales): its term
+ * (significand m * 2^-f, exponent e; a zero's exponent -126 + -126 when both are zero) when both
+ * codes are finite, and its special class (NaN for a NaN code or Inf x 0, else +-Inf for an Inf).
+ */
+export function fusedProduct(fa: ElementFormat, ca: number, fb: ElementFormat, cb: number): { readonly finite: boolean; readonly special: FusedSpecial; readonly neg: boolean; readonly m: bigint; readonly f: number; readonly e: number } {
+  const x = elementTable(fa)[ca];
+  const y = elementTable(fb)[cb];
+  if (x === undefined || y === undefined) throw new RangeError(`code ${x === undefined ? ca : cb} is not ${x === undefined ? fa.name : fb.name}`);
+  if (x.nan || y.nan) return { finite: false, special: { nan: true, pinf: false, ninf: false }, neg: false, m: 0n, f: 0, e: 0 };
+  if (x.inf || y.inf) {
+    const zero = (!x.inf && BigInt(x.sig) === 0n) || (!y.inf && BigInt(y.sig) === 0n);
+    const neg = (x.sign ^ y.sign) === 1;
+    return { finite: false, special: zero ? { nan: true, pinf: false, ninf: false } : { nan: false, pinf: !neg, ninf: neg }, neg, m: 0n, f: 0, e: 0 };
+  }
+  const pa = termOf(x, elementEmin(fa));
+  const pb = termOf(y, elementEmin(fb));
+  return { finite: true, special: { nan: false, pinf: false, ninf: false }, neg: pa.neg !== pb.neg, m: pa.m * pb.m, f: pa.f + pb.f, e: pa.e + pb.e };
 }
 
 /** One instruction's operand: k element codes and the scale codes of its blocks. */
@@ -223,8 +239,6 @@ export function fusedDotAdd(kind: FusedKind, a: FusedOperand, b: FusedOperand, c
   const shape = FUSED_SHAPES[kind];
   const ta = elementTable(a.elem);
   const tb = elementTable(b.elem);
-  const eminA = elementEmin(a.elem);
-  const eminB = elementEmin(b.elem);
   const cr = fp32ToRaw(c);
   const blocks = shape.k / block;
   const sa: (Term | null)[] = [];
@@ -234,19 +248,16 @@ export function fusedDotAdd(kind: FusedKind, a: FusedOperand, b: FusedOperand, c
     sb.push(b.scale ? scaleTerm(b.scale, b.scales?.[j] ?? 0) : { neg: false, m: 1n, f: 0, e: 0 });
   }
   // specials first: a NaN anywhere, Inf x 0, +Inf with -Inf; then an Inf
-  const specials: Special[] = [specialOf(cr)];
+  const specials: FusedSpecial[] = [specialOf(cr)];
   if (sa.some((s) => s === null) || sb.some((s) => s === null)) specials.push({ nan: true, pinf: false, ninf: false });
-  for (let i = 0; i < shape.k; i++) {
-    const x = ta[a.codes[i]];
-    const y = tb[b.codes[i]];
-    if (x === undefined || y === undefined) throw new RangeError(`${kind}: element ${i}: code ${x === undefined ? a.codes[i] : b.codes[i]} is not ${x === undefined ? a.elem.name : b.elem.name}`);
-    if (x.nan || y.nan) specials.push({ nan: true, pinf: false, ninf: false });
-    else if (x.inf || y.inf) {
-      const zero = (!x.inf && BigInt(x.sig) === 0n) || (!y.inf && BigInt(y.sig) === 0n);
-      const neg = (x.sign ^ y.sign) === 1;
-      specials.push(zero ? { nan: true, pinf: false, ninf: false } : { nan: false, pinf: !neg, ninf: neg });
+  const products = Array.from({ length: shape.k }, (_, i) => {
+    try {
+      return fusedProduct(a.elem, a.codes[i], b.elem, b.codes[i]);
+    } catch (e) {
+      throw new RangeError(`${kind}: element ${i}: ${(e as Error).message}`);
     }
-  }
+  });
+  for (const p of products) if (!p.finite) specials.push(p.special);
   const special = combine(specials);
   if (special !== null) return special;
 
@@ -256,9 +267,8 @@ export function fusedDotAdd(kind: FusedKind, a: FusedOperand, b: FusedOperand, c
     const s0 = sa[j] as Term;
     const s1 = sb[j] as Term;
     if (shape.group === 1) {
-      const pa = termOf(ta[a.codes[g]], eminA);
-      const pb = termOf(tb[b.codes[g]], eminB);
-      terms.push({ neg: pa.neg !== pb.neg, m: pa.m * pb.m * s0.m * s1.m, f: pa.f + pb.f + s0.f + s1.f, e: pa.e + pb.e + s0.e + s1.e });
+      const q = products[g];
+      terms.push({ neg: q.neg, m: q.m * s0.m * s1.m, f: q.f + s0.f + s1.f, e: q.e + s0.e + s1.e });
     } else {
       // the group's exact sum, unscaled, times both scale significands (not normalised)
       let sum = 0n;

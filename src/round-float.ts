@@ -1,7 +1,8 @@
 /**
  * Rounding an exact value to an IEEE-style result format (FP32, BF16): the one rounding step of
- * every unit's golden function. Round to nearest, ties to even; subnormals kept (no flush to zero);
- * a magnitude at or above 2^(emax + 1) after rounding gives +-Inf. All arithmetic is on integers.
+ * every unit's golden function. Round to nearest, ties to even (or, as an option, toward zero);
+ * subnormals kept (no flush to zero); a magnitude at or above 2^(emax + 1) after rounding gives
+ * +-Inf. All arithmetic is on integers.
  */
 import { FP32, floatInf, floatQuietNan, floatZero, type FloatFormat } from './formats/float.js';
 import { bitLength, roundToFp32 } from './fp32.js';
@@ -21,6 +22,13 @@ function bigBitLength(n: bigint): number {
 export interface RoundOptions {
   readonly overflow?: 'inf' | 'saturate';
   readonly subnormals?: 'keep' | 'flush';
+  /**
+   * `nearest-even` (default), or `toward-zero`: the bits below the quantum are dropped (a value
+   * they leave at zero is a zero of its sign; callers decide otherwise)
+   */
+  readonly mode?: 'nearest-even' | 'toward-zero';
+  /** toward zero only: the fraction bits kept (default all of the format's), the rest zero */
+  readonly keepFraction?: number;
 }
 
 /**
@@ -60,7 +68,12 @@ export function roundToFloatGeneric(f: FloatFormat, neg: boolean, mag: number | 
     m = b >> sh;
     const rem = b - (m << sh);
     const half = 1n << (sh - 1n);
-    if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
+    if (opts.mode !== 'toward-zero' && (rem > half || (rem === half && (m & 1n) === 1n))) m += 1n;
+  }
+  if (opts.keepFraction !== undefined && opts.keepFraction < M) {
+    if (opts.mode !== 'toward-zero') throw new RangeError('keepFraction needs toward-zero rounding');
+    const drop = BigInt(M - opts.keepFraction);
+    m = (m >> drop) << drop;
   }
   // m in [0, 2^(M+1)]: codes count up by one quantum from the smallest subnormal,
   // (q - qmin) * 2^M + m, where qmin = emin - M; a carry moves into the exponent (and on to Inf).

@@ -4,6 +4,7 @@
  * a plan may return, and the script of an exhaustive obligation.
  */
 import type { PortValues } from '../../generator/units/unit.js';
+import { sext } from '../verilog.js';
 import type { ExhaustiveSpace, Field, LaneInstances, ObligationSpec, PortInfo, Tie, UnitRef } from '../spec.js';
 
 /** What Yosys reports about one generated module (see tasks.ts `inspect`). */
@@ -185,4 +186,30 @@ function withInstances(space: ExhaustiveSpace, instances: LaneInstances | undefi
   if (!instances) return space;
   if (space.type !== 'lanes') throw new PlanError('only a lane space can be a lane module\'s instances');
   return { ...space, instances };
+}
+
+/**
+ * The reference sum of cut terms: a balanced tree at full `width` (no partial sum can overflow),
+ * assigned to `target`. The terms are two's complement wires of their given widths.
+ */
+export function referenceTree(terms: readonly { readonly name: string; readonly width: number }[], width: number, target = 'gold_y'): string[] {
+  const lines: string[] = [];
+  let level = terms.map((t) => sext(t.name, t.width, width));
+  let depth = 0;
+  while (level.length > 1) {
+    depth++;
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      if (i + 1 === level.length) {
+        next.push(level[i]);
+        continue;
+      }
+      const name = `ref_t${depth}_${i / 2}`;
+      lines.push(`wire [${width - 1}:0] ${name} = ${level[i]} + ${level[i + 1]};`);
+      next.push(name);
+    }
+    level = next;
+  }
+  lines.push(`assign ${target} = ${level[0]};`);
+  return lines;
 }

@@ -16,7 +16,7 @@ import { codesForProduct, packLanes, realizeScales, realizeSum } from '../realiz
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit, sext, signedBits } from '../verilog.js';
 import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
-import { PlanError, exhaustiveObligation, obligationId, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { PlanError, exhaustiveObligation, obligationId, referenceTree, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
 
 /** Largest round-stage input space enumerated (points); beyond it the rounding is proven by SAT against the reference rounder. */
 export const ROUND_POINTS_MAX = 2 ** 27;
@@ -38,29 +38,6 @@ function facts(p: DotParams) {
   const hasNan = t.flags.some((f) => (f & 1) !== 0);
   const hasInf = t.flags.some((f) => (f & 6) !== 0);
   return { t, sg, sumMax, hasNan, hasInf, magMax: sumMax * sg.sigMax * sg.sigMax, expMax: 2 * sg.expMax, expOffset: t.lsb + 2 * sg.offset };
-}
-
-/** The reference sum: a balanced tree over the cut products at full width (no partial sum can overflow). */
-function referenceTree(k: number, termWidth: number, width: number, names: readonly string[]): string[] {
-  const lines: string[] = [];
-  let level = names.map((n) => sext(n, termWidth, width));
-  let depth = 0;
-  while (level.length > 1) {
-    depth++;
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 === level.length) {
-        next.push(level[i]);
-        continue;
-      }
-      const name = `ref_t${depth}_${i / 2}`;
-      lines.push(`wire [${width - 1}:0] ${name} = ${level[i]} + ${level[i + 1]};`);
-      next.push(name);
-    }
-    level = next;
-  }
-  lines.push(`assign gold_y = ${level[0]};`);
-  return lines;
 }
 
 const connect = (ins: readonly FreeInput[]) => ins.map((i) => ({ port: i.name, expr: i.name }));
@@ -212,7 +189,7 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
       inputs: [...coreInputs, ...prodNames.map((n) => ({ name: n, width: wp }))],
       dutWires: [{ name: 'dut_sum', width: wsum }],
       dutConnections: [...connect(coreInputs), ...prodNames.map((n) => ({ port: n, expr: n })), { port: DOTSUM_PORTS.sum, expr: 'dut_sum' }, ...dotsumFlagConnections(cs)],
-      gold: referenceTree(k, wp, width, prodNames),
+      gold: referenceTree(prodNames.map((name) => ({ name, width: wp })), width),
       gate: sext('dut_sum', wsum, width),
       ok: prodNames.map(inRange).join(' && '),
       width,

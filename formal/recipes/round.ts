@@ -32,6 +32,11 @@ export interface RoundStage {
   readonly inputs: readonly FreeInput[];
   /** the unit's outputs other than the result (left open) */
   readonly otherOutputs?: readonly string[];
+  /** the rounder's mode and kept fraction bits (default: to nearest even, all bits) */
+  readonly mode?: 'nearest-even' | 'toward-zero';
+  readonly keepFraction?: number;
+  /** the code of a NaN result (default the format's quiet NaN) */
+  readonly nanCode?: number;
 }
 
 function bitLen(x: bigint): number {
@@ -69,7 +74,7 @@ export function roundSatObligation(
   const expText = st.exp ?? "1'b0";
   const wr = floatBits(st.out);
   const refName = 'ref_round';
-  const refText = referenceRounder({ name: refName, magWidth: wm, expWidth: we, expOffset: st.expOffset, out: st.out, zero: st.zero });
+  const refText = referenceRounder({ name: refName, magWidth: wm, expWidth: we, expOffset: st.expOffset, out: st.out, zero: st.zero, mode: st.mode, keepFraction: st.keepFraction });
   const refFile: WorkFile = { name: `${refName}.v`, text: refText };
   const held = [st.nan, st.inf].filter((x): x is string => x !== null);
   const m: Miter = {
@@ -147,6 +152,7 @@ export function roundSatObligation(
         result: 'r',
         out: st.out.name,
         ...(st.zero === 'positive' ? {} : { zero: st.zero }),
+        ...(st.mode === 'toward-zero' ? { options: { mode: st.mode, ...(st.keepFraction !== undefined ? { keepFraction: st.keepFraction } : {}) } } : {}),
       },
     },
     weight: 3,
@@ -162,7 +168,7 @@ export function specialsObligation(u: UnitRef, ts: ModuleShape, st: RoundStage):
   const wr = floatBits(st.out);
   const nan = st.nan;
   const inf = st.inf;
-  const qnan = hexLit(wr, floatQuietNan(st.out));
+  const qnan = hexLit(wr, st.nanCode ?? floatQuietNan(st.out));
   const infBits = hexLit(wr - 1, floatInf(st.out, false));
   const m: Miter = {
     id,

@@ -41,6 +41,21 @@ export interface FusedParams {
 export const FUSED_PORTS = { a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', c: 'c', d: 'd' } as const;
 export const FUSED_LANE_PORTS = { a: 'a', b: 'b', sign: 'sign', sig: 'sig', exp: 'exp', nan: 'nan', pinf: 'pinf', ninf: 'ninf' } as const;
 
+/**
+ * The wires a proof cuts or observes in the top module: the lanes' outputs (packed, lane i at its
+ * slice), the largest exponent, the aligned terms, the sum's sign and magnitude, and the result's
+ * special flags and sign (the rounder's inputs).
+ */
+export const FUSED_CUTS = {
+  lane: (f: 'sig' | 'exp' | 'sign' | 'nan' | 'pinf' | 'ninf'): string => `lane_${f}`,
+  emax: 'e_max',
+  term: (i: number): string => `term_${i}`,
+  termC: 'term_c',
+  sumNeg: 'sum_neg',
+  sumMag: 'sum_mag',
+  res: (f: 'nan' | 'inf' | 'sign'): string => `res_${f}`,
+} as const;
+
 /** Offset of a zero's exponent (-126) in the lanes' unsigned exponents: exp = e + 126 per element. */
 const ZERO_EXP = -126;
 
@@ -142,12 +157,102 @@ function laneModule(p: Pick<FusedParams, 'a' | 'b'>, command: string): { module:
   return { module: m, sigBits, fracBits: p.a.mbits + p.b.mbits, expBits, expMax, sigMax };
 }
 
-function fusedModules(p: FusedParams, command: string): { top: VerilogModule; lane: VerilogModule; parameters: Record<string, string | number> } {
+/** The exponent leaves of the largest-exponent tree: C's, then product i's. */
+export function fusedExpLeaves(k: number): string[] {
+  return ['c_exp', ...Array.from({ length: k }, (_, i) => `exp_${i}`)];
+}
+
+/**
+ * A balanced tree of two-input maximums over named leaves: each node `emax_l<depth>_<i>` is the
+ * larger of two names below it (an odd one out passes up a level).
+ */
+export function maxTree(leaves: readonly string[]): { nodes: { name: string; left: string; right: string }[]; root: string } {
+  const nodes: { name: string; left: string; right: string }[] = [];
+  let level = [...leaves];
+  let depth = 0;
+  while (level.length > 1) {
+    depth++;
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      if (i + 1 === level.length) next.push(level[i]);
+      else {
+        const name = `emax_l${depth}_${i / 2}`;
+        nodes.push({ name, left: level[i], right: level[i + 1] });
+        next.push(name);
+      }
+    }
+    level = next;
+  }
+  return { nodes, root: level[0] };
+}
+
+/** The sizes of a fused unit, for the module and its proof. */
+export interface FusedHwShape {
+  readonly k: number;
+  /** fractional bits of the aligned terms */
+  readonly F: number;
+  readonly scaled: boolean;
+  /** every exponent is held plus B (unsigned) */
+  readonly B: number;
+  readonly lane: { readonly sigBits: number; readonly fracBits: number; readonly expBits: number; readonly expMax: number; readonly sigMax: bigint };
+  /** width of the exponents and of E */
+  readonly EW: number;
+  /** the largest product and C exponent (plus B) */
+  readonly termExpMax: number;
+  readonly cExpMax: number;
+  /** a product term: (pw + 1)-bit two's complement, |term| <= tmax; its significand shifted up by `up` */
+  readonly pw: number;
+  readonly up: number;
+  readonly tmax: bigint;
+  /** C: its significand with cKeep fractional bits, shifted up by cUp; (cw + 1)-bit term, |term| <= cmax */
+  readonly cKeep: number;
+  readonly cUp: number;
+  readonly cw: number;
+  readonly cmax: bigint;
+  /** the largest |sum| */
+  readonly magMax: bigint;
+}
+
+export function fusedShape(p: FusedParams, lane = laneModule(p, '')): FusedHwShape {
   const shape = FUSED_SHAPES[p.kind];
   const k = shape.k;
   const F = shape.fracBits;
   const scaled = p.kind !== 'hopper';
+  // every exponent plus B, so that all are unsigned: products e_a + e_b (+ scales) + B, C e_c + B
+  const B = -2 * ZERO_EXP + (scaled ? 254 : 0);
+  const termExpMax = lane.expMax + (scaled ? 2 * 254 : 0);
+  const cExpMax = 254 - 127 + B;
+  const up = F - lane.fracBits;
+  if (up < 0) throw new Error(`${fusedModuleName(p)}: ${lane.fracBits} fractional bits of a product above F = ${F}`);
+  const tmax = lane.sigMax << BigInt(up);
+  const cKeep = Math.min(23, F);
+  const cUp = F - cKeep;
+  const cmax = ((1n << BigInt(1 + cKeep)) - 1n) << BigInt(cUp);
+  return {
+    k,
+    F,
+    scaled,
+    B,
+    lane: { sigBits: lane.sigBits, fracBits: lane.fracBits, expBits: lane.expBits, expMax: lane.expMax, sigMax: lane.sigMax },
+    EW: unsignedBits(Math.max(termExpMax, cExpMax)),
+    termExpMax,
+    cExpMax,
+    pw: F + 2, // |product significand| < 4
+    up,
+    tmax,
+    cKeep,
+    cUp,
+    cw: F + 1,
+    cmax,
+    magMax: BigInt(k) * tmax + cmax,
+  };
+}
+
+function fusedModules(p: FusedParams, command: string): { top: VerilogModule; lane: VerilogModule; parameters: Record<string, string | number> } {
+  const shape = FUSED_SHAPES[p.kind];
   const lane = laneModule(p, command);
+  const hs = fusedShape(p, lane);
+  const { k, F, scaled, B, EW, termExpMax, cExpMax, pw, up, tmax, cKeep, cUp, cw, cmax } = hs;
   const name = fusedModuleName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
@@ -162,24 +267,19 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; la
 
   m.section(`k = ${k} lanes, each ${lane.module.name}`);
   const has = (port: string): boolean => lane.module.portList().some((q) => q.name === port);
-  const sigs = m.net('lane_sig', lane.sigBits * k, `lane i's product significand at bits [${lane.sigBits}i+${lane.sigBits - 1}:${lane.sigBits}i]`);
-  const exps = m.net('lane_exp', lane.expBits * k, "lane i's product exponent + 252");
-  const signs = m.net('lane_sign', k, "lane i's product sign");
+  const sigs = m.net(FUSED_CUTS.lane('sig'), lane.sigBits * k, `lane i's product significand at bits [${lane.sigBits}i+${lane.sigBits - 1}:${lane.sigBits}i]`);
+  const exps = m.net(FUSED_CUTS.lane('exp'), lane.expBits * k, "lane i's product exponent + 252");
+  const signs = m.net(FUSED_CUTS.lane('sign'), k, "lane i's product sign");
   const conn: Record<string, { perLane: Signal }> = { a: { perLane: a }, b: { perLane: b }, sig: { perLane: sigs }, exp: { perLane: exps }, sign: { perLane: signs } };
   const flags: Partial<Record<'nan' | 'pinf' | 'ninf', Signal>> = {};
-  for (const f of ['nan', 'pinf', 'ninf'] as const) if (has(f)) conn[f] = { perLane: (flags[f] = m.net(`lane_${f}`, k, `lane i: the product is ${f === 'nan' ? 'NaN' : f === 'pinf' ? '+Inf' : '-Inf'}`)) };
+  for (const f of ['nan', 'pinf', 'ninf'] as const) if (has(f)) conn[f] = { perLane: (flags[f] = m.net(FUSED_CUTS.lane(f), k, `lane i: the product is ${f === 'nan' ? 'NaN' : f === 'pinf' ? '+Inf' : '-Inf'}`)) };
   m.lanes('lane', k, 'u_lane', lane.module, conn);
 
-  // every exponent plus B, so that all are unsigned: products e_a + e_b (+ scales) + B, C e_c + B
-  const B = -2 * ZERO_EXP + (scaled ? 254 : 0);
-  const termExpMax = lane.expMax + (scaled ? 2 * 254 : 0);
-  const cExpMax = 254 - 127 + B;
-  const EW = unsignedBits(Math.max(termExpMax, cExpMax));
   m.section(`the terms' exponents, plus ${B}${scaled ? ' (products: the lane exponent plus both scale codes, e_scale + 127 each)' : ''}`);
   const texp: Signal[] = [];
   for (let i = 0; i < k; i++) {
     const le = slice(exps, lane.expBits * i + lane.expBits - 1, lane.expBits * i);
-    texp.push(m.wire(`exp_${i}`, scaled && sa && sb ? binop(binop(zext(le, EW), '+', zext(ref(sa), EW)), '+', zext(ref(sb), EW)) : zext(le, EW)));
+    texp.push(m.wire(fusedExpLeaves(k)[i + 1], scaled && sa && sb ? binop(binop(zext(le, EW), '+', zext(ref(sa), EW)), '+', zext(ref(sb), EW)) : zext(le, EW)));
   }
   m.section('C: sign, significand (23 fractional bits), exponent');
   const cSign = m.wire('c_sign', slice(c, 31));
@@ -190,56 +290,43 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; la
   const cInf = m.wire('c_inf', binop(ref(cTop), '&', paren(not(reduce('|', ref(cMan))))));
   const cNormal = m.wire('c_normal', cmp(ref(cField), '!=', lit(8, 0)));
   // C's significand with its hidden bit, truncated to F fractional bits where F < 23 (0 for Inf / NaN)
-  const cKeep = Math.min(23, F);
   const cSig = m.wire('c_sig', mux(ref(cTop), lit(1 + cKeep, 0), concat(ref(cNormal), slice(cMan, 22, 23 - cKeep))), {
     comment: `C's significand with its hidden bit${cKeep < 23 ? `, truncated to ${cKeep} fractional bits` : ''} (0 for Inf / NaN)`,
   });
   // e_c + B: field - 127 + B when normal, -126 + B when subnormal or zero
-  const cExp = m.wire('c_exp', binop(zext(mux(ref(cNormal), ref(cField), lit(8, 1)), EW), '+', lit(EW, B - 127)), { comment: `C's exponent + ${B} (subnormal and zero: -126)` });
+  const cExp = m.wire(fusedExpLeaves(k)[0], binop(zext(mux(ref(cNormal), ref(cField), lit(8, 1)), EW), '+', lit(EW, B - 127)), { comment: `C's exponent + ${B} (subnormal and zero: -126)` });
 
   m.section('E: the largest exponent of all terms');
-  let level: Signal[] = [cExp, ...texp];
-  let depth = 0;
-  while (level.length > 1) {
-    depth++;
-    const next: Signal[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 === level.length) next.push(level[i]);
-      else next.push(m.wire(`emax_l${depth}_${i / 2}`, mux(cmp(ref(level[i]), '>', ref(level[i + 1])), ref(level[i]), ref(level[i + 1]))));
-    }
-    level = next;
+  const byName = new Map<string, Signal>([cExp, ...texp].map((x) => [x.name, x]));
+  const emax = maxTree([cExp, ...texp].map((x) => x.name));
+  for (const n of emax.nodes) {
+    const [l, r] = [byName.get(n.left) as Signal, byName.get(n.right) as Signal];
+    byName.set(n.name, m.wire(n.name, mux(cmp(ref(l), '>', ref(r)), ref(l), ref(r))));
   }
-  const E = m.wire('e_max', ref(level[0]), { comment: `the largest exponent + ${B}` });
+  const E = m.wire(FUSED_CUTS.emax, ref(byName.get(emax.root) as Signal), { comment: `the largest exponent + ${B}` });
 
   m.section(`align: each significand shifted to E, truncated toward zero to ${F} fractional bits`);
   const terms: TreeTerm[] = [];
-  const pw = F + 2; // |product significand| < 4
-  const up = F - lane.fracBits;
-  if (up < 0) throw new Error(`${name}: ${lane.fracBits} fractional bits of a product above F = ${F}`);
-  const tmax = lane.sigMax << BigInt(up);
   for (let i = 0; i < k; i++) {
     const s = slice(sigs, lane.sigBits * i + lane.sigBits - 1, lane.sigBits * i);
     const dist = m.wire(`dist_${i}`, binop(ref(E), '-', ref(texp[i])));
     const wide = up > 0 ? concat(s, lit(up, 0)) : s;
     const mag = m.wire(`mag_${i}`, { text: `${zext(wide, pw).text} >> ${dist.name}`, width: pw }, { comment: i === 0 ? `|term| in units of 2^(E - ${F}), truncated` : undefined });
     const sg = slice(signs, i);
-    const v = m.wire(`term_${i}`, mux(sg, binop(lit(pw + 1, 0), '-', zext(ref(mag), pw + 1)), zext(ref(mag), pw + 1)));
+    const v = m.wire(FUSED_CUTS.term(i), mux(sg, binop(lit(pw + 1, 0), '-', zext(ref(mag), pw + 1)), zext(ref(mag), pw + 1)));
     terms.push({ value: v, lo: -tmax, hi: tmax });
   }
-  const cw = F + 1;
-  const cUp = F - cKeep;
   const cDist = m.wire('dist_c', binop(ref(E), '-', ref(cExp)));
   const cPre = cUp > 0 ? concat(ref(cSig), lit(cUp, 0)) : ref(cSig);
   const cMag = m.wire('mag_c', { text: `${zext(cPre, cw).text} >> ${cDist.name}`, width: cw });
-  const cTerm = m.wire('term_c', mux(ref(cSign), binop(lit(cw + 1, 0), '-', zext(ref(cMag), cw + 1)), zext(ref(cMag), cw + 1)));
-  const cmax = ((1n << BigInt(1 + cKeep)) - 1n) << BigInt(cUp);
+  const cTerm = m.wire(FUSED_CUTS.termC, mux(ref(cSign), binop(lit(cw + 1, 0), '-', zext(ref(cMag), cw + 1)), zext(ref(cMag), cw + 1)));
   terms.push({ value: cTerm, lo: -cmax, hi: cmax });
 
   const tree = addTree(m, 'sum', terms, -F);
   const S = tree.value;
   m.section('the exact sum: sign and magnitude');
-  const sNeg = m.wire('sum_neg', slice(S, S.width - 1));
-  const sMag = m.wire('sum_mag', mux(ref(sNeg), binop(lit(S.width, 0), '-', ref(S)), ref(S)), { comment: `|sum| in units of 2^(E - ${B} - ${F})` });
+  const sNeg = m.wire(FUSED_CUTS.sumNeg, slice(S, S.width - 1));
+  const sMag = m.wire(FUSED_CUTS.sumMag, mux(ref(sNeg), binop(lit(S.width, 0), '-', ref(S)), ref(S)), { comment: `|sum| in units of 2^(E - ${B} - ${F})` });
 
   m.section('specials');
   const nanTerms: Expr[] = [ref(cNan)];
@@ -248,11 +335,11 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; la
   const anyP = m.wire('any_pinf', flags.pinf ? binop(reduce('|', ref(flags.pinf)), '|', paren(binop(ref(cInf), '&', not(ref(cSign))))) : binop(ref(cInf), '&', not(ref(cSign))));
   const anyN = m.wire('any_ninf', flags.ninf ? binop(reduce('|', ref(flags.ninf)), '|', paren(binop(ref(cInf), '&', ref(cSign)))) : binop(ref(cInf), '&', ref(cSign)));
   nanTerms.push(paren(binop(ref(anyP), '&', ref(anyN))));
-  const nan = m.wire('res_nan', any(nanTerms), { comment: `NaN: a NaN element, scale or C, Inf x 0, +Inf with -Inf (result 0x${FUSED_NAN.toString(16)})` });
-  const inf = m.wire('res_inf', binop(paren(binop(ref(anyP), '|', ref(anyN))), '&', not(ref(nan))));
-  const sign = m.wire('res_sign', mux(ref(inf), ref(anyN), ref(sNeg)));
+  const nan = m.wire(FUSED_CUTS.res('nan'), any(nanTerms), { comment: `NaN: a NaN element, scale or C, Inf x 0, +Inf with -Inf (result 0x${FUSED_NAN.toString(16)})` });
+  const inf = m.wire(FUSED_CUTS.res('inf'), binop(paren(binop(ref(anyP), '|', ref(anyN))), '&', not(ref(nan))));
+  const sign = m.wire(FUSED_CUTS.res('sign'), mux(ref(inf), ref(anyN), ref(sNeg)));
 
-  const magMax = (BigInt(k) * tmax + cmax);
+  const magMax = hs.magMax;
   const expMaxE = Math.max(termExpMax, cExpMax);
   const r = roundToFormat(m, 'rnd', FP32, {
     nan: ref(nan),
@@ -291,7 +378,11 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; la
       uses: [lane.module.name],
     }),
   );
-  return { top: m, lane: lane.module, parameters: { kind: p.kind, elem_a: p.a.name, elem_b: p.b.name, block: k, frac_bits: F, out_frac_bits: shape.outFracBits, ...(scaled ? { scale: 'e8m0' } : {}) } };
+  return {
+    top: m,
+    lane: lane.module,
+    parameters: { kind: p.kind, elem_a: p.a.name, elem_b: p.b.name, block: k, frac_bits: F, out_frac_bits: shape.outFracBits, exp_offset: B, ...(scaled ? { scale: 'e8m0' } : {}) },
+  };
 }
 
 export const fusedFamily: UnitFamily<FusedParams> = {

@@ -240,15 +240,36 @@ describe('configurations beyond FP4', () => {
   }, 180_000);
 });
 
-describe('a unit without a proof method', () => {
-  it('the fused dot-add is reported unknown, never proven, and the run exits with 1', async () => {
+describe('the GPU-compatible fused dot-add', () => {
+  const fusedConfig = async (rtl: string, a: string, b: string, gpu: string): Promise<void> => {
     const { generateInto } = await import('../../generator/generate.js');
     const { makeConfig } = await import('../../generator/units/config.js');
-    const rtl = join(dir, 'fused');
-    await generateInto(rtl, makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }));
-    const run = await formal(rtl, join(dir, 'fused-out'));
+    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu }));
+  };
+  const PARTS = ['lane', 'exponents', 'align', 'sum', 'flags', 'round', 'specials'];
+
+  it.each([
+    ['e4m3', 'e5m2', 'blackwell', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell'],
+    ['e4m3', 'e5m2', 'hopper', 'mx_fused_e4m3xe5m2_k32_hopper'],
+  ])('%s x %s, %s: every obligation proven', async (a, b, gpu, top) => {
+    const rtl = join(dir, `fused-${gpu}`);
+    await fusedConfig(rtl, a, b, gpu);
+    const run = await formal(rtl, join(dir, `fused-${gpu}-out`));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(statuses(run.report)).toEqual(Object.fromEntries(PARTS.map((q) => [`${top}.${q}`, 'proven'])));
+  }, 240_000);
+
+  it.each([
+    ["a zero's exponent -125 instead of -126", 'lane', 'mx_fused_lane_e4m3xe5m2.v', /wire \[7:0\] a_gexp = a_sig == 4'd0 \? 8'd0 :/, "wire [7:0] a_gexp = a_sig == 4'd0 ? 8'd1 :"],
+    ['a term truncated one place too far', 'align', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell.v', /wire \[26:0\] mag_5 = \{lane_sig\[41:35\], 20'h0\} >> dist_5;/, "wire [26:0] mag_5 = {lane_sig[41:35], 20'h0} >> (dist_5 + 10'd1);"],
+    ['a value truncated to zero keeps its sign', 'round', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell.v', /wire rnd_zero = \(sum_mag == 33'h0\) \| \(\(rnd_body == 31'h0\) & ~rnd_overflow\);/, "wire rnd_zero = (sum_mag == 33'h0);"],
+    ['NaN as 0x7FC00000', 'specials', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell.v', /res_nan \? 32'h7fffffff :/, "res_nan ? 32'h7fc00000 :"],
+  ])('%s fails the %s obligation', async (_what, part, file, pattern, replace) => {
+    const rtl = join(dir, `fused-bad-${part}`);
+    await fusedConfig(rtl, 'e4m3', 'e5m2', 'blackwell');
+    await mutate(join(rtl, file), pattern, replace);
+    const run = await formal(rtl, join(dir, `fused-bad-${part}-out`), '--only', `mx_fused_e4m3xe5m2_e8m0_k32_blackwell.${part}`);
     expect(run.code).toBe(1);
-    expect(statuses(run.report)).toEqual({ 'mx_fused_e2m1_e8m0_k32_blackwell.whole': 'unknown' });
-    expect(run.stdout).toMatch(/NOT PROVEN, e2m1_e8m0_k32: 0 of 1 proven \(0 failed, 1 unknown, 0 error\)/);
-  }, 60_000);
+    expect(statuses(run.report)).toEqual({ [`mx_fused_e4m3xe5m2_e8m0_k32_blackwell.${part}`]: 'failed' });
+  }, 120_000);
 });

@@ -64,6 +64,25 @@ describe.each([['FP32', FP32], ['BF16', BF16]] as const)('the reference rounder 
   );
 });
 
+describe('the reference rounder toward zero (the GPU-compatible fused dot-add)', () => {
+  it.each([
+    { keep: 23, zero: 'positive' as const },
+    { keep: 13, zero: 'positive' as const },
+    { keep: 13, zero: 'keep-sign' as const },
+  ])('FP32, $keep fraction bits kept, zero $zero: every input of a 9-bit magnitude over 2^-300 .. 2^130 equals the golden rounding', async ({ keep, zero }) => {
+    const spec: ReferenceRounderSpec = { name: `ref_rz_${keep}_${zero.replace('-', '_')}`, magWidth: 9, expWidth: 9, expOffset: -300, out: FP32, zero, mode: 'toward-zero', keepFraction: keep };
+    const text = referenceRounder(spec);
+    const file = join(dir, `${spec.name}.v`);
+    await writeFile(file, text);
+    const lint = await execa('verilator', ['--lint-only', '-Wall', file], { reject: false });
+    expect(lint.stderr + lint.stdout).toBe('');
+    const o = await evaluate(spec.name, text, { magMax: 511n, expMax: 420, expOffset: -300, out: 'fp32', options: { mode: 'toward-zero', keepFraction: keep }, zero });
+    expect(o.error).toBeUndefined();
+    expect(o.points).toBe(2 * 421 * 512);
+    expect(o.mismatches, show(o)).toBe(0);
+  }, 60_000);
+});
+
 describe('the boundary magnitudes a full-width reference is checked on', () => {
   it('hold 0, every power of two with its neighbours, the largest value, and ties of every binade', () => {
     const W = 40;
