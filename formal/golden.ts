@@ -6,8 +6,9 @@
 import { dequantElement } from '../src/dequant.js';
 import { dotBlock } from '../src/dot.js';
 import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js';
-import { fusedProduct } from '../src/fused.js';
-import { floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
+import { FUSED_NAN, FUSED_SHAPES, fusedDotAdd, fusedProduct, type FusedKind } from '../src/fused.js';
+import { E8M0 } from '../src/formats/e8m0.js';
+import { FP32, floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
 import { decodeScale, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
 import { roundToFloat, type RoundOptions } from '../src/round-float.js';
 import { elementFormat, floatFormat, scaleFormat } from '../generator/units/config.js';
@@ -163,6 +164,68 @@ export function checkDotDecomposition(a: ElementFormat, b: ElementFormat, s: Sca
     const want = dotBlock(a, ca, b, cb, decodeScale(s, sa), decodeScale(s, sb), out) >>> 0;
     const fast = kern(ca, 0, cb, 0, k, sa, sb) >>> 0;
     if (want !== got >>> 0 || fast !== want) return `a=[${ca.join(',')}] b=[${cb.join(',')}] scales ${sa}, ${sb}: dotBlock gives 0x${want.toString(16)}, the decomposition 0x${(got >>> 0).toString(16)}, the kernel 0x${fast.toString(16)}`;
+  }
+  return null;
+}
+
+/**
+ * The decomposition the fused dot-add proof rests on, from the golden pieces in the hardware's
+ * terms: each product from fusedProduct (significand with fa + fb fractional bits, exponent), the
+ * scale codes added to the exponents, the largest exponent with C's, each term shifted to it and
+ * truncated at `fracBits`, the exact sum, the conversion toward zero (roundGolden, +0 for a zero),
+ * the special rules. Checked against fusedDotAdd on `n` pseudo-random instructions (with zeros,
+ * specials and extreme scales): the first disagreement, or null.
+ */
+export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: ElementFormat, n: number): string | null {
+  const shape = FUSED_SHAPES[kind];
+  const k = shape.k;
+  const F = shape.fracBits;
+  const scaled = kind !== 'hopper';
+  const fracOf = (f: ElementFormat): number => (f as { mbits: number }).mbits;
+  let seed = 0x2545f491;
+  const rnd = (m: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % m;
+  };
+  const na = 2 ** elementBits(fa);
+  const nb = 2 ** elementBits(fb);
+  for (let t = 0; t < n; t++) {
+    const a = Array.from({ length: k }, () => (t % 3 === 0 && rnd(2) ? 0 : rnd(na)));
+    const b = Array.from({ length: k }, () => rnd(nb));
+    const sa = t % 5 === 0 ? 250 + rnd(6) : t % 5 === 1 ? rnd(20) : 100 + rnd(60);
+    const sb = t % 7 === 0 ? 255 : 100 + rnd(60);
+    const c = t % 4 === 0 ? 0 : ((rnd(2) << 31) | (rnd(256) << 23) | rnd(1 << 23)) >>> 0;
+    const A = { elem: fa, codes: a, ...(scaled ? { scale: E8M0, scales: [sa] } : {}) };
+    const B = { elem: fb, codes: b, ...(scaled ? { scale: E8M0, scales: [sb] } : {}) };
+    const want = fusedDotAdd(kind, A, B, c) >>> 0;
+    // the pieces
+    const ps = a.map((x, i) => fusedProduct(fa, x, fb, b[i]));
+    const cNan = (c & 0x7f800000) === 0x7f800000 && (c & 0x7fffff) !== 0;
+    const cInf = (c & 0x7fffffff) === 0x7f800000;
+    const pinf = ps.some((q) => q.special.pinf) || (cInf && c >>> 31 === 0);
+    const ninf = ps.some((q) => q.special.ninf) || (cInf && c >>> 31 === 1);
+    const nan = cNan || (scaled && (sa === 0xff || sb === 0xff)) || ps.some((q) => q.special.nan) || (pinf && ninf);
+    let got: number;
+    if (nan) got = FUSED_NAN;
+    else if (pinf || ninf) got = ninf ? 0xff800000 : 0x7f800000;
+    else {
+      const field = (c >>> 23) & 0xff;
+      const cSig = BigInt((field !== 0 ? 1 << 23 : 0) | (c & 0x7fffff));
+      const eC = (field === 0 ? 1 : field) - 127;
+      const eP = ps.map((q) => q.e + (scaled ? sa - 127 + sb - 127 : 0));
+      const E = Math.max(eC, ...eP);
+      let sum = 0n;
+      ps.forEach((q, i) => {
+        const v = (q.m << BigInt(F - fracOf(fa) - fracOf(fb))) >> BigInt(E - eP[i]);
+        sum += q.neg ? -v : v;
+      });
+      const cv = F >= 23 ? (cSig << BigInt(F - 23)) >> BigInt(E - eC) : (cSig >> BigInt(23 - F)) >> BigInt(E - eC);
+      sum += c >>> 31 ? -cv : cv;
+      got = roundGolden(FP32, sum < 0n, sum < 0n ? -sum : sum, E - F, { mode: 'toward-zero', keepFraction: shape.outFracBits }, 'positive');
+    }
+    if (got >>> 0 !== want) return `${kind} ${fa.name} x ${fb.name}, instruction ${t}: the pieces give 0x${(got >>> 0).toString(16)}, fusedDotAdd 0x${want.toString(16)}`;
   }
   return null;
 }

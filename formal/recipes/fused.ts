@@ -21,7 +21,8 @@ import { FUSED_CUTS, FUSED_LANE_PORTS, FUSED_PORTS, fusedExpLeaves, fusedFamily,
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit } from '../verilog.js';
-import { exhaustiveObligation, obligationId, referenceTree, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { PlanError, exhaustiveObligation, obligationId, referenceTree, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
+import { checkFusedDecomposition } from '../golden.js';
 import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
 
 const PARTS = ['lane', 'exponents', 'align', 'sum', 'flags', 'round', 'specials'] as const;
@@ -36,6 +37,8 @@ export const fusedRecipe: Recipe = {
   parts: () => [...PARTS],
   plan(u: UnitRef, shape: (module: string) => ModuleShape): Planned[] {
     const p = fusedFamily.fromParameters(u.parameters);
+    const problem = checkFusedDecomposition(p.kind, p.a, p.b, 2000);
+    if (problem !== null) throw new PlanError(`the golden fused dot-add no longer decomposes as the proof assumes: ${problem}`);
     const hs = fusedShape(p);
     const { k, F, scaled, B, EW, pw, up, cKeep, cUp, cw } = hs;
     const ts = shape(u.top);
@@ -320,7 +323,9 @@ export const fusedRecipe: Recipe = {
     `the largest exponent (exponents), each term aligned and truncated (align), their exact sum (sum), the conversion of the sum toward zero`,
     `(round), and the special results (flags, specials). Each obligation cuts the wires the one before it proves, so together they give`,
     `${u.top}'s d for every input: the golden d, whose steps are these (every term, exponent and flag of the golden function is the one`,
-    'the obligations state, and the rounding is src/round-float.ts toward zero, as fusedDotAdd calls it).',
+    'the obligations state, and the rounding is src/round-float.ts toward zero, as fusedDotAdd calls it). That the golden',
+    'fusedDotAdd is this composition is checked before the proofs on 2,000 instructions with zeros, specials and extreme scales',
+    '(formal/golden.ts checkFusedDecomposition); the run stops with an error if it is not.',
   ],
 };
 
