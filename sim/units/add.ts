@@ -3,7 +3,8 @@
  * smallest and largest subnormals, the smallest normal, 1 and its neighbours, the largest finite
  * value, Inf, NaN of both kinds); then random pairs drawn from operand classes that reach every path of
  * an adder: uniform bit patterns, exponents a few places apart (the sticky bit and the alignment
- * shifter), near cancellation (|a| and |b| a few ulps apart, opposite signs), subnormal pairs, pairs
+ * shifter), partial cancellation (|a| - |b| of 1 to 2^23 ulps, opposite signs: every normalization
+ * shift), near cancellation (a few ulps apart), subnormal pairs, pairs
  * near overflow, and pairs with an exact tie of the rounding. Golden: src/fp32.ts fp32Add.
  */
 import { FP32_QNAN } from '../../src/fp32.js';
@@ -15,7 +16,7 @@ import type { Batch } from '../stream.js';
 import { chain, reportLines, recordInputs, type OpenBench, type UnitBench } from './types.js';
 
 /** Random operand classes (the low 3 bits of a control word pick one). */
-export const ADD_CLASSES = ['uniform bits', 'exponents 0..31 apart', 'exponents 0..31 apart', 'near cancellation', 'subnormal pair', 'near overflow', 'rounding tie', 'uniform bits'] as const;
+export const ADD_CLASSES = ['uniform bits', 'exponents 0..31 apart', 'partial cancellation', 'near cancellation', 'subnormal pair', 'near overflow', 'rounding tie', 'uniform bits'] as const;
 
 const MAGNITUDES = [0, 1, 2, 3, 0x3fffff, 0x400000, 0x7ffffe, 0x7fffff, 0x800000, 0x800001, 0xffffff, 0x3f7fffff, 0x3f800000, 0x3f800001, 0x3fffffff, 0x4b7fffff, 0x4b800000, 0x7f000000, 0x7f7ffffe, 0x7f7fffff, 0x7f800000, 0x7f800001, 0x7fc00000, 0x7fffffff];
 
@@ -33,6 +34,14 @@ function randomPair(rng: Xoshiro128, cls: number): [number, number] {
       const e = 1 + (r() % 254);
       const f = Math.max(0, Math.min(254, e - (r() & 31)));
       return [(sign() | (e << 23) | frac()) >>> 0, (sign() | (f << 23) | frac()) >>> 0];
+    }
+    case 'partial cancellation': {
+      // opposite signs, |a| - |b| of 1 .. 2^23 ulps: the normalization shifts by every amount 0 .. 23
+      const a = ((1 + (r() % 253)) << 23) | frac();
+      const d = 1 + (r() % 2 ** (1 + (r() % 23)));
+      const b = Math.max(0, a - d);
+      const s = sign();
+      return [(s | a) >>> 0, ((s ^ 0x80000000) | b) >>> 0];
     }
     case 'near cancellation': {
       const a = (r() & 0x7f7fffff) >>> 0;
