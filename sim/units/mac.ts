@@ -27,7 +27,7 @@ interface Cycle {
 }
 
 /** The directed accumulations, by name. */
-export const MAC_DIRECTED = ['NaN in one block of a long sum', 'cancellation to zero across blocks', 'FP32 overflow to Inf', '+Inf then -Inf', 'subnormal partial sums'] as const;
+export const MAC_DIRECTED = ['NaN in one block of a long sum', 'cancellation to zero across blocks', 'FP32 overflow to Inf', '+Inf then -Inf', 'subnormal partial sums', 'after a reset, a sum of zero blocks without first'] as const;
 
 const RESULT_CLASSES = ['normal', 'subnormal', 'zero', 'inf', 'nan'] as const;
 
@@ -149,6 +149,14 @@ export const macBench: UnitBench<MacParams> = {
           {
             name: MAC_DIRECTED[4],
             beats: beats(n0, () => ({ a: rowsOf(R, () => blockOf(ea.draw.small)), scaleA: rowsOf(R, () => tinyA), b: rowsOf(C, () => blockOf(eb.draw.small)), scaleB: rowsOf(C, () => tinyB) })),
+          },
+          {
+            // the accumulator a reset leaves must be +0 exactly: zero blocks added to it show any other value
+            name: MAC_DIRECTED[5],
+            beats: [
+              { ...randomBeat(false, false), reset: true, valid: false },
+              { reset: false, valid: true, first: false, last: true, a: rowsOf(R, () => uniform(0)), scaleA: rowsOf(R, midScale), b: rowsOf(C, () => uniform(0)), scaleB: rowsOf(C, midScale) },
+            ],
           },
         ];
 
