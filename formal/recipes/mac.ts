@@ -17,7 +17,9 @@ import { FP32, floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { addFamily, addModuleName } from '../../generator/units/add.js';
 import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
-import { MAC_PORTS, PE_FP32_READOUT, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
+import { MAC_PORTS, PE_FP32_READOUT, PE_FUSED_CUTS, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
+import { FUSED_PORTS, fusedFamily, fusedModuleName, fusedParams } from '../../generator/units/fused.js';
+import { fusedRecipe } from './fused.js';
 import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
 import type { FreeInput } from '../harness.js';
@@ -49,6 +51,7 @@ export const macRecipe: Recipe = {
     const p = macFamily.fromParameters(u.parameters);
     const retime = p.stages > 0 ? ['retime'] : [];
     if (p.accum === 'exact') return [...exactParts(u), 'array', ...retime];
+    if (p.accum === 'blackwell') return [...fusedRecipe.parts(u).map((x) => `fused.${x}`), 'pe', 'array'];
     const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
@@ -67,9 +70,11 @@ export const macRecipe: Recipe = {
     // an FP32 accumulator read out in another format: the read-out's rounder is cut in the step
     const bf = !exact && p.out !== FP32;
     const RO = PE_FP32_READOUT;
-    const subs = exact ? null : subUnits(u, shape);
-    const out: Planned[] = subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
+    const gpu = p.accum === 'blackwell';
+    const subs = exact || gpu ? null : subUnits(u, shape);
+    const out: Planned[] = gpu ? [] : subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
     const part = (name: string, make: () => Planned): void => planPart(out, u, name, make);
+    if (gpu) out.push(...planFusedPe(u, p, shape));
 
     if (subs) part('pe', () => {
       requirePorts(pe, shape(pe), [
@@ -256,6 +261,13 @@ export const macRecipe: Recipe = {
             `Besides: **retime** shows, netlist against netlist, that this PE (S = ${p.stages}) gives the results of the PE the generator writes for S = 0 one cycle later, from a reset on (k-induction), so the pipelined array is the combinational one with ${p.stages} more cycle of latency; this does not rest on the golden cycle model.`,
           ]
         : [];
+    if (p.accum === 'blackwell') {
+      return [
+        `1. **fused.\\***: the PE's fused dot-add equals the golden fusedDotAdd (kind::mxf8f6f4) on every input (its own obligations and coverage, as for the fused unit).`,
+        "2. **pe**: the PE holds exactly that instance, wired to its inputs, with C = first ? +0 : acc, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts, blackwell) given D.",
+        `3. **array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's. So after any sequence of cycles starting with a reset, every output equals the golden cycle model's.`,
+      ];
+    }
     if (p.accum === 'exact') {
       return [...exactCoverage(u, `**array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's.`), ...retime];
     }
@@ -272,3 +284,97 @@ export const macRecipe: Recipe = {
     ];
   },
 };
+
+/** The blackwell PE: the fused dot-add's obligations on its module, and one clock step of the PE. */
+function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>, shape: (m: string) => ModuleShape): Planned[] {
+  const fp = fusedParams('blackwell', { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block });
+  const fTop = fusedModuleName(fp);
+  const sub: UnitRef = { family: 'fused', top: fTop, files: u.files, ports: portsOf(shape(fTop)), parameters: fusedFamily.generate(fp, '').parameters };
+  const out: Planned[] = adopt(u, 'fused', sub, fusedRecipe.plan(sub, shape));
+  const pe = peModuleName(p);
+  const k = p.block;
+  const wa = elementBits(p.a) * k;
+  const wb = elementBits(p.b) * k;
+  const ws = scaleBits(p.scale);
+  const FC = PE_FUSED_CUTS;
+  planPart(out, u, 'pe', () => {
+    requirePorts(pe, shape(pe), [
+      { name: PE_PORTS.clk, dir: 'input', width: 1 },
+      { name: PE_PORTS.reset, dir: 'input', width: 1 },
+      { name: PE_PORTS.en, dir: 'input', width: 1 },
+      { name: PE_PORTS.first, dir: 'input', width: 1 },
+      { name: PE_PORTS.last, dir: 'input', width: 1 },
+      { name: PE_PORTS.a, dir: 'input', width: wa },
+      { name: PE_PORTS.b, dir: 'input', width: wb },
+      { name: PE_PORTS.scaleA, dir: 'input', width: ws },
+      { name: PE_PORTS.scaleB, dir: 'input', width: ws },
+      { name: PE_PORTS.result, dir: 'output', width: W },
+    ]);
+    const regs = [
+      { name: 'acc', q: 'acc_q' },
+      { name: 'result', q: 'res_q' },
+    ];
+    const direct = ['clk', 'reset', 'en', 'first', 'last', 'a', 'b', 'scale_a', 'scale_b', FC.d];
+    const ins: FreeInput[] = [
+      ...(['clk', 'reset', 'en', 'first', 'last'] as const).map((n) => ({ name: n, width: 1 })),
+      { name: 'a', width: wa },
+      { name: 'b', width: wb },
+      { name: 'scale_a', width: ws },
+      { name: 'scale_b', width: ws },
+      { name: FC.d, width: W },
+      ...regs.map((r) => ({ name: r.q, width: W })),
+    ];
+    return stepObligation(
+      u,
+      'pe',
+      pe,
+      `${pe}, one clock step: the addend and the next accumulator and result are the golden model's step, for every state and input`,
+      [
+        `Wiring, on ${pe} as elaborated: one ${fTop} (a, b, scale_a, scale_b, c = ${FC.c} -> d = ${FC.d}), nothing else driving ${FC.d}.`,
+        `With ${FC.d} cut and the registers (acc, result) turned into ports, for every state and input: ${FC.c} = first ? +0 : acc.q;`,
+        `acc.d = reset ? +0 : en ? ${FC.d} : acc.q; result.d = reset ? +0 : (en & last) ? ${FC.d} : result.q; the result port = result.q; both clocked by clk.`,
+        'This is src/mac.ts MacArrayModel.step for one PE (blackwell).',
+      ],
+      {
+        inputs: ins,
+        cuts: [FC.d],
+        observes: [FC.c],
+        regs: regs.map((r) => r.name),
+        dutConnections: [
+          ...direct.map((n) => ({ port: n, expr: n })),
+          ...regs.flatMap((r) => [
+            { port: esc(`${r.name}.q`), expr: r.q },
+            { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
+            { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
+          ]),
+          { port: FC.c, expr: 'g_c' },
+          { port: 'result', expr: 'g_res' },
+        ],
+        dutWires: [...regs.flatMap((r) => [{ name: `g_${r.q}_d`, width: W }, { name: `g_${r.q}_c`, width: 1 }]), { name: 'g_c', width: W }, { name: 'g_res', width: W }],
+        gold: [`assign gold_y = {first ? ${W}'h0 : acc_q, reset ? ${W}'h0 : en ? ${FC.d} : acc_q, reset ? ${W}'h0 : (en & last) ? ${FC.d} : res_q, res_q, clk, clk};`],
+        gate: '{g_c, g_acc_q_d, g_res_q_d, g_res, g_acc_q_c, g_res_q_c}',
+        width: 4 * W + 2,
+      },
+      [
+        {
+          lane: fTop,
+          instances: {
+            parent: pe,
+            jsonFile: `${pe}.fused.json`,
+            lanes: [
+              {
+                [FUSED_PORTS.a]: field('a', 0, wa),
+                [FUSED_PORTS.b]: field('b', 0, wb),
+                [FUSED_PORTS.scaleA]: field('scale_a', 0, ws),
+                [FUSED_PORTS.scaleB]: field('scale_b', 0, ws),
+                [FUSED_PORTS.c]: field(FC.c, 0, W),
+                [FUSED_PORTS.d]: field(FC.d, 0, W),
+              },
+            ],
+          },
+        },
+      ],
+    );
+  });
+  return out;
+}

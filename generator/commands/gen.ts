@@ -27,7 +27,9 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
 The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, with --out-format bf16, BF16 results):
   --array RxC        rows x columns of processing elements, each side 1 .. ${MAX_ARRAY_SIDE}, at most ${MAX_ARRAY_CELLS} (default ${DEFAULT_MAC.rows}x${DEFAULT_MAC.cols})
   --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
-                     exact: the blocks' exact values added in a fixed-point accumulator, rounded once at read-out
+                     exact: the blocks' exact values added in a fixed-point accumulator, rounded once at read-out;
+                     blackwell: each beat one GPU fused dot-add (kind::mxf8f6f4: k = 32, e8m0, FP32, S = 0),
+                     D = C + block with C the accumulator (+0 on first)
   --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; sizes the exact accumulator;
                      the bench streams 1 .. N)
   --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product (or exact
@@ -80,6 +82,16 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
   if (c.units.includes('fused')) fusedParams(c.gpu, c);
+  if (c.units.includes('mac_array') && c.mac.accum === 'blackwell') {
+    if (c.mac.stages > 0) throw new UsageError('--accum blackwell: the fused dot-add is the accumulation loop itself; no register stage is generated for it (--stages 0)');
+    if (c.out.name !== 'fp32') throw new UsageError('--accum blackwell: the GPU instruction gives FP32 results (--out-format fp32)');
+    try {
+      fusedParams('blackwell', c);
+    } catch (e) {
+      if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--gpu blackwell/, '--accum blackwell'));
+      throw e;
+    }
+  }
   return c;
 }
 

@@ -29,8 +29,8 @@ export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
 
-/** How the MAC array accumulates: FP32 additions block by block, or exactly with one rounding. */
-export const MAC_ACCUMULATIONS = ['fp32', 'exact'] as const;
+/** How the MAC array accumulates: FP32 additions block by block, exactly with one rounding, or as a chain of GPU fused dot-adds. */
+export const MAC_ACCUMULATIONS = ['fp32', 'exact', 'blackwell'] as const;
 export type MacAccumulationName = (typeof MAC_ACCUMULATIONS)[number];
 
 /** The MAC array's shape and accumulation (used when the units include mac_array). */

@@ -27,6 +27,7 @@ import { DOT_PORTS, dotModules, dotsumModule, scaledSum, sumInstance, type SumSh
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { header } from './header.js';
+import { FUSED_PORTS, fusedFamily, fusedParams } from './fused.js';
 import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
 
 export interface MacParams extends MacConfig {
@@ -424,13 +425,21 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
         `block size k = ${k}`,
         `result format: ${formatSummary(p.out)}`,
         `array: ${R} rows x ${C} columns`,
-        exact ? `accumulation: exact (${exact.accBits}-bit fixed point, units of 2^${exact.lsbExp}, up to ${p.maxBlocks} blocks per sum), rounded once to FP32` : 'accumulation: fp32 (each block rounded to FP32, each addition rounded to nearest even)',
+        exact
+          ? `accumulation: exact (${exact.accBits}-bit fixed point, units of 2^${exact.lsbExp}, up to ${p.maxBlocks} blocks per sum), rounded once to FP32`
+          : p.accum === 'blackwell'
+            ? 'accumulation: blackwell (each beat one GPU fused dot-add, kind::mxf8f6f4, D = C + block)'
+            : 'accumulation: fp32 (each block rounded to FP32, each addition rounded to nearest even)',
         `register stages: ${p.stages}`,
         `longest accumulation the bench streams: ${p.maxBlocks} blocks`,
       ],
       computes: [
         'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
-        exact ? 'accumulated exactly and rounded once to FP32 (see the PE module); all PEs share first / last / in_valid.' : 'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
+        exact
+          ? 'accumulated exactly and rounded once to FP32 (see the PE module); all PEs share first / last / in_valid.'
+          : p.accum === 'blackwell'
+            ? 'accumulated as a chain of GPU fused dot-adds (see the PE module); all PEs share first / last / in_valid.'
+            : 'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
       ],
       numerics: [`Each PE is ${pe.name}; its header states the rounding of every step.`, `Results are ${OUT}${p.out === FP32 ? '' : exact ? ' (the exact sum rounded once)' : ' (the FP32 sum rounded at read-out)'}.`],
       uses: [pe.name],
@@ -445,7 +454,57 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
   return m;
 }
 
+/** The GPU-mode PE's wires: the fused dot-add's addend and result. */
+export const PE_FUSED_CUTS = { c: 'fused_c', d: 'block_acc' } as const;
+
+/**
+ * The PE of `--accum blackwell`: each beat is one fused dot-add of the GPU (the fused unit), its
+ * addend C +0 on a first beat, else the accumulator; the accumulator takes D.
+ */
+function peFusedModule(p: MacParams, command: string, fused: VerilogModule): VerilogModule {
+  const W = floatBits(FP32);
+  const name = peModuleName(p);
+  const lines: string[] = [];
+  const m = new VerilogModule(name, lines);
+  const { clk, reset, en, first, last, a, b, sa, sb } = peInputs(m, p, 'accumulator and result to +0', 'the result register takes it');
+  const result = m.output(PE_PORTS.result, W, 'FP32: the last completed sum (+0 after reset)');
+  m.section('state: the FP32 accumulator and the result register');
+  const acc = m.reg('acc', W, 'FP32 accumulator: D of the beat before');
+  const res = m.reg('result_q', W, 'FP32: the last completed sum');
+  m.section("this beat: one fused dot-add, D = C + the block, C = +0 on a first beat, else the accumulator");
+  const c = m.wire(PE_FUSED_CUTS.c, mux(ref(first), lit(W, 0), ref(acc)), { comment: 'the addend C' });
+  const d = m.net(PE_FUSED_CUTS.d, W, 'D: the accumulator after this beat');
+  m.instance('u_fused', fused, { [FUSED_PORTS.a]: ref(a), [FUSED_PORTS.b]: ref(b), [FUSED_PORTS.scaleA]: ref(sa), [FUSED_PORTS.scaleB]: ref(sb), [FUSED_PORTS.c]: ref(c), [FUSED_PORTS.d]: ref(d) });
+  m.section('registers');
+  m.flops(clk, reset, ref(en), [{ reg: acc, next: ref(d), reset: lit(W, 0) }], 'the accumulator takes every beat');
+  m.flops(clk, reset, binop(ref(en), '&', ref(last)), [{ reg: res, next: ref(d), reset: lit(W, 0) }], 'the result register takes the completed sum');
+  m.section('output');
+  m.assign(result, ref(res));
+  lines.push(
+    ...header({
+      module: name,
+      unit: 'MAC array processing element (GPU-compatible accumulation, kind::mxf8f6f4)',
+      command,
+      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${p.block}`, 'accumulation: blackwell (one GPU fused dot-add per beat)', `result format: ${formatSummary(p.out)}`, 'register stages: 0'],
+      computes: [
+        'on a beat (en): acc = D = C + dot(a, b) as the GPU computes it (terms aligned to the largest exponent,',
+        'truncated, the sum truncated to FP32), C = +0 with first, else acc; with last, result = that D',
+      ],
+      numerics: [`The fused dot-add: ${fused.name} (its header states every rule). NaN is 0x7fffffff. After reset the accumulator is +0.`],
+      uses: [fused.name],
+      clocked: TIMING.join(' '),
+    }),
+  );
+  return m;
+}
+
 export function macModules(p: MacParams, command: string): { top: VerilogModule; modules: VerilogModule[]; exact: ExactShape | null } {
+  if (p.accum === 'blackwell') {
+    const f = fusedFamily.generate(fusedParams('blackwell', { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block }), command);
+    const pe = peFusedModule(p, command, f.top);
+    const top = arrayModule(p, command, pe, null);
+    return { top, modules: [...f.modules, pe, top], exact: null };
+  }
   if (p.accum === 'exact') {
     const core = dotsumModule(p, command);
     const pe = peExactModule(p, command, core);

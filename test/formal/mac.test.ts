@@ -166,3 +166,28 @@ describe('MAC array proofs, BF16 read-out', () => {
     expect(statuses(r.report)).toEqual({ [`${BTOP}.round`]: 'failed', [`${BTOP}.pe`]: 'proven' });
   }, 300_000);
 });
+
+describe('MAC array proofs, blackwell accumulation (a GPU fused dot-add per beat)', () => {
+  const GTOP = 'mx_mac_e2m1xe4m3_e8m0_k32_2x2_blackwell';
+  const GPE = 'mx_pe_e2m1xe4m3_e8m0_k32_blackwell.v';
+  const genG = (out: string): Promise<void> => generateInto(out, makeConfig({ elemA: 'e2m1', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 32, units: ['mac_array'], mac: { rows: 2, cols: 2, accum: 'blackwell' } })).then(() => undefined);
+  it('proves the fused dot-add on the PE, the PE step and the array', async () => {
+    const rtl = join(dir, 'bw-good');
+    await genG(rtl);
+    const r = await formal(rtl, join(dir, 'bw-good-out'));
+    expect(r.code, r.stdout).toBe(0);
+    const parts = ['fused.lane', 'fused.exponents', 'fused.align', 'fused.sum', 'fused.flags', 'fused.round', 'fused.specials', 'pe', 'array'];
+    expect(statuses(r.report)).toEqual(Object.fromEntries(parts.map((p) => [`${GTOP}.${p}`, 'proven'])));
+  }, 300_000);
+  it.each([
+    ['the addend is the accumulator on a first beat', /wire \[31:0\] fused_c = first \? 32'h0 : acc;/, "wire [31:0] fused_c = acc;"],
+    ['the result register takes the accumulator before the beat', /result_q <= block_acc;/, 'result_q <= acc;'],
+  ])('%s: pe fails', async (_what, pattern, replace) => {
+    const rtl = join(dir, `bw-bad-${String(replace).length}`);
+    await genG(rtl);
+    await mutate(join(rtl, GPE), pattern, replace);
+    const r = await formal(rtl, join(dir, `bw-bad-${String(replace).length}-out`), '--only', `${GTOP}.pe`);
+    expect(r.code).toBe(1);
+    expect(statuses(r.report)).toEqual({ [`${GTOP}.pe`]: 'failed' });
+  }, 120_000);
+});

@@ -34,6 +34,7 @@ const CONFIGS: GenConfig[] = [
       ['int8', 'int8', 'e8m0', 2, 1, 1, 'exact', 0],
       ['e2m1', 'e4m3', 'e8m0', 2, 2, 1, 'fp32', 1, 'bf16'],
       ['e5m2', 'e5m2', 'ue5m3', 2, 1, 2, 'exact', 0, 'bf16'],
+      ['e4m3', 'e2m1', 'e8m0', 32, 2, 2, 'blackwell', 0],
     ] as const
   ).map(([a, b, scale, block, rows, cols, accum, stages, out]) => makeConfig({ elemA: a, elemB: b, scale, out: out ?? 'fp32', block, units: ['mac_array'], mac: { rows, cols, accum, stages } })),
   // the GPU-compatible fused dot-add: every kind::mxf8f6f4 element pair, every Hopper FP8 pair

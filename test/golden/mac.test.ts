@@ -18,6 +18,7 @@ const beat = (x: Partial<MacBeat> & Pick<MacBeat, 'a' | 'b' | 'scaleA' | 'scaleB
 
 /** PE (i, j)'s expected result: dotMx of row i and column j over the accumulation's blocks. */
 function expected(x: Acc, i: number, j: number, fa: ElementFormat, fb: ElementFormat, s: ScaleFormat, k: number, accum: MacAccumulation): number {
+  // MacAccumulation names are dotMx accumulations too
   return (
     dotMx(
       { elem: fa, scale: s, codes: x.a.flatMap((rows) => rows[i]), scales: x.sa.map((r) => r[i]) },
@@ -132,6 +133,31 @@ describe('MAC array cycle model', () => {
     expect(run('exact', [big, nbig, one])).toBe(((113 + 127) << 23) | 0x600000);
     // fp32: the first block alone is already Inf, so the sum stays NaN / Inf
     expect(run('fp32', [big, nbig, one])).toBe(0x7fc00000);
+  });
+});
+
+describe('MAC array cycle model, blackwell accumulation', () => {
+  it('E4M3 x E2M1, k = 32: every PE\'s result is dotMx(blackwell) of its row and column, across gaps and back-to-back sums', () => {
+    const R = 2;
+    const C = 2;
+    const k = 32;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(accArb(E4M3, E2M1, E8M0, k, R, C), fc.array(fc.boolean(), { maxLength: 4 })), { minLength: 1, maxLength: 3 }), (accs) => {
+        const m = new MacArrayModel({ elemA: E4M3, elemB: E2M1, scale: E8M0, block: k, rows: R, cols: C, accum: 'blackwell' });
+        m.step(beat({ reset: true, valid: false, a: [], b: [], scaleA: [], scaleB: [] }));
+        for (const [x, gaps] of accs) {
+          const n = x.a.length;
+          let out = m.step(beat({ valid: false, a: [], b: [], scaleA: [], scaleB: [] }));
+          for (let t = 0; t < n; t++) {
+            if (gaps[t]) m.step(beat({ valid: false, first: true, last: true, a: [], b: [], scaleA: [], scaleB: [] }));
+            out = m.step(beat({ first: t === 0, last: t === n - 1, a: x.a[t], scaleA: x.sa[t], b: x.b[t], scaleB: x.sb[t] }));
+          }
+          expect(out.outValid).toBe(true);
+          for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) expect(out.result[C * i + j]).toBe(expected(x, i, j, E4M3, E2M1, E8M0, k, 'blackwell'));
+        }
+      }),
+      { numRuns: 150, seed: 77 },
+    );
   });
 });
 

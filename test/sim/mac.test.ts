@@ -149,3 +149,16 @@ describe('broken MAC arrays fail the bench', () => {
     }, 120_000);
   }
 });
+
+describe('blackwell accumulation (--accum blackwell): one GPU fused dot-add per beat', () => {
+  it('E4M3 x E2M1, k = 32, 2 x 2: matches the golden cycle model, every result class reached', async () => {
+    const rtl = join(dir, 'blackwell');
+    await generateInto(rtl, makeConfig({ elemA: 'e4m3', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mac_array'], mac: { rows: 2, cols: 2, accum: 'blackwell' } }));
+    const r = await sim(['--rtl', rtl, '--vectors', '40000', '--out-dir', join(dir, 'out')]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
+    const n = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
+    const cls = /PE results: normal ([0-9,]+), subnormal ([0-9,]+), zero ([0-9,]+), inf ([0-9,]+), nan ([0-9,]+)/.exec(r.out);
+    for (let i = 1; i <= 5; i++) expect(n(cls?.[i]), r.out).toBeGreaterThan(0);
+  }, 180_000);
+});
