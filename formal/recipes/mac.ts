@@ -77,18 +77,7 @@ export const macRecipe: Recipe = {
     if (gpu) out.push(...planFusedPe(u, p, shape));
 
     if (subs) part('pe', () => {
-      requirePorts(pe, shape(pe), [
-        { name: PE_PORTS.clk, dir: 'input', width: 1 },
-        { name: PE_PORTS.reset, dir: 'input', width: 1 },
-        { name: PE_PORTS.en, dir: 'input', width: 1 },
-        { name: PE_PORTS.first, dir: 'input', width: 1 },
-        { name: PE_PORTS.last, dir: 'input', width: 1 },
-        { name: PE_PORTS.a, dir: 'input', width: wa },
-        { name: PE_PORTS.b, dir: 'input', width: wb },
-        { name: PE_PORTS.scaleA, dir: 'input', width: ws },
-        { name: PE_PORTS.scaleB, dir: 'input', width: ws },
-        { name: PE_PORTS.result, dir: 'output', width: WR },
-      ]);
+      requirePePorts(pe, shape(pe), wa, wb, ws, WR);
       const S = p.stages;
       const R0 = PE_STAGE_REGS;
       // the present values of the registers (free inputs) and their names after the eversion
@@ -298,18 +287,7 @@ function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>,
   const ws = scaleBits(p.scale);
   const FC = PE_FUSED_CUTS;
   planPart(out, u, 'pe', () => {
-    requirePorts(pe, shape(pe), [
-      { name: PE_PORTS.clk, dir: 'input', width: 1 },
-      { name: PE_PORTS.reset, dir: 'input', width: 1 },
-      { name: PE_PORTS.en, dir: 'input', width: 1 },
-      { name: PE_PORTS.first, dir: 'input', width: 1 },
-      { name: PE_PORTS.last, dir: 'input', width: 1 },
-      { name: PE_PORTS.a, dir: 'input', width: wa },
-      { name: PE_PORTS.b, dir: 'input', width: wb },
-      { name: PE_PORTS.scaleA, dir: 'input', width: ws },
-      { name: PE_PORTS.scaleB, dir: 'input', width: ws },
-      { name: PE_PORTS.result, dir: 'output', width: W },
-    ]);
+    requirePePorts(pe, shape(pe), wa, wb, ws, W);
     const regs = [
       { name: 'acc', q: 'acc_q' },
       { name: 'result', q: 'res_q' },
@@ -377,4 +355,20 @@ function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>,
     );
   });
   return out;
+}
+
+/** The PE's ports: clock, reset, the beat's control, the blocks and scales, the result. */
+function requirePePorts(pe: string, s: ModuleShape, wa: number, wb: number, ws: number, wr: number): void {
+  requirePorts(pe, s, [
+    { name: PE_PORTS.clk, dir: 'input', width: 1 },
+    { name: PE_PORTS.reset, dir: 'input', width: 1 },
+    { name: PE_PORTS.en, dir: 'input', width: 1 },
+    { name: PE_PORTS.first, dir: 'input', width: 1 },
+    { name: PE_PORTS.last, dir: 'input', width: 1 },
+    { name: PE_PORTS.a, dir: 'input', width: wa },
+    { name: PE_PORTS.b, dir: 'input', width: wb },
+    { name: PE_PORTS.scaleA, dir: 'input', width: ws },
+    { name: PE_PORTS.scaleB, dir: 'input', width: ws },
+    { name: PE_PORTS.result, dir: 'output', width: wr },
+  ]);
 }

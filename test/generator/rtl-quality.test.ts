@@ -71,6 +71,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Yosys `synth -flatten` of a configuration's first unit, with `check -assert`: its `stat` text. */
+async function synthStat(g: ReturnType<typeof generateConfig>): Promise<string> {
+  const u = g.manifest.units[0];
+  const files: Record<string, string> = {};
+  for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
+  const out = (await runYosys(['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`], files, {
+    stdout: () => undefined,
+    stderr: () => undefined,
+  })) as Record<string, string>;
+  return String(out['stat.txt']);
+}
+
 /** Run `fn` over `items`, two at a time (the machine class has two cores). */
 async function both<T>(items: readonly T[], fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -126,14 +138,7 @@ describe('synthesis with Yosys', () => {
 
   it('synthesizes the 2 x 2 MXFP4 MAC array (k = 4): every accumulator, result and out_valid bit a flip-flop', async () => {
     const g = generateConfig(makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 4, units: ['mac_array'], mac: { rows: 2, cols: 2 } }));
-    const u = g.manifest.units[0];
-    const files: Record<string, string> = {};
-    for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
-    const out = (await runYosys(['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`], files, {
-      stdout: () => undefined,
-      stderr: () => undefined,
-    })) as Record<string, string>;
-    const stat = String(out['stat.txt']);
+    const stat = await synthStat(g);
     // flip-flops: 4 PEs x (32 accumulator + 32 result bits) + out_valid, all with synchronous reset
     const ffs = [...stat.matchAll(/^\s+(\d+)\s+\$_S?DFF\w*_\s*$/gm), ...stat.matchAll(/^\s+\$_S?DFF\w*_\s+(\d+)\s*$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(ffs, stat).toBe(4 * 64 + 1);
@@ -141,14 +146,7 @@ describe('synthesis with Yosys', () => {
 
   it('synthesizes the fused dot-add (kind::mxf8f6f4, E4M3 x E5M2) to gates, combinational, no problem reported by check', async () => {
     const g = generateConfig(makeConfig({ elemA: 'e4m3', elemB: 'e5m2', scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }));
-    const u = g.manifest.units[0];
-    const files: Record<string, string> = {};
-    for (const f of u.files) files[f] = g.files.find((x) => x.name === f)?.text ?? '';
-    const out = (await runYosys(['-q', '-p', `${u.files.map((f) => `read_verilog ${f}`).join('; ')}; synth -flatten -top ${u.top}; check -assert; tee -q -o stat.txt stat`], files, {
-      stdout: () => undefined,
-      stderr: () => undefined,
-    })) as Record<string, string>;
-    const stat = String(out['stat.txt']);
+    const stat = await synthStat(g);
     const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
     expect(cells, stat).toBeGreaterThan(1000);
     expect(stat).not.toMatch(/DFF/);
