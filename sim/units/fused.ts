@@ -77,7 +77,11 @@ function vectorOf(p: FusedParams, rng: Xoshiro128, cls: (typeof FUSED_CLASSES)[n
       // (hopper) the products are zero and C decides
       v.sa = 30 + (r() % 50);
       v.sb = 30 + (r() % 50);
-      if (p.kind === 'hopper') v.a = v.a.map(() => (r() % 8 === 0 ? small(p.a) : 0));
+      // (a zero product's exponent is -126 plus the other element's, so the zeros are both-sided)
+      if (p.kind === 'hopper') {
+        v.a = v.a.map(() => (r() % 64 === 0 ? small(p.a) : 0));
+        v.b = v.b.map((x, i) => (v.a[i] === 0 ? 0 : x));
+      }
       v.c = r() & 1 ? (((r() & 1) << 31) | (r() & 0x7fffff)) >>> 0 : 0;
       break;
     case 'overflow':
