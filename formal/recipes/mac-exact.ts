@@ -22,7 +22,7 @@ import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit } from '../verilog.js';
 import { dotRecipe, planDot, type DotPart } from './dot.js';
 import { roundSatObligation, specialsObligation, type RoundStage } from './round.js';
-import { adopt, esc, field, stepObligation } from './step.js';
+import { adopt, evertedConnections, field, stepObligation } from './step.js';
 import { PlanError, obligationId, planPart, portsOf, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned } from './common.js';
 
 
@@ -153,11 +153,7 @@ export function planExactPe(u: UnitRef, shape: (m: string) => ModuleShape): Plan
         dutConnections: [
           ...inputs.map((i) => ({ port: i.name, expr: i.name })),
           ...cuts.map((c) => ({ port: c, expr: c })),
-          ...regs.flatMap((r) => [
-            { port: esc(`${r.name}.q`), expr: r.q },
-            { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
-            { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
-          ]),
+          ...evertedConnections(regs),
           ...observes.map((o) => ({ port: o, expr: `g_${o}` })),
           { port: PE_PORTS.result, expr: 'g_res' },
         ],

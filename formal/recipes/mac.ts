@@ -24,7 +24,7 @@ import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
 import type { FreeInput } from '../harness.js';
 import type { UnitRef } from '../spec.js';
-import { adopt, esc, field, stepObligation } from './step.js';
+import { adopt, esc, evertedConnections, field, stepObligation } from './step.js';
 import { exactCoverage, exactParts, planExactPe } from './mac-exact.js';
 import { retimeObligation } from './retime.js';
 import { fp32Readout, FP32_READOUT_PARTS } from './mac-readout.js';
@@ -129,11 +129,7 @@ export const macRecipe: Recipe = {
           regs: regs.map((r) => r.name),
           dutConnections: [
             ...direct.map((n) => ({ port: n, expr: n })),
-            ...regs.flatMap((r) => [
-              { port: esc(`${r.name}.q`), expr: r.q },
-              { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
-              { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
-            ]),
+            ...evertedConnections(regs),
             { port: 'result', expr: 'g_res' },
             ...(bf ? [{ port: 'acc_next', expr: 'g_acc_next' }] : []),
           ],
@@ -320,11 +316,7 @@ function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>,
         regs: regs.map((r) => r.name),
         dutConnections: [
           ...direct.map((n) => ({ port: n, expr: n })),
-          ...regs.flatMap((r) => [
-            { port: esc(`${r.name}.q`), expr: r.q },
-            { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
-            { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
-          ]),
+          ...evertedConnections(regs),
           { port: FC.c, expr: 'g_c' },
           { port: 'result', expr: 'g_res' },
         ],

@@ -34,3 +34,15 @@ export function stepObligation(
 
 export const esc = (name: string): string => `\\${name} `;
 
+
+/**
+ * The dut connections of everted registers: register r's present value from the harness input
+ * `q`, its next value and clock to the wires g_<q>_d and g_<q>_c.
+ */
+export function evertedConnections(regs: readonly { readonly name: string; readonly q: string }[]): { port: string; expr: string }[] {
+  return regs.flatMap((r) => [
+    { port: esc(`${r.name}.q`), expr: r.q },
+    { port: esc(`${r.name}.d`), expr: `g_${r.q}_d` },
+    { port: esc(`${r.name}.c`), expr: `g_${r.q}_c` },
+  ]);
+}
