@@ -171,16 +171,19 @@ export function checkDotDecomposition(a: ElementFormat, b: ElementFormat, s: Sca
 /**
  * The decomposition the fused dot-add proof rests on, from the golden pieces in the hardware's
  * terms: each product from fusedProduct (significand with fa + fb fractional bits, exponent), the
- * scale codes added to the exponents, the largest exponent with C's, each term shifted to it and
+ * scale codes added to the exponents (mxf4nvf4: each group's |exact sum| from productTable times
+ * the decoded scale significands, its exponent the scale codes' exponents), the largest exponent
+ * with C's, each term shifted to it and
  * truncated at `fracBits`, the exact sum, the conversion toward zero (roundGolden, +0 for a zero),
  * the special rules. Checked against fusedDotAdd on `n` pseudo-random instructions (with zeros,
  * specials and extreme scales): the first disagreement, or null.
  */
-export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: ElementFormat, n: number): string | null {
+export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: ElementFormat, scale: ScaleFormat | null, n: number): string | null {
   const shape = FUSED_SHAPES[kind];
   const k = shape.k;
   const F = shape.fracBits;
-  const scaled = kind !== 'hopper';
+  const block = scale ? (shape.scales.find((s) => s.format.name === scale.name)?.block ?? k) : k;
+  const ns = k / block;
   const fracOf = (f: ElementFormat): number => (f as { mbits: number }).mbits;
   let seed = 0x2545f491;
   const rnd = (m: number): number => {
@@ -191,14 +194,28 @@ export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: 
   };
   const na = 2 ** elementBits(fa);
   const nb = 2 ** elementBits(fb);
+  const e8 = scale === null || scale.name === E8M0.name;
+  const sg = scale ? scaleGolden(scale) : null;
+  const nanCode = scale ? sg?.nan.lastIndexOf(true) ?? -1 : -1;
+  // a scale code's exponent + 127 as the proof states it: E8M0 the code; a minifloat max(field, 1) - bias + 127, 1 for the zero code
+  const ms = scale && !e8 ? (scale as { mbits: number }).mbits : 0;
+  const bias = scale && !e8 ? (scale as { bias: number }).bias : 0;
+  const gexp = (code: number): number => (e8 ? code : code === 0 ? 1 : Math.max(code >>> ms, 1) - bias + 127);
+  const scaleCode = (t: number, side: number): number => {
+    const m = scale ? 2 ** scaleBits(scale) : 256;
+    if (e8) return side === 0 ? (t % 5 === 0 ? 250 + rnd(6) : t % 5 === 1 ? rnd(20) : 100 + rnd(60)) : t % 7 === 0 ? 255 : 100 + rnd(60);
+    return t % 7 === side ? nanCode : t % 3 === side ? 0 : rnd(m);
+  };
+  const t8 = productTable(fa, fb);
+  const bBits = elementBits(fb);
   for (let t = 0; t < n; t++) {
     const a = Array.from({ length: k }, () => (t % 3 === 0 && rnd(2) ? 0 : rnd(na)));
     const b = Array.from({ length: k }, () => rnd(nb));
-    const sa = t % 5 === 0 ? 250 + rnd(6) : t % 5 === 1 ? rnd(20) : 100 + rnd(60);
-    const sb = t % 7 === 0 ? 255 : 100 + rnd(60);
+    const sa = Array.from({ length: ns }, () => scaleCode(t, 0));
+    const sb = Array.from({ length: ns }, () => scaleCode(t, 1));
     const c = t % 4 === 0 ? 0 : ((rnd(2) << 31) | (rnd(256) << 23) | rnd(1 << 23)) >>> 0;
-    const A = { elem: fa, codes: a, ...(scaled ? { scale: E8M0, scales: [sa] } : {}) };
-    const B = { elem: fb, codes: b, ...(scaled ? { scale: E8M0, scales: [sb] } : {}) };
+    const A = { elem: fa, codes: a, ...(scale ? { scale, scales: sa } : {}) };
+    const B = { elem: fb, codes: b, ...(scale ? { scale, scales: sb } : {}) };
     const want = fusedDotAdd(kind, A, B, c) >>> 0;
     // the pieces
     const ps = a.map((x, i) => fusedProduct(fa, x, fb, b[i]));
@@ -206,7 +223,8 @@ export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: 
     const cInf = (c & 0x7fffffff) === 0x7f800000;
     const pinf = ps.some((q) => q.special.pinf) || (cInf && c >>> 31 === 0);
     const ninf = ps.some((q) => q.special.ninf) || (cInf && c >>> 31 === 1);
-    const nan = cNan || (scaled && (sa === 0xff || sb === 0xff)) || ps.some((q) => q.special.nan) || (pinf && ninf);
+    const scaleNan = sg !== null && [...sa, ...sb].some((x) => sg.nan[x]);
+    const nan = cNan || scaleNan || ps.some((q) => q.special.nan) || (pinf && ninf);
     let got: number;
     if (nan) got = FUSED_NAN;
     else if (pinf || ninf) got = ninf ? 0xff800000 : 0x7f800000;
@@ -214,18 +232,32 @@ export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: 
       const field = (c >>> 23) & 0xff;
       const cSig = BigInt((field !== 0 ? 1 << 23 : 0) | (c & 0x7fffff));
       const eC = (field === 0 ? 1 : field) - 127;
-      const eP = ps.map((q) => q.e + (scaled ? sa - 127 + sb - 127 : 0));
-      const E = Math.max(eC, ...eP);
+      // the terms beside C: (negative, magnitude, its fractional bits, exponent)
+      const terms: { neg: boolean; m: bigint; fr: number; e: number }[] = [];
+      if (shape.group === 1) {
+        ps.forEach((q, i) => terms.push({ neg: q.neg, m: q.m, fr: fracOf(fa) + fracOf(fb), e: q.e + (scale ? gexp(sa[Math.floor(i / block)]) - 127 + gexp(sb[Math.floor(i / block)]) - 127 : 0) }));
+      } else {
+        // a group: |the exact sum of its products| times both decoded scale significands
+        for (let g = 0; g < k; g += shape.group) {
+          const q = Math.floor(g / block);
+          let sum = 0n;
+          for (let i = g; i < g + shape.group; i++) sum += t8.big[(a[i] << bBits) | b[i]];
+          const s = sg as ScaleGolden;
+          const m = (sum < 0n ? -sum : sum) * s.sig[sa[q]] * s.sig[sb[q]];
+          terms.push({ neg: sum < 0n, m, fr: -t8.lsb + 2 * ms, e: gexp(sa[q]) - 127 + gexp(sb[q]) - 127 });
+        }
+      }
+      const E = Math.max(eC, ...terms.map((x) => x.e));
       let sum = 0n;
-      ps.forEach((q, i) => {
-        const v = (q.m << BigInt(F - fracOf(fa) - fracOf(fb))) >> BigInt(E - eP[i]);
-        sum += q.neg ? -v : v;
-      });
+      for (const x of terms) {
+        const v = (x.m << BigInt(F - x.fr)) >> BigInt(E - x.e);
+        sum += x.neg ? -v : v;
+      }
       const cv = F >= 23 ? (cSig << BigInt(F - 23)) >> BigInt(E - eC) : (cSig >> BigInt(23 - F)) >> BigInt(E - eC);
       sum += c >>> 31 ? -cv : cv;
       got = roundGolden(FP32, sum < 0n, sum < 0n ? -sum : sum, E - F, { mode: 'toward-zero', keepFraction: shape.outFracBits }, 'positive');
     }
-    if (got >>> 0 !== want) return `${kind} ${fa.name} x ${fb.name}, instruction ${t}: the pieces give 0x${(got >>> 0).toString(16)}, fusedDotAdd 0x${want.toString(16)}`;
+    if (got >>> 0 !== want) return `${kind} ${fa.name} x ${fb.name}${scale ? ` ${scale.name}` : ''}, instruction ${t}: the pieces give 0x${(got >>> 0).toString(16)}, fusedDotAdd 0x${want.toString(16)}`;
   }
   return null;
 }

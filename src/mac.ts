@@ -29,10 +29,14 @@ import { sumRaws } from './sum.js';
 import { fusedDotAdd } from './fused.js';
 
 /**
- * fp32 and exact as above; `blackwell`: each beat is one GPU fused dot-add (src/fused.ts,
- * kind::mxf8f6f4), D = C + the block with C = +0 on a `first` beat, else the accumulator.
+ * fp32 and exact as above; `blackwell` and `hopper`: each beat is one GPU fused dot-add
+ * (src/fused.ts: kind::mxf8f6f4, or Hopper FP8 wgmma with the E8M0 scales entering the exponents as
+ * in kind::mxf8f6f4, so that codes 127 are the instruction itself), D = C + the block with C = +0
+ * on a `first` beat, else the accumulator.
  */
-export type MacAccumulation = 'fp32' | 'exact' | 'blackwell';
+export type MacAccumulation = 'fp32' | 'exact' | 'blackwell' | 'hopper';
+
+const FUSED_ACCUMULATIONS: readonly MacAccumulation[] = ['blackwell', 'hopper'];
 
 export interface MacShape {
   readonly elemA: ElementFormat;
@@ -93,7 +97,7 @@ export class MacArrayModel {
   ) {
     const n = shape.rows * shape.cols;
     if (!Number.isInteger(shape.rows) || shape.rows < 1 || !Number.isInteger(shape.cols) || shape.cols < 1) throw new RangeError(`bad array ${shape.rows} x ${shape.cols}`);
-    if (shape.accum !== 'fp32' && shape.accum !== 'exact' && shape.accum !== 'blackwell') throw new RangeError(`unknown accumulation '${String(shape.accum)}'`);
+    if (shape.accum !== 'fp32' && shape.accum !== 'exact' && !FUSED_ACCUMULATIONS.includes(shape.accum)) throw new RangeError(`unknown accumulation '${String(shape.accum)}'`);
     this.accF = new Array<number>(n).fill(0);
     this.accX = new Array<Raw>(n).fill(ZERO);
     this.result = new Array<number>(n).fill(0);
@@ -137,9 +141,9 @@ export class MacArrayModel {
             const p = this.blockDot ? this.blockDot(beat.a[i], beat.b[j], beat.scaleA[i], beat.scaleB[j]) : dotBlock(this.shape.elemA, beat.a[i], this.shape.elemB, beat.b[j], sa, sb);
             this.accF[q] = beat.first ? p : fp32Add(this.accF[q], p);
             if (beat.last) this.result[q] = this.readFp32(this.accF[q]);
-          } else if (accum === 'blackwell') {
+          } else if (accum === 'blackwell' || accum === 'hopper') {
             const op = (elem: ElementFormat, codes: readonly number[], sc: number) => ({ elem, codes, scale: this.shape.scale, scales: [sc] });
-            this.accF[q] = fusedDotAdd('blackwell', op(this.shape.elemA, beat.a[i], beat.scaleA[i]), op(this.shape.elemB, beat.b[j], beat.scaleB[j]), beat.first ? 0 : this.accF[q]);
+            this.accF[q] = fusedDotAdd(accum, op(this.shape.elemA, beat.a[i], beat.scaleA[i]), op(this.shape.elemB, beat.b[j], beat.scaleB[j]), beat.first ? 0 : this.accF[q]);
             if (beat.last) this.result[q] = this.accF[q];
           } else {
             const x = dotBlockExact(this.shape.elemA, beat.a[i], this.shape.elemB, beat.b[j], sa, sb);

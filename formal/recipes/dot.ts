@@ -54,6 +54,8 @@ export interface DotView {
   readonly parts: readonly DotPart[];
   /** the module's inputs beside the dot product's (left free, unconnected, in every miter) */
   readonly otherInputs: readonly FreeInput[];
+  /** the module's outputs beside `result` (the value's own wires, where they are ports) */
+  readonly otherOutputs?: readonly string[];
 }
 
 const DOT_VIEW: DotView = { value: DOT_CUTS.round, parts: PARTS, otherInputs: [] };
@@ -76,8 +78,10 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
     { name: DOT_PORTS.b, dir: 'input', width: wb * k },
     { name: DOT_PORTS.scaleA, dir: 'input', width: ws },
     { name: DOT_PORTS.scaleB, dir: 'input', width: ws },
-    { name: DOT_PORTS.result, dir: 'output', width: wr },
+    // the result port (a module that ends before the rounding, as a group of the fused dot-add, has none)
+    ...(view.parts.includes('round') || view.parts.includes('specials') || ts.ports.some((x) => x.name === DOT_PORTS.result) ? [{ name: DOT_PORTS.result, dir: 'output' as const, width: wr }] : []),
     ...view.otherInputs.map((i) => ({ name: i.name, dir: 'input' as const, width: i.width })),
+    ...(view.otherOutputs ?? []).map((name) => ({ name, dir: 'output' as const, width: wireWidth(u.top, ts, name, 'an output of the value') })),
   ]);
   const problem = checkDotDecomposition(p.a, p.b, p.scale, p.out, k, 2000);
   if (problem !== null) throw new PlanError(`the golden dot product no longer decomposes as the proof assumes: ${problem}`);
@@ -118,6 +122,10 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
     { name: DOT_PORTS.scaleA, width: ws },
     { name: DOT_PORTS.scaleB, width: ws },
   ];
+
+  // the module's outputs an obligation leaves unconnected: all but those it observes (a group of the
+  // fused dot-add has the scaled sum's wires as its ports; the dot module has its result)
+  const outputsBut = (observed: readonly string[]): string[] => ts.ports.filter((x) => x.dir === 'output' && !observed.includes(x.name)).map((x) => x.name);
 
   // 1. products: the lanes are multiplier instances, wired to a_i, b_i, prod_i and the flags; the multiplier at every code pair
   part('products', () => {
@@ -305,7 +313,7 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
         golden: { kind: 'scales', scale: p.scale.name, outputs: scaleOuts },
       }),
       1,
-      [DOT_PORTS.result],
+      outputsBut([]),
       tiesOf(ts, sumCutsOf(ts), scaleOuts.map((o) => DOT_CUTS.scale(o))),
     );
   });
@@ -347,7 +355,7 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
       ],
       inputs: [...topInputs, ...cuts.map((c) => ({ name: c, width: w(c) }))],
       dutWires: observed.map((o) => ({ name: o.dut, width: w(o.port) })),
-      dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), { port: DOT_PORTS.result, expr: '' }, ...observed.map((o) => ({ port: o.port, expr: o.dut }))],
+      dutConnections: [...connect(topInputs), ...cuts.map((c) => ({ port: c, expr: c })), ...outputsBut(observed.map((o) => o.port)).map((port) => ({ port, expr: '' })), ...observed.map((o) => ({ port: o.port, expr: o.dut }))],
       gold,
       gate: `{dut_nan, dut_nan ? 1'b0 : ${dutInf}, dut_nan ? 1'b0 : dut_sign, (dut_nan | ${dutInf}) ? ${full + we}'d0 : {${full > wm ? `${full - wm}'d0, ` : ''}dut_mag, dut_exp}}`,
       ok: [`$signed(${S}) >= $signed(${hexLit(wsum, -F.sumMax)}) && $signed(${S}) <= $signed(${hexLit(wsum, F.sumMax)})`, `${DOT_CUTS.scale('exp')} <= ${hexLit(w(DOT_CUTS.scale('exp')), F.expMax)}`].join(' && '),
@@ -409,7 +417,7 @@ export function planDot(u: UnitRef, shape: (m: string) => ModuleShape, view: Dot
         golden: { kind: 'multiply' },
       }),
       1 + 2 ** (wa + wsig) / 2 ** 22,
-      [DOT_PORTS.result],
+      outputsBut([V('mag')]),
       tiesOf(ts, [DOT_CUTS.sumAbs, DOT_CUTS.scale('sig')], [V('mag')]),
     );
   });
@@ -666,7 +674,7 @@ function scalingBySat(u: UnitRef, p: DotParams, ts: ModuleShape, F: ReturnType<t
     ],
     inputs: [...topInputs, { name: A, width: wa }, { name: G, width: wsig }],
     dutWires: [{ name: 'dut_mag', width: wm }],
-    dutConnections: [...connect(topInputs), { port: A, expr: A }, { port: G, expr: G }, { port: DOT_PORTS.result, expr: '' }, { port: V('mag'), expr: 'dut_mag' }],
+    dutConnections: [...connect(topInputs), { port: A, expr: A }, { port: G, expr: G }, ...ts.ports.filter((x) => x.dir === 'output' && x.name !== V('mag')).map((x) => ({ port: x.name, expr: '' })), { port: V('mag'), expr: 'dut_mag' }],
     gold: [`assign gold_y = {${full - wa}'d0, ${A}} * {${full - wsig}'d0, ${G}};`],
     gate: full > wm ? `{${full - wm}'d0, dut_mag}` : 'dut_mag',
     ok: ranged ? `${A} <= ${hexLit(wa, F.sumMax)} && ${G} <= ${hexLit(wsig, sigMax)}` : NO_ASSUMPTION,

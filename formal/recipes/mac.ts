@@ -17,8 +17,9 @@ import { FP32, floatBits } from '../../src/formats/float.js';
 import { elementBits, scaleBits } from '../../src/formats/format.js';
 import { addFamily, addModuleName } from '../../generator/units/add.js';
 import { dotFamily, dotModuleName } from '../../generator/units/dot.js';
-import { MAC_PORTS, PE_FP32_READOUT, PE_FUSED_CUTS, PE_PORTS, PE_STAGE_REGS, macFamily, peModuleName } from '../../generator/units/mac.js';
-import { FUSED_PORTS, fusedFamily, fusedModuleName, fusedParams } from '../../generator/units/fused.js';
+import { MAC_PORTS, PE_FP32_READOUT, PE_FUSED_CUTS, PE_PORTS, PE_STAGE_REGS, isFusedAccum, macFamily, peFusedParams, peModuleName } from '../../generator/units/mac.js';
+import { FUSED_PORTS, fusedFamily, fusedModuleName } from '../../generator/units/fused.js';
+import { FUSED_SHAPES } from '../../src/fused.js';
 import { fusedRecipe } from './fused.js';
 import { ADD_PORTS } from '../../generator/units/add.js';
 import { DOT_PORTS } from '../../generator/units/dot.js';
@@ -51,7 +52,7 @@ export const macRecipe: Recipe = {
     const p = macFamily.fromParameters(u.parameters);
     const retime = p.stages > 0 ? ['retime'] : [];
     if (p.accum === 'exact') return [...exactParts(u), 'array', ...retime];
-    if (p.accum === 'blackwell') return [...fusedRecipe.parts(u).map((x) => `fused.${x}`), 'pe', 'array'];
+    if (isFusedAccum(p.accum)) return [...fusedRecipe.parts(fusedRef(u, p)).map((x) => `fused.${x}`), 'pe', 'array'];
     const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
@@ -70,7 +71,7 @@ export const macRecipe: Recipe = {
     // an FP32 accumulator read out in another format: the read-out's rounder is cut in the step
     const bf = !exact && p.out !== FP32;
     const RO = PE_FP32_READOUT;
-    const gpu = p.accum === 'blackwell';
+    const gpu = isFusedAccum(p.accum);
     const subs = exact || gpu ? null : subUnits(u, shape);
     const out: Planned[] = gpu ? [] : subs ? [...adopt(u, 'dot', subs.dot, dotRecipe.plan(subs.dot, shape)), ...adopt(u, 'add', subs.add, addRecipe.plan(subs.add, shape))] : planExactPe(u, shape);
     const part = (name: string, make: () => Planned): void => planPart(out, u, name, make);
@@ -246,10 +247,10 @@ export const macRecipe: Recipe = {
             `Besides: **retime** shows, netlist against netlist, that this PE (S = ${p.stages}) gives the results of the PE the generator writes for S = 0 one cycle later, from a reset on (k-induction), so the pipelined array is the combinational one with ${p.stages} more cycle of latency; this does not rest on the golden cycle model.`,
           ]
         : [];
-    if (p.accum === 'blackwell') {
+    if (isFusedAccum(p.accum)) {
       return [
-        `1. **fused.\\***: the PE's fused dot-add equals the golden fusedDotAdd (kind::mxf8f6f4) on every input (its own obligations and coverage, as for the fused unit).`,
-        "2. **pe**: the PE holds exactly that instance, wired to its inputs, with C = first ? +0 : acc, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts, blackwell) given D.",
+        `1. **fused.\\***: the PE's fused dot-add equals the golden fusedDotAdd (${p.accum}: ${FUSED_SHAPES[p.accum].about}${p.accum === 'hopper' ? ', with the E8M0 scales in the exponents' : ''}) on every input (its own obligations and coverage, as for the fused unit).`,
+        `2. **pe**: the PE holds exactly that instance, wired to its inputs, with C = first ? +0 : acc, and its registers take, at every clock edge from every state, the next state of the golden cycle model (src/mac.ts, ${p.accum}) given D.`,
         `3. **array**: PE (r, c) of the ${p.rows} x ${p.cols} grid reads A-block r, B-block c and their scales with the shared control, and its result is result slice C r + c; out_valid steps as the model's. So after any sequence of cycles starting with a reset, every output equals the golden cycle model's.`,
       ];
     }
@@ -270,11 +271,17 @@ export const macRecipe: Recipe = {
   },
 };
 
-/** The blackwell PE: the fused dot-add's obligations on its module, and one clock step of the PE. */
-function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>, shape: (m: string) => ModuleShape): Planned[] {
-  const fp = fusedParams('blackwell', { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block });
+/** The PE's fused dot-add as a unit of its own. */
+function fusedRef(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>, shape?: (m: string) => ModuleShape): UnitRef {
+  const fp = peFusedParams(p);
   const fTop = fusedModuleName(fp);
-  const sub: UnitRef = { family: 'fused', top: fTop, files: u.files, ports: portsOf(shape(fTop)), parameters: fusedFamily.generate(fp, '').parameters };
+  return { family: 'fused', top: fTop, files: u.files, ports: shape ? portsOf(shape(fTop)) : [], parameters: fusedFamily.generate(fp, '').parameters };
+}
+
+/** The GPU-compatible PE: the fused dot-add's obligations on its module, and one clock step of the PE. */
+function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>, shape: (m: string) => ModuleShape): Planned[] {
+  const sub = fusedRef(u, p, shape);
+  const fTop = sub.top;
   const out: Planned[] = adopt(u, 'fused', sub, fusedRecipe.plan(sub, shape));
   const pe = peModuleName(p);
   const k = p.block;
@@ -307,7 +314,7 @@ function planFusedPe(u: UnitRef, p: ReturnType<typeof macFamily.fromParameters>,
         `Wiring, on ${pe} as elaborated: one ${fTop} (a, b, scale_a, scale_b, c = ${FC.c} -> d = ${FC.d}), nothing else driving ${FC.d}.`,
         `With ${FC.d} cut and the registers (acc, result) turned into ports, for every state and input: ${FC.c} = first ? +0 : acc.q;`,
         `acc.d = reset ? +0 : en ? ${FC.d} : acc.q; result.d = reset ? +0 : (en & last) ? ${FC.d} : result.q; the result port = result.q; both clocked by clk.`,
-        'This is src/mac.ts MacArrayModel.step for one PE (blackwell).',
+        `This is src/mac.ts MacArrayModel.step for one PE (${p.accum}).`,
       ],
       {
         inputs: ins,

@@ -6,11 +6,13 @@ import { generateInto } from '../generate.js';
 import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
 import { fusedParams } from '../units/fused.js';
+import { isFusedAccum } from '../units/mac.js';
+import { E8M0 } from '../../src/formats/e8m0.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
-                 [--array RxC] [--accum fp32|exact] [--max-blocks N] [--stages S]
-                 [--gpu blackwell|hopper]
+                 [--array RxC] [--accum fp32|exact|blackwell|hopper] [--max-blocks N] [--stages S]
+                 [--gpu blackwell|blackwell-f4|hopper]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -29,7 +31,8 @@ The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, 
   --accum MODE       fp32: each block's dot product rounded to FP32, then added in FP32 (default ${DEFAULT_MAC.accum});
                      exact: the blocks' exact values added in a fixed-point accumulator, rounded once at read-out;
                      blackwell: each beat one GPU fused dot-add (kind::mxf8f6f4: k = 32, e8m0, FP32, S = 0),
-                     D = C + block with C the accumulator (+0 on first)
+                     D = C + block with C the accumulator (+0 on first); hopper: the same with Hopper FP8
+                     wgmma (k = 32, e4m3 / e5m2; the e8m0 scales enter the exponents, 127 = the GPU's)
   --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; sizes the exact accumulator;
                      the bench streams 1 .. N)
   --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product (or exact
@@ -37,9 +40,10 @@ The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, 
 
 The GPU-compatible fused dot-add (with --units ...,fused; combinational):
   --gpu KIND         blackwell: NVIDIA Blackwell kind::mxf8f6f4 (k = 32, e8m0 scales; elements e4m3, e5m2,
-                     e3m2, e2m3, e2m1), default; hopper: Hopper FP8 wgmma (k = 32, e4m3 / e5m2, no scale).
-                     D = C + the k products, aligned to the largest exponent and truncated, the sum truncated
-                     to FP32 (docs/NUMERICS.md 7.1)
+                     e3m2, e2m3, e2m1), default; blackwell-f4: kind::mxf4nvf4 (k = 64, e2m1, e8m0 scales per
+                     32 or ue4m3 per 16: --block 64 --elem e2m1 --scale e8m0|ue4m3); hopper: Hopper FP8 wgmma
+                     (k = 32, e4m3 / e5m2, no scale). D = C + the products (blackwell-f4: the exact sums of 16),
+                     aligned to the largest exponent and truncated, the sum truncated to FP32 (docs/NUMERICS.md 7.1)
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
@@ -82,15 +86,17 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
   if (c.units.includes('fused')) fusedParams(c.gpu, c);
-  if (c.units.includes('mac_array') && c.mac.accum === 'blackwell') {
-    if (c.mac.stages > 0) throw new UsageError('--accum blackwell: the fused dot-add is the accumulation loop itself; no register stage is generated for it (--stages 0)');
-    if (c.out.name !== 'fp32') throw new UsageError('--accum blackwell: the GPU instruction gives FP32 results (--out-format fp32)');
+  const accum = c.mac.accum;
+  if (c.units.includes('mac_array') && isFusedAccum(accum)) {
+    if (c.mac.stages > 0) throw new UsageError(`--accum ${accum}: the fused dot-add is the accumulation loop itself; no register stage is generated for it (--stages 0)`);
+    if (c.out.name !== 'fp32') throw new UsageError(`--accum ${accum}: the GPU instruction gives FP32 results (--out-format fp32)`);
     try {
-      fusedParams('blackwell', c);
+      fusedParams(accum, c);
     } catch (e) {
-      if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--gpu blackwell/, '--accum blackwell'));
+      if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--gpu [a-z0-9-]+/, `--accum ${accum}`));
       throw e;
     }
+    if (c.scale !== E8M0) throw new UsageError(`--accum ${accum}: the array's scales enter the exponents as E8M0 codes (127 for a Hopper instruction itself): --scale e8m0, got ${c.scale.name}`);
   }
   return c;
 }

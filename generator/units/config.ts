@@ -29,8 +29,8 @@ export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
 
-/** How the MAC array accumulates: FP32 additions block by block, exactly with one rounding, or as a chain of GPU fused dot-adds. */
-export const MAC_ACCUMULATIONS = ['fp32', 'exact', 'blackwell'] as const;
+/** How the MAC array accumulates: FP32 additions block by block, exactly with one rounding, or as a chain of GPU fused dot-adds (Blackwell kind::mxf8f6f4, Hopper FP8). */
+export const MAC_ACCUMULATIONS = ['fp32', 'exact', 'blackwell', 'hopper'] as const;
 export type MacAccumulationName = (typeof MAC_ACCUMULATIONS)[number];
 
 /** The MAC array's shape and accumulation (used when the units include mac_array). */

@@ -27,7 +27,8 @@ import { DOT_PORTS, dotModules, dotsumModule, scaledSum, sumInstance, type SumSh
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { header } from './header.js';
-import { FUSED_PORTS, fusedFamily, fusedParams } from './fused.js';
+import { FUSED_PORTS, fusedFamily, fusedParams, type FusedParams } from './fused.js';
+import { FUSED_SHAPES } from '../../src/fused.js';
 import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
 
 export interface MacParams extends MacConfig {
@@ -427,8 +428,8 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
         `array: ${R} rows x ${C} columns`,
         exact
           ? `accumulation: exact (${exact.accBits}-bit fixed point, units of 2^${exact.lsbExp}, up to ${p.maxBlocks} blocks per sum), rounded once to FP32`
-          : p.accum === 'blackwell'
-            ? 'accumulation: blackwell (each beat one GPU fused dot-add, kind::mxf8f6f4, D = C + block)'
+          : isFusedAccum(p.accum)
+            ? `accumulation: ${p.accum} (each beat one GPU fused dot-add, ${FUSED_SHAPES[p.accum].about}, D = C + block)`
             : 'accumulation: fp32 (each block rounded to FP32, each addition rounded to nearest even)',
         `register stages: ${p.stages}`,
         `longest accumulation the bench streams: ${p.maxBlocks} blocks`,
@@ -437,7 +438,7 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
         'PE (r, c): C[r][c] = sum over the beats of one accumulation of dot(A-block r, B-block c),',
         exact
           ? 'accumulated exactly and rounded once to FP32 (see the PE module); all PEs share first / last / in_valid.'
-          : p.accum === 'blackwell'
+          : isFusedAccum(p.accum)
             ? 'accumulated as a chain of GPU fused dot-adds (see the PE module); all PEs share first / last / in_valid.'
             : 'accumulated in FP32 block by block (see the PE module); all PEs share first / last / in_valid.',
       ],
@@ -457,8 +458,23 @@ function arrayModule(p: MacParams, command: string, pe: VerilogModule, exact: Ex
 /** The GPU-mode PE's wires: the fused dot-add's addend and result. */
 export const PE_FUSED_CUTS = { c: 'fused_c', d: 'block_acc' } as const;
 
+export type FusedAccum = 'blackwell' | 'hopper';
+
+export function isFusedAccum(a: string): a is FusedAccum {
+  return a === 'blackwell' || a === 'hopper';
+}
+
 /**
- * The PE of `--accum blackwell`: each beat is one fused dot-add of the GPU (the fused unit), its
+ * The fused dot-add of a GPU-compatible PE: the kind's instruction on the array's formats, with the
+ * array's E8M0 scales (for hopper too, whose instruction has none: they enter the exponents).
+ */
+export function peFusedParams(p: Pick<MacParams, 'accum' | 'a' | 'b' | 'scale' | 'block'>): FusedParams {
+  if (!isFusedAccum(p.accum)) throw new Error(`accumulation ${p.accum} has no fused dot-add`);
+  return { ...fusedParams(p.accum, { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block }), scale: p.scale };
+}
+
+/**
+ * The PE of `--accum blackwell` or `hopper`: each beat is one fused dot-add of the GPU (the fused unit), its
  * addend C +0 on a first beat, else the accumulator; the accumulator takes D.
  */
 function peFusedModule(p: MacParams, command: string, fused: VerilogModule): VerilogModule {
@@ -483,14 +499,17 @@ function peFusedModule(p: MacParams, command: string, fused: VerilogModule): Ver
   lines.push(
     ...header({
       module: name,
-      unit: 'MAC array processing element (GPU-compatible accumulation, kind::mxf8f6f4)',
+      unit: `MAC array processing element (GPU-compatible accumulation, ${FUSED_SHAPES[p.accum as FusedAccum].about})`,
       command,
-      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${p.block}`, 'accumulation: blackwell (one GPU fused dot-add per beat)', `result format: ${formatSummary(p.out)}`, 'register stages: 0'],
+      configuration: [...operands(p), `scale format: ${formatSummary(p.scale)}`, `block size k = ${p.block}`, `accumulation: ${p.accum} (one GPU fused dot-add per beat)`, `result format: ${formatSummary(p.out)}`, 'register stages: 0'],
       computes: [
         'on a beat (en): acc = D = C + dot(a, b) as the GPU computes it (terms aligned to the largest exponent,',
         'truncated, the sum truncated to FP32), C = +0 with first, else acc; with last, result = that D',
       ],
-      numerics: [`The fused dot-add: ${fused.name} (its header states every rule). NaN is 0x7fffffff. After reset the accumulator is +0.`],
+      numerics: [
+        `The fused dot-add: ${fused.name} (its header states every rule). NaN is 0x7fffffff. After reset the accumulator is +0.`,
+        ...(p.accum === 'hopper' ? ['A Hopper instruction has no block scale: the E8M0 codes enter the exponents as in kind::mxf8f6f4; codes 127 give the GPU\'s results.'] : []),
+      ],
       uses: [fused.name],
       clocked: TIMING.join(' '),
     }),
@@ -499,8 +518,8 @@ function peFusedModule(p: MacParams, command: string, fused: VerilogModule): Ver
 }
 
 export function macModules(p: MacParams, command: string): { top: VerilogModule; modules: VerilogModule[]; exact: ExactShape | null } {
-  if (p.accum === 'blackwell') {
-    const f = fusedFamily.generate(fusedParams('blackwell', { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block }), command);
+  if (isFusedAccum(p.accum)) {
+    const f = fusedFamily.generate(peFusedParams(p), command);
     const pe = peFusedModule(p, command, f.top);
     const top = arrayModule(p, command, pe, null);
     return { top, modules: [...f.modules, pe, top], exact: null };

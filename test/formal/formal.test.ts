@@ -241,23 +241,42 @@ describe('configurations beyond FP4', () => {
 });
 
 describe('the GPU-compatible fused dot-add', () => {
-  const fusedConfig = async (rtl: string, a: string, b: string, gpu: string): Promise<void> => {
+  const fusedConfig = async (rtl: string, a: string, b: string, gpu: string, scale = 'e8m0'): Promise<void> => {
     const { generateInto } = await import('../../generator/generate.js');
     const { makeConfig } = await import('../../generator/units/config.js');
-    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu }));
+    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block: gpu === 'blackwell-f4' ? 64 : 32, units: ['fused'], gpu }));
   };
-  const PARTS = ['lane', 'exponents', 'align', 'sum', 'flags', 'round', 'specials'];
+  const PARTS = ['exponents', 'align', 'sum', 'flags', 'round', 'specials'];
+  // kind::mxf4nvf4: the group module proven as the dot product's stages (E2M1 products have no flags;
+  // E8M0 significands are 1, so there is no scaling)
+  const GROUP = (scale: string): string[] => ['products', 'tree', 'scales', 'magnitude', ...(scale === 'ue4m3' ? ['scaling'] : [])].map((q) => `group.${q}`);
 
   it.each([
-    ['e4m3', 'e5m2', 'blackwell', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell'],
-    ['e4m3', 'e5m2', 'hopper', 'mx_fused_e4m3xe5m2_k32_hopper'],
-  ])('%s x %s, %s: every obligation proven', async (a, b, gpu, top) => {
-    const rtl = join(dir, `fused-${gpu}`);
-    await fusedConfig(rtl, a, b, gpu);
-    const run = await formal(rtl, join(dir, `fused-${gpu}-out`));
+    ['e4m3', 'e5m2', 'blackwell', 'e8m0', 'mx_fused_e4m3xe5m2_e8m0_k32_blackwell'],
+    ['e4m3', 'e5m2', 'hopper', 'e8m0', 'mx_fused_e4m3xe5m2_k32_hopper'],
+    ['e2m1', 'e2m1', 'blackwell-f4', 'e8m0', 'mx_fused_e2m1_e8m0_k64_blackwell_f4'],
+    ['e2m1', 'e2m1', 'blackwell-f4', 'ue4m3', 'mx_fused_e2m1_ue4m3_k64_blackwell_f4'],
+  ])('%s x %s, %s (%s): every obligation proven', async (a, b, gpu, scale, top) => {
+    const rtl = join(dir, `fused-${gpu}-${scale}`);
+    await fusedConfig(rtl, a, b, gpu, scale);
+    const run = await formal(rtl, join(dir, `fused-${gpu}-${scale}-out`));
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(statuses(run.report)).toEqual(Object.fromEntries(PARTS.map((q) => [`${top}.${q}`, 'proven'])));
+    const parts = [...(gpu === 'blackwell-f4' ? GROUP(scale) : ['lane']), ...PARTS];
+    expect(statuses(run.report)).toEqual(Object.fromEntries(parts.map((q) => [`${top}.${q}`, 'proven'])));
   }, 240_000);
+
+  it.each([
+    ["a zero UE4M3 scale given a subnormal's exponent", 'exponents', 'zero', /- \(szero_a_0 \? 9'd120 : 9'd0\)/, "- (szero_a_0 ? 9'd0 : 9'd0)"],
+    ['a group wired to the wrong scale code', 'exponents', 'wiring', /\.scale_b\(scale_b\[7\*i \+: 7\]\)/, '.scale_b(scale_a[7*i +: 7])'],
+  ])('mxf4nvf4: %s fails the %s obligation', async (_what, part, tag, pattern, replace) => {
+    const rtl = join(dir, `fused-f4-bad-${tag}`);
+    await fusedConfig(rtl, 'e2m1', 'e2m1', 'blackwell-f4', 'ue4m3');
+    await mutate(join(rtl, 'mx_fused_e2m1_ue4m3_k64_blackwell_f4.v'), pattern, replace);
+    const top = 'mx_fused_e2m1_ue4m3_k64_blackwell_f4';
+    const run = await formal(rtl, join(dir, `fused-f4-bad-${tag}-out`), '--only', `${top}.${part}`);
+    expect(run.code).toBe(1);
+    expect(statuses(run.report)).toEqual({ [`${top}.${part}`]: 'failed' });
+  }, 120_000);
 
   it.each([
     ["a zero's exponent -125 instead of -126", 'lane', 'mx_fused_lane_e4m3xe5m2.v', /wire \[7:0\] a_gexp = a_sig == 4'd0 \? 8'd0 :/, "wire [7:0] a_gexp = a_sig == 4'd0 ? 8'd1 :"],

@@ -179,6 +179,15 @@ describe('MAC array proofs, blackwell accumulation (a GPU fused dot-add per beat
     const parts = ['fused.lane', 'fused.exponents', 'fused.align', 'fused.sum', 'fused.flags', 'fused.round', 'fused.specials', 'pe', 'array'];
     expect(statuses(r.report)).toEqual(Object.fromEntries(parts.map((p) => [`${GTOP}.${p}`, 'proven'])));
   }, 300_000);
+  it('hopper, E4M3 x E5M2: proves the fused dot-add (with the scales in its exponents) on the PE, the PE step and the array', async () => {
+    const top = 'mx_mac_e4m3xe5m2_e8m0_k32_2x2_hopper';
+    const rtl = join(dir, 'hopper-good');
+    await generateInto(rtl, makeConfig({ elemA: 'e4m3', elemB: 'e5m2', scale: 'e8m0', out: 'fp32', block: 32, units: ['mac_array'], mac: { rows: 2, cols: 2, accum: 'hopper' } }));
+    const r = await formal(rtl, join(dir, 'hopper-good-out'));
+    expect(r.code, r.stdout).toBe(0);
+    const parts = ['fused.lane', 'fused.exponents', 'fused.align', 'fused.sum', 'fused.flags', 'fused.round', 'fused.specials', 'pe', 'array'];
+    expect(statuses(r.report)).toEqual(Object.fromEntries(parts.map((p) => [`${top}.${p}`, 'proven'])));
+  }, 300_000);
   it.each([
     ['the addend is the accumulator on a first beat', /wire \[31:0\] fused_c = first \? 32'h0 : acc;/, "wire [31:0] fused_c = acc;"],
     ['the result register takes the accumulator before the beat', /result_q <= block_acc;/, 'result_q <= acc;'],

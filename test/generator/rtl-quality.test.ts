@@ -1,7 +1,7 @@
 // Every generated unit: lint-clean under `verilator --lint-only -Wall` with its file list, accepted by
 // Icarus Verilog as Verilog-2005, and synthesizable by Yosys; for every element pair, scale format
 // and result format, for the default formats at several block sizes, for a few MAC arrays, and for
-// the fused dot-add of every GPU format pair.
+// the fused dot-add of every GPU format pair and both mxf4nvf4 scale kinds.
 import { runYosys } from '@yowasp/yosys';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -40,6 +40,8 @@ const CONFIGS: GenConfig[] = [
   // the GPU-compatible fused dot-add: every kind::mxf8f6f4 element pair, every Hopper FP8 pair
   ...['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].flatMap((a) => ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }))),
   ...['e4m3', 'e5m2'].flatMap((a) => ['e4m3', 'e5m2'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'hopper' }))),
+  // kind::mxf4nvf4 with both of its scale kinds
+  ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
 ];
 
 interface Top {

@@ -136,14 +136,17 @@ describe('MAC array cycle model', () => {
   });
 });
 
-describe('MAC array cycle model, blackwell accumulation', () => {
-  it('E4M3 x E2M1, k = 32: every PE\'s result is dotMx(blackwell) of its row and column, across gaps and back-to-back sums', () => {
+describe('MAC array cycle model, GPU-compatible accumulation', () => {
+  it.each([
+    ['blackwell', E4M3, E2M1],
+    ['hopper', E4M3, E5M2],
+  ] as const)('%s, %s x %s, k = 32: every PE\'s result is dotMx of its row and column in that mode, across gaps and back-to-back sums', (accum, fa, fb) => {
     const R = 2;
     const C = 2;
     const k = 32;
     fc.assert(
-      fc.property(fc.array(fc.tuple(accArb(E4M3, E2M1, E8M0, k, R, C), fc.array(fc.boolean(), { maxLength: 4 })), { minLength: 1, maxLength: 3 }), (accs) => {
-        const m = new MacArrayModel({ elemA: E4M3, elemB: E2M1, scale: E8M0, block: k, rows: R, cols: C, accum: 'blackwell' });
+      fc.property(fc.array(fc.tuple(accArb(fa, fb, E8M0, k, R, C), fc.array(fc.boolean(), { maxLength: 4 })), { minLength: 1, maxLength: 3 }), (accs) => {
+        const m = new MacArrayModel({ elemA: fa, elemB: fb, scale: E8M0, block: k, rows: R, cols: C, accum });
         m.step(beat({ reset: true, valid: false, a: [], b: [], scaleA: [], scaleB: [] }));
         for (const [x, gaps] of accs) {
           const n = x.a.length;
@@ -153,7 +156,7 @@ describe('MAC array cycle model, blackwell accumulation', () => {
             out = m.step(beat({ first: t === 0, last: t === n - 1, a: x.a[t], scaleA: x.sa[t], b: x.b[t], scaleB: x.sb[t] }));
           }
           expect(out.outValid).toBe(true);
-          for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) expect(out.result[C * i + j]).toBe(expected(x, i, j, E4M3, E2M1, E8M0, k, 'blackwell'));
+          for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) expect(out.result[C * i + j]).toBe(expected(x, i, j, fa, fb, E8M0, k, accum));
         }
       }),
       { numRuns: 150, seed: 77 },

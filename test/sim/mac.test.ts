@@ -150,11 +150,14 @@ describe('broken MAC arrays fail the bench', () => {
   }
 });
 
-describe('blackwell accumulation (--accum blackwell): one GPU fused dot-add per beat', () => {
-  it('E4M3 x E2M1, k = 32, 2 x 2: matches the golden cycle model, every result class reached', async () => {
-    const rtl = join(dir, 'blackwell');
-    await generateInto(rtl, makeConfig({ elemA: 'e4m3', elemB: 'e2m1', scale: 'e8m0', out: 'fp32', block: 32, units: ['mac_array'], mac: { rows: 2, cols: 2, accum: 'blackwell' } }));
-    const r = await sim(['--rtl', rtl, '--vectors', '40000', '--out-dir', join(dir, 'out')]);
+describe('GPU-compatible accumulation (--accum blackwell, hopper): one GPU fused dot-add per beat', () => {
+  it.each([
+    ['blackwell', 'e4m3', 'e2m1'],
+    ['hopper', 'e4m3', 'e5m2'],
+  ] as const)('%s, %s x %s, k = 32, 2 x 2: matches the golden cycle model, every result class reached', async (accum, a, b) => {
+    const rtl = join(dir, accum);
+    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['mac_array'], mac: { rows: 2, cols: 2, accum } }));
+    const r = await sim(['--rtl', rtl, '--vectors', '40000', '--seed', '5', '--out-dir', join(dir, 'out')]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/ {4}PASS [0-9,]+ checked, 0 mismatches/);
     const n = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
