@@ -9,8 +9,8 @@
  *   ECP5      synth_ecp5 -nodsp                   LUT4 / CCU2C
  *
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
- *                            [--units dotsum,dot,mul,dequant,mac_array,fused] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
- *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper]
+ *                            [--units dotsum,dot,mul,dequant,mac_array,fused,quant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
+ *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil]
  *
  * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
@@ -19,7 +19,8 @@
  * (default 4 x 4, `--accum fp32|exact`) once per `--stages` value with its hierarchy kept (each PE
  * module synthesized once, stat counting every instance, the depth taken on the flattened result),
  * `--units mac_pe` one of its processing elements; `--units fused` the GPU-compatible fused dot-add
- * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3).
+ * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3);
+ * `--units quant` the quantizer of `--recipe` (floor or ceil, e8m0; --pairs names its element format).
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -34,7 +35,7 @@ import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/y
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
-  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper]';
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil]';
 
 const STAT_FILE = 'stat.json';
 const LTP_FILE = 'ltp.txt';
@@ -124,7 +125,7 @@ async function runFlow(flow: Flow, top: string, files: Record<string, string>, h
 /** The published generic-flow figures of MX-for-FPGA's exact dot product at k = 32 (yowasp 0.55, synth -flatten). */
 const PEER: Record<string, { cells: number; depth: number }> = { e2m1: { cells: 5394, depth: 49 }, e4m3: { cells: 17816, depth: 74 } };
 
-const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot', 'mac_pe', 'mac_array', 'fused'] as const;
+const UNIT_KINDS = ['mul', 'dequant', 'dotsum', 'dot', 'mac_pe', 'mac_array', 'fused', 'quant'] as const;
 type UnitKind = (typeof UNIT_KINDS)[number];
 
 interface Options {
@@ -141,10 +142,12 @@ interface Options {
   readonly accum: MacAccumulationName;
   /** the GPU instruction of the fused unit */
   readonly gpu: string;
+  /** the quantizer's recipe */
+  readonly recipe: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages', '--accum', '--gpu'], ['--help'], { h: '--help' });
+  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages', '--accum', '--gpu', '--recipe'], ['--help'], { h: '--help' });
   if (values.has('--help')) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
@@ -177,7 +180,7 @@ function parseOptions(argv: readonly string[]): Options {
   const stages = [...new Set((values.get('--stages') ?? '0').split(',').map((x) => parseIntArg('--stages', x, 0, MAX_MAC_STAGES)))];
   const accum = values.get('--accum') ?? 'fp32';
   if (!(MAC_ACCUMULATIONS as readonly string[]).includes(accum)) throw new UsageError(`--accum: unknown accumulation '${accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
-  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName, gpu: values.get('--gpu') ?? 'blackwell' };
+  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName, gpu: values.get('--gpu') ?? 'blackwell', recipe: values.get('--recipe') ?? 'floor' };
 }
 
 /** A table cell: one line, with no `|` to break the row. */
@@ -206,7 +209,9 @@ async function main(argv: readonly string[]): Promise<number> {
         ? { units: ['mac_array'], mac: { ...opts.array, stages: job.stages, accum: opts.accum } }
         : job.unit === 'fused'
           ? { units: ['fused'], gpu: opts.gpu }
-          : {};
+          : job.unit === 'quant'
+            ? { units: ['quant'], quant: { recipe: opts.recipe } }
+            : {};
     const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
     const family = job.unit === 'dotsum' ? 'dot' : job.unit === 'mac_pe' ? 'mac_array' : job.unit;
     const units = g.manifest.units.filter((u) => u.family === family);

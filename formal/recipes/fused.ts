@@ -33,10 +33,10 @@ import {
   fusedLaneName,
   fusedScaleBlock,
   fusedShape,
-  maxTree,
   type FusedHwShape,
   type FusedParams,
 } from '../../generator/units/fused.js';
+import { maxTree } from '../../generator/raw/max_tree.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
 import { hexLit } from '../verilog.js';

@@ -6,13 +6,14 @@ import { generateInto } from '../generate.js';
 import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
 import { fusedParams } from '../units/fused.js';
+import { quantParams } from '../units/quant.js';
 import { isFusedAccum } from '../units/mac.js';
 import { E8M0 } from '../../src/formats/e8m0.js';
 
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
                  [--array RxC] [--accum fp32|exact|blackwell|hopper] [--max-blocks N] [--stages S]
-                 [--gpu blackwell|blackwell-f4|hopper]
+                 [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil] [--round rne|away]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -45,6 +46,11 @@ The GPU-compatible fused dot-add (with --units ...,fused; combinational):
                      (k = 32, e4m3 / e5m2, no scale). D = C + the products (blackwell-f4: the exact sums of 16),
                      aligned to the largest exponent and truncated, the sum truncated to FP32 (docs/NUMERICS.md 7.1)
 
+The quantizer (with --units ...,quant; combinational; FP32 in, e8m0 scales, --elem for its elements):
+  --recipe R         floor (default): scale 2^(floor(log2 amax) - emax_elem), as OCP MX; ceil: the smallest
+                     power of two with amax / scale <= max_elem (the names of mxrtl quantize --recipe)
+  --round M          element rounding: rne (to nearest, ties to even; default) or away (ties away)
+
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
 (fp8_e4m3, fp4_e2m1, ...) and ml_dtypes / PyTorch names (float8_e4m3fn, float4_e2m1fn, float8_e8m0fnu, ...)
@@ -52,7 +58,7 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round'];
 const MAC_FLAGS = ['--array', '--accum', '--max-blocks', '--stages'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
@@ -81,11 +87,18 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     units: v.has('--units') ? [v.get('--units') ?? ''] : undefined,
     mac,
     gpu: v.get('--gpu'),
+    quant: {
+      ...(v.has('--recipe') ? { recipe: v.get('--recipe') ?? '' } : {}),
+      ...(v.has('--round') ? { round: (v.get('--round') ?? '').toLowerCase() as 'rne' | 'away' } : {}),
+    },
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
   if (c.units.includes('fused')) fusedParams(c.gpu, c);
+  const quantFlag = ['--recipe', '--round'].find((f) => v.has(f));
+  if (quantFlag && !c.units.includes('quant')) throw new UsageError(`${quantFlag} shapes the quantizer: add quant to --units`);
+  if (c.units.includes('quant')) quantParams(c);
   const accum = c.mac.accum;
   if (c.units.includes('mac_array') && isFusedAccum(accum)) {
     if (c.mac.stages > 0) throw new UsageError(`--accum ${accum}: the fused dot-add is the accumulation loop itself; no register stage is generated for it (--stages 0)`);

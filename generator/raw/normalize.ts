@@ -15,7 +15,8 @@ export interface Normalized {
   readonly lzMax: number;
 }
 
-export function normalize(m: VerilogModule, p: string, mag: Signal): Normalized {
+/** `countOnly`: the caller reads only the count (the shifted magnitude is marked as unread). */
+export function normalize(m: VerilogModule, p: string, mag: Signal, countOnly = false): Normalized {
   const W = mag.width;
   if (W === 1) return { norm: mag, lz: null, lzMax: 0 };
   const stages = unsignedBits(W - 1);
@@ -25,7 +26,7 @@ export function normalize(m: VerilogModule, p: string, mag: Signal): Normalized 
     const s = 2 ** j;
     const z = m.wire(`${p}_z${j}`, reduce('|', slice(x, W - 1, Math.max(0, W - s))), { comment: j === stages - 1 ? `${p}: the top ${s} bits hold a one` : undefined });
     const shifted = s >= W ? lit(W, 0) : concat(slice(x, W - 1 - s, 0), lit(s, 0));
-    x = m.wire(`${p}_n${j}`, mux(ref(z), ref(x), shifted));
+    x = m.wire(`${p}_n${j}`, mux(ref(z), ref(x), shifted), j === 0 && countOnly ? { unusedReason: 'only the leading-zero count is read' } : {});
     bits.push({ text: `~${z.name}`, width: 1 });
   }
   const lz = m.wire(`${p}_lz`, concat(...bits), { comment: `${p}: leading zeros of the magnitude` });

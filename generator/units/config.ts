@@ -17,14 +17,23 @@ export const MIN_BLOCK = 1;
 export const MAX_BLOCK = 4096;
 
 /** The unit families, in manifest order. */
-export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add', 'mac_array', 'fused'] as const;
+export const FAMILY_NAMES = ['mul', 'dequant', 'dot', 'add', 'mac_array', 'fused', 'quant'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
 /**
  * The families a configuration generates when --units is not given: all but the GPU-compatible
- * fused dot-add, whose instruction shapes fit only some configurations (the array at DEFAULT_MAC).
+ * fused dot-add, whose instruction shapes fit only some configurations (the array at DEFAULT_MAC),
+ * and the quantizer, whose proofs do not exist yet.
  */
-export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f !== 'fused');
+export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f !== 'fused' && f !== 'quant');
+
+/** The quantizer's recipe and element rounding (used when the units include quant). */
+export interface QuantConfig {
+  readonly recipe: string;
+  readonly round: 'rne' | 'away';
+}
+
+export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne' };
 
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
@@ -63,6 +72,7 @@ export interface GenConfig {
   readonly mac: MacConfig;
   /** the GPU kind of the fused unit (used when the units include fused) */
   readonly gpu: string;
+  readonly quant: QuantConfig;
 }
 
 /** The configuration as the manifest stores it: format names (the array's options with a mac_array unit). */
@@ -75,6 +85,7 @@ export interface ConfigNames {
   readonly units: readonly string[];
   readonly mac?: MacConfig;
   readonly gpu?: string;
+  readonly quant?: QuantConfig;
 }
 
 /** Common configurations, by name (`--preset`). */
@@ -117,7 +128,7 @@ export function checkBlock(block: number): number {
 }
 
 /** A configuration from format names (any accepted spelling); UsageError on a bad one. */
-export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig>; gpu?: string }): GenConfig {
+export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig>; gpu?: string; quant?: Partial<QuantConfig> }): GenConfig {
   const c: GenConfig = {
     elemA: elementFormat(n.elemA),
     elemB: elementFormat(n.elemB),
@@ -127,8 +138,15 @@ export function makeConfig(n: { elemA: string; elemB: string; scale: string; out
     units: n.units === undefined ? [...DEFAULT_UNITS] : unitFamilies(n.units.join(',')),
     mac: checkMac({ ...DEFAULT_MAC, ...n.mac }),
     gpu: (n.gpu ?? DEFAULT_GPU).toLowerCase(),
+    quant: checkQuant({ ...DEFAULT_QUANT, ...n.quant }),
   };
   return c;
+}
+
+export function checkQuant(q: QuantConfig): QuantConfig {
+  const recipe = q.recipe.toLowerCase();
+  if (q.round !== 'rne' && q.round !== 'away') throw new UsageError(`unknown element rounding '${String(q.round)}' (one of: rne, away)`);
+  return { recipe, round: q.round };
 }
 
 export function checkMac(m: MacConfig): MacConfig {
@@ -162,6 +180,7 @@ export function configNames(c: GenConfig): ConfigNames {
     units: [...c.units],
     ...(c.units.includes('mac_array') ? { mac: { ...c.mac } } : {}),
     ...(c.units.includes('fused') ? { gpu: c.gpu } : {}),
+    ...(c.units.includes('quant') ? { quant: { ...c.quant } } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { minifloatEmin, type MinifloatSpec } from '../../src/formats/minifloat.j
 import { FUSED_NAN, FUSED_SHAPES, fusedDotAdd, fusedElementNames, type FusedKind } from '../../src/fused.js';
 import { elementText, formatSummary, floatText, scaleText } from '../../src/text.js';
 import { addTree, type TreeTerm } from '../raw/add_tree.js';
+import { maxTree } from '../raw/max_tree.js';
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
@@ -234,30 +235,6 @@ function groupModule(p: FusedParams, command: string) {
 /** The exponent leaves of the largest-exponent tree: C's, then term i's. */
 export function fusedExpLeaves(n: number): string[] {
   return ['c_exp', ...Array.from({ length: n }, (_, i) => `exp_${i}`)];
-}
-
-/**
- * A balanced tree of two-input maximums over named leaves: each node `emax_l<depth>_<i>` is the
- * larger of two names below it (an odd one out passes up a level).
- */
-export function maxTree(leaves: readonly string[]): { nodes: { name: string; left: string; right: string }[]; root: string } {
-  const nodes: { name: string; left: string; right: string }[] = [];
-  let level = [...leaves];
-  let depth = 0;
-  while (level.length > 1) {
-    depth++;
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 === level.length) next.push(level[i]);
-      else {
-        const name = `emax_l${depth}_${i / 2}`;
-        nodes.push({ name, left: level[i], right: level[i + 1] });
-        next.push(name);
-      }
-    }
-    level = next;
-  }
-  return { nodes, root: level[0] };
 }
 
 /** A lane's sizes (kinds with one product per term). */

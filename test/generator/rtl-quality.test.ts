@@ -40,6 +40,16 @@ const CONFIGS: GenConfig[] = [
   // the GPU-compatible fused dot-add: every kind::mxf8f6f4 element pair, every Hopper FP8 pair
   ...['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].flatMap((a) => ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'blackwell' }))),
   ...['e4m3', 'e5m2'].flatMap((a) => ['e4m3', 'e5m2'].map((b) => makeConfig({ elemA: a, elemB: b, scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'hopper' }))),
+  // the quantizer: both recipes, both element roundings, every element family
+  ...(
+    [
+      ['e2m1', 'floor', 'rne', 32],
+      ['e4m3', 'ceil', 'rne', 32],
+      ['e5m2', 'floor', 'away', 16],
+      ['int8', 'ceil', 'away', 32],
+      ['e3m2', 'floor', 'rne', 1],
+    ] as const
+  ).map(([e, recipe, round, block]) => makeConfig({ elemA: e, elemB: e, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } })),
   // kind::mxf4nvf4 with both of its scale kinds
   ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
 ];
@@ -59,7 +69,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}${c.units.includes('quant') ? `_${c.quant.recipe}_${c.quant.round}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {

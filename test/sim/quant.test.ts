@@ -1,0 +1,66 @@
+// The quantizer (--units quant): floor and ceil with E8M0 scales for FP4, FP8 and INT8 elements
+// against the golden quantizeBlockReference in Verilator, and broken units (a tie rounded away
+// under ties-to-even, an FP32 subnormal taken as if normal, ceil stepping up at max_elem itself, the
+// scale clamped one code low) that the bench must catch.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateInto } from '../../generator/generate.js';
+import { makeConfig } from '../../generator/units/config.js';
+import { sim, tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('quant'));
+});
+afterAll(async () => cleanup());
+
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32) =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } }));
+
+describe('the quantizer matches the golden model', () => {
+  for (const [elem, recipe, round, block] of [
+    ['e2m1', 'floor', 'rne', 32],
+    ['e4m3', 'floor', 'rne', 32],
+    ['e5m2', 'ceil', 'away', 16],
+    ['int8', 'ceil', 'rne', 32],
+    ['e3m2', 'floor', 'away', 7],
+  ] as const) {
+    it(`${elem}, ${recipe}, ${round}, k = ${block}: every class of block, every kind of scale code`, async () => {
+      const rtl = join(dir, `${elem}${recipe}${round}${block}`);
+      await gen(rtl, elem, recipe, round, block);
+      const r = await sim(['--rtl', rtl, '--vectors', '40000', '--seed', '7', '--out-dir', join(dir, 'out')]);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/ {4}PASS 40,000 checked, 0 mismatches/);
+      const n = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
+      const sc = /scale codes: NaN ([0-9,]+), all-zero blocks ([0-9,]+), 0 \(the smallest scale, clamped from below\) ([0-9,]+), 254 \(the largest\) ([0-9,]+), others ([0-9,]+)/.exec(r.out);
+      // 254 needs amax / 2^127 to reach max_elem: INT8 (max 127/64 < 2) alone gets there
+      for (const i of [1, 2, 3, 5, ...(elem === 'int8' ? [4] : [])]) expect(n(sc?.[i]), `scale class ${i} in ${r.out}`).toBeGreaterThan(0);
+    }, 180_000);
+  }
+});
+
+const MUTANTS: { name: string; elem: string; recipe: string; file: string; good: string; bad: string }[] = [
+  { name: 'a tie rounded up whatever the kept bit (ties away under ties to even)', elem: 'e4m3', recipe: 'floor', file: 'mx_qlane_e4m3.v', good: 'wire lsb = mant_w[sh];', bad: "wire lsb = 1'b1;" },
+  { name: 'an FP32 subnormal taken at the exponent of the smallest normal', elem: 'e4m3', recipe: 'floor', file: 'mx_qlane_e4m3.v', good: "wire [8:0] t = sub ? 9'd22 - {4'b0, nrm_lz} :", bad: "wire [8:0] t = sub ? 9'd23 :" },
+  { name: "ceil stepping up at max_elem's significand itself", elem: 'e4m3', recipe: 'ceil', file: 'mx_quant_e4m3_e8m0_k32_ceil.v', good: "wire a_up = a_sig > 24'he00000;", bad: "wire a_up = a_sig >= 24'he00000;" },
+  { name: 'the scale clamped at code 253', elem: 'int8', recipe: 'ceil', file: 'mx_quant_int8_e8m0_k32_ceil.v', good: "8'd254 : sc_wide[7:0]", bad: "8'd253 : sc_wide[7:0]" },
+  { name: 'the scale clamped from below at code 1', elem: 'e2m1', recipe: 'floor', file: 'mx_quant_e2m1_e8m0_k32_floor.v', good: "wire [7:0] sc = a_t < 9'd24 ? 8'd0 :", bad: "wire [7:0] sc = a_t < 9'd24 ? 8'd1 :" },
+];
+
+describe('broken quantizers fail the bench', () => {
+  for (const m of MUTANTS) {
+    it(m.name, async () => {
+      const rtl = join(dir, `bad-${MUTANTS.indexOf(m)}`);
+      await gen(rtl, m.elem, m.recipe);
+      const path = join(rtl, m.file);
+      const text = await readFile(path, 'utf8');
+      expect(text.split(m.good).length - 1).toBe(1);
+      await writeFile(path, text.replace(m.good, m.bad));
+      const r = await sim(['--rtl', rtl, '--vectors', '20000', '--seed', '3', '--out-dir', join(dir, 'out')]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(new RegExp(`MISMATCH 1 of [0-9,]+: mx_quant_${m.elem}_e8m0_k32_${m.recipe} vector \\d+`));
+    }, 180_000);
+  }
+});
