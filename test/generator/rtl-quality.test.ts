@@ -163,4 +163,12 @@ describe('synthesis with Yosys', () => {
     expect(cells, stat).toBeGreaterThan(1000);
     expect(stat).not.toMatch(/DFF/);
   }, 300_000);
+
+  it('synthesizes the quantizer (E4M3, ceil, k = 4) to gates, combinational, no problem reported by check', async () => {
+    const g = generateConfig(makeConfig({ elemA: 'e4m3', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 4, units: ['quant'], quant: { recipe: 'ceil' } }));
+    const stat = await synthStat(g);
+    const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
+    expect(cells, stat).toBeGreaterThan(500);
+    expect(stat).not.toMatch(/DFF/);
+  }, 300_000);
 });
