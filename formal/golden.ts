@@ -9,7 +9,10 @@ import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js
 import { FUSED_NAN, FUSED_SHAPES, fusedDotAdd, fusedProduct, type FusedKind } from '../src/fused.js';
 import { E8M0 } from '../src/formats/e8m0.js';
 import { FP32, floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
-import { decodeScale, elementBits, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isIntFormat, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { minifloatSignBit } from '../src/formats/minifloat.js';
+import { elementTable } from '../src/dequant.js';
+import { quantizeBlockReference } from '../src/quantize.js';
 import { roundToFloat, type RoundOptions } from '../src/round-float.js';
 import { elementFormat, floatFormat, scaleFormat } from '../generator/units/config.js';
 import type { GoldenRef } from './spec.js';
@@ -258,6 +261,132 @@ export function checkFusedDecomposition(kind: FusedKind, fa: ElementFormat, fb: 
       got = roundGolden(FP32, sum < 0n, sum < 0n ? -sum : sum, E - F, { mode: 'toward-zero', keepFraction: shape.outFracBits }, 'positive');
     }
     if (got >>> 0 !== want) return `${kind} ${fa.name} x ${fb.name}${scale ? ` ${scale.name}` : ''}, instruction ${t}: the pieces give 0x${(got >>> 0).toString(16)}, fusedDotAdd 0x${want.toString(16)}`;
+  }
+  return null;
+}
+
+/** A positive element value's threshold to the next code: the midpoint (v_c + v_{c+1}) / 2 as 1.f * 2^e. */
+export interface QuantMidpoint {
+  /** the code below the midpoint (0 .. max - 1) */
+  readonly code: number;
+  /** exponent of the midpoint's leading one */
+  readonly e: number;
+  /** its 23 fraction bits below the leading one (exact: a midpoint has few bits) */
+  readonly frac: number;
+}
+
+/**
+ * The midpoints between neighbouring non-negative element values, from the golden element table:
+ * x / scale rounds to code c + 1 above midpoint c, to c below it, and to the even one of the two
+ * on it (ties away: to c + 1). Saturation needs no threshold: the top code has none above it.
+ */
+export function quantMidpoints(f: ElementFormat): QuantMidpoint[] {
+  const t = elementTable(f);
+  const max = elementMaxCode(f);
+  const val = (c: number): { n: bigint; e: number } => ({ n: BigInt(t[c].sig), e: t[c].exp });
+  const out: QuantMidpoint[] = [];
+  for (let c = 0; c < max; c++) {
+    const a = val(c);
+    const b = val(c + 1);
+    const lo = Math.min(a.e, b.e) - 1;
+    const n = (a.n << BigInt(a.e - lo)) + (b.n << BigInt(b.e - lo)); // 2 * midpoint in units of 2^lo
+    const bits = n.toString(2).length;
+    const e = lo - 1 + bits - 1; // midpoint = n * 2^(lo - 1)
+    if (bits - 1 > 23) throw new Error(`${f.name}: midpoint ${c} has more than 24 bits`);
+    const frac = Number((n - (1n << BigInt(bits - 1))) << BigInt(23 - (bits - 1)));
+    out.push({ code: c, e, frac });
+  }
+  return out;
+}
+
+/** The FP32 magnitude bits of 1.frac * 2^(e + sc - 127), or null when that is 2^128 or more (no finite value exceeds it). */
+export function quantThreshold(m: QuantMidpoint, sc: number): number | null {
+  const be = m.e + sc;
+  if (be >= 255) return null;
+  if (be >= 1) return ((be << 23) | m.frac) >>> 0;
+  const sig = (1 << 23) | m.frac;
+  const sh = 1 - be;
+  if (sh > 24 || (sig & ((1 << sh) - 1)) !== 0) throw new Error(`threshold 1.${m.frac.toString(16)} * 2^${be - 127} is not an FP32 value`);
+  return sig >>> sh;
+}
+
+/**
+ * The reference lane, as the quantizer proof states it: the element code of FP32 value x (finite)
+ * over scale 2^(sc - 127): |code| = the number of midpoints below |x|, plus one on a midpoint whose
+ * lower code is odd (ties to even) or on any midpoint (ties away); the sign of x (INT8: two's
+ * complement, one zero).
+ */
+export function quantRefLane(f: ElementFormat, mids: readonly QuantMidpoint[], x: number, sc: number, away: boolean): number {
+  const mag = x & 0x7fffffff;
+  let n = 0;
+  for (const m of mids) {
+    const t = quantThreshold(m, sc);
+    if (t === null) continue;
+    if (mag > t || (mag === t && (away || (m.code & 1) === 1))) n++;
+  }
+  const neg = x >>> 31 === 1;
+  if (isIntFormat(f)) return neg && n !== 0 ? (256 - n) & 0xff : n;
+  return (neg ? minifloatSignBit(f) : 0) | n;
+}
+
+/** The reference scale code of a block with largest magnitude bits amax, as the quantizer proof states it. */
+export function quantRefScale(f: ElementFormat, recipe: 'floor' | 'ceil', amax: number): { scale: number; sc: number } {
+  const ea = amax >>> 23;
+  const afr = amax & 0x7fffff;
+  let fl: number; // floor(log2 amax) + 149
+  let sig: number; // amax's significand with its leading one at bit 23
+  if (ea !== 0) {
+    fl = ea + 22;
+    sig = (1 << 23) | afr;
+  } else {
+    let p = 22;
+    while (p > 0 && ((afr >>> p) & 1) === 0) p--;
+    fl = p;
+    sig = (afr << (23 - p)) & 0xffffff;
+  }
+  const mx = elementMax(f);
+  const mxSig = BigInt(mx.sig);
+  const ceilSig = Number(mxSig << BigInt(24 - mxSig.toString(2).length));
+  const t = fl + (recipe === 'ceil' && sig > ceilSig ? 1 : 0);
+  const off = 22 + elementEmax(f);
+  const sc = t < off ? 0 : t > off + 254 ? 254 : t - off;
+  return { scale: ea === 0xff ? 0xff : amax === 0 ? 0 : sc, sc };
+}
+
+/**
+ * That the golden quantizer is what the quantizer proof composes: scale = quantRefScale(max |x_i|),
+ * each code quantRefLane(x_i, sc), all codes 0 for a block with NaN or Inf; checked against
+ * quantizeBlockReference on `n` pseudo-random adversarial blocks. The first disagreement, or null.
+ */
+export function checkQuantDecomposition(f: ElementFormat, recipe: 'floor' | 'ceil', away: boolean, k: number, n: number): string | null {
+  const mids = quantMidpoints(f);
+  let seed = 0x1b873593;
+  const rnd = (m: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % m;
+  };
+  const out = new Uint8Array(k);
+  for (let t = 0; t < n; t++) {
+    const e = rnd(260);
+    const block = Array.from({ length: k }, () => {
+      const kind = rnd(8);
+      const s = rnd(2) << 31;
+      if (kind === 0) return s >>> 0;
+      if (kind === 1) return (s | rnd(1 << 23)) >>> 0; // subnormal
+      if (kind === 2 && t % 9 === 0) return (s | 0x7f800000 | rnd(2)) >>> 0; // Inf or NaN
+      const ev = Math.max(0, Math.min(254, e - rnd(12)));
+      return (s | (ev << 23) | (rnd(4) === 0 ? 0 : rnd(1 << 23))) >>> 0;
+    });
+    const want = quantizeBlockReference(block, 0, { elem: f, scale: E8M0, blockSize: k, recipe, round: away ? 'away' : 'rne' }, out, 0);
+    const amax = block.reduce((m, x) => Math.max(m, x & 0x7fffffff), 0);
+    const { scale, sc } = quantRefScale(f, recipe, amax);
+    if (scale !== want) return `${f.name} ${recipe} block ${t}: reference scale ${scale}, golden ${want}`;
+    for (let i = 0; i < k; i++) {
+      const q = scale === 0xff ? 0 : quantRefLane(f, mids, block[i], sc, away);
+      if (q !== out[i]) return `${f.name} ${recipe} block ${t} element ${i} (0x${block[i].toString(16)}): reference code 0x${q.toString(16)}, golden 0x${out[i].toString(16)}`;
+    }
   }
   return null;
 }

@@ -1,0 +1,48 @@
+// The quantizer's proofs: every obligation of MXFP4 (floor) and E3M2 (ceil, ties away, k = 16)
+// proven, and broken quantizers failing exactly the obligation that covers the edit: a tie rounded
+// up under ties to even and an FP32 subnormal taken as if normal (lane), ceil stepping up at
+// max_elem itself (scale), a comparison of the max tree reversed (amax).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateInto } from '../../generator/generate.js';
+import { makeConfig } from '../../generator/units/config.js';
+import { formal, mutate, requireBuild, statuses, tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  requireBuild();
+  ({ dir, cleanup } = await tempDir('quant'));
+});
+afterAll(async () => cleanup());
+
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32): Promise<unknown> =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } }));
+
+describe('quantizer proofs', () => {
+  it.each([
+    ['e2m1', 'floor', 'rne', 32, 'mx_quant_e2m1_e8m0_k32_floor'],
+    ['e3m2', 'ceil', 'away', 16, 'mx_quant_e3m2_e8m0_k16_ceil_away'],
+  ] as const)('%s, %s, %s, k = %i: every obligation proven', async (elem, recipe, round, block, top) => {
+    const rtl = join(dir, `good-${elem}`);
+    await gen(rtl, elem, recipe, round, block);
+    const r = await formal(rtl, join(dir, `good-${elem}-out`));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(statuses(r.report)).toEqual(Object.fromEntries(['amax', 'scale', 'lane'].map((p) => [`${top}.${p}`, 'proven'])));
+  }, 300_000);
+
+  it.each([
+    ['a tie rounded up under ties to even', 'lane', 'floor', 'mx_qlane_e2m1.v', /wire lsb = mant_w\[sh\];/, "wire lsb = 1'b1;"],
+    ['an FP32 subnormal taken at the smallest normal exponent', 'lane', 'floor', 'mx_qlane_e2m1.v', /wire \[8:0\] t = sub \? 9'd22 - \{4'b0, nrm_lz\} :/, "wire [8:0] t = sub ? 9'd23 :"],
+    ["ceil stepping up at max_elem's significand itself", 'scale', 'ceil', 'mx_quant_e2m1_e8m0_k32_ceil.v', /wire a_up = a_sig > 24'hc00000;/, "wire a_up = a_sig >= 24'hc00000;"],
+    ['a comparison of the max tree reversed', 'amax', 'floor', 'mx_quant_e2m1_e8m0_k32_floor.v', /wire \[30:0\] amax_l1_3 = mag_6 > mag_7 \? mag_6 : mag_7;/, 'wire [30:0] amax_l1_3 = mag_6 > mag_7 ? mag_7 : mag_6;'],
+  ])('%s fails the %s obligation', async (what, part, recipe, file, pattern, replace) => {
+    const rtl = join(dir, `bad-${what.length}`);
+    await gen(rtl, 'e2m1', recipe);
+    await mutate(join(rtl, file), pattern, replace);
+    const top = `mx_quant_e2m1_e8m0_k32_${recipe}`;
+    const r = await formal(rtl, join(dir, `bad-${what.length}-out`), '--only', `${top}.${part}`);
+    expect(r.code).toBe(1);
+    expect(statuses(r.report)).toEqual({ [`${top}.${part}`]: 'failed' });
+  }, 120_000);
+});
