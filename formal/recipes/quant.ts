@@ -41,8 +41,13 @@ export const quantRecipe: Recipe = {
     const ts = shape(u.top);
     const lane = qlaneName(p);
     const ls = shape(lane);
+    const bf = p.in === 'bf16';
+    const wi = bf ? 16 : 32;
+    // value i as FP32 bits: the input itself, or (BF16) the wire xf, its top half the BF16 value
+    const xf = bf ? QUANT_CUTS.xf : QUANT_PORTS.x;
+    const expand = Array.from({ length: k }, (_, j) => `x[${16 * (k - 1 - j) + 15}:${16 * (k - 1 - j)}], 16'h0`).join(', ');
     requirePorts(u.top, ts, [
-      { name: QUANT_PORTS.x, dir: 'input', width: 32 * k },
+      { name: QUANT_PORTS.x, dir: 'input', width: wi * k },
       { name: QUANT_PORTS.scale, dir: 'output', width: 8 },
       { name: QUANT_PORTS.q, dir: 'output', width: wq * k },
     ]);
@@ -51,7 +56,7 @@ export const quantRecipe: Recipe = {
       { name: QLANE_PORTS.sc, dir: 'input', width: 8 },
       { name: QLANE_PORTS.q, dir: 'output', width: wq },
     ]);
-    const inputs: FreeInput[] = [{ name: QUANT_PORTS.x, width: 32 * k }];
+    const inputs: FreeInput[] = [{ name: QUANT_PORTS.x, width: wi * k }];
     const connect = (ins: readonly FreeInput[]) => ins.map((i) => ({ port: i.name, expr: i.name }));
     const sat = (module: string, ms: ModuleShape, part: string, title: string, statement: string[], m: Omit<Miter, 'id'>, cuts: string[], observes: string[], weight: number, wiring?: ObligationSpec['wiring']): ObligationSpec => {
       const id = obligationId(u, part);
@@ -66,6 +71,7 @@ export const quantRecipe: Recipe = {
       const t = maxTree(leaves, 'amax');
       const names = [...leaves, ...t.nodes.map((n) => n.name), QUANT_CUTS.amax];
       for (const n of names) if (wireWidth(u.top, ts, n, 'a node of the block maximum') !== 31) throw new PlanError(`${u.top}: ${n} is not 31 bits`);
+      if (bf && wireWidth(u.top, ts, xf, 'the values as FP32') !== 32 * k) throw new PlanError(`${u.top}: ${xf} is not ${32 * k} bits`);
       const o = (n: string): string => `dut_${n}`;
       return sat(
         u.top,
@@ -73,18 +79,20 @@ export const quantRecipe: Recipe = {
         'amax',
         `amax = the largest |x_i| (31 magnitude bits), node by node`,
         [
-          `Nothing cut. For every x: each leaf mag_i is x[32i+30:32i], each of the ${t.nodes.length} nodes (amax_l*) is the larger of its two children, and ${QUANT_CUTS.amax} is the root;`,
+          ...(bf ? [`Nothing cut. For every x: ${xf} = the FP32 values of the BF16 inputs (value i at bits [32i+31:32i] is {x[16i+15:16i], 16'h0}).`] : []),
+          `${bf ? 'And' : 'Nothing cut. For every x:'} each leaf mag_i is ${xf}[32i+30:32i], each of the ${t.nodes.length} nodes (amax_l*) is the larger of its two children, and ${QUANT_CUTS.amax} is the root;`,
           'so amax is the largest of the magnitudes (max is associative and commutative). The magnitude bits of FP32 values order like their',
           'magnitudes, NaN and Inf above every finite value, as src/quantize.ts blockAmax compares them.',
         ],
         {
           about: ['property: the leaves are the magnitudes, each node the maximum of its children, amax the root'],
           inputs,
-          dutWires: names.map((n) => ({ name: o(n), width: 31 })),
-          dutConnections: [...connect(inputs), ...names.map((n) => ({ port: n, expr: o(n) })), { port: QUANT_PORTS.scale, expr: '' }, { port: QUANT_PORTS.q, expr: '' }],
-          gold: ["assign gold_y = 1'b1;"],
+          dutWires: [...names.map((n) => ({ name: o(n), width: 31 })), ...(bf ? [{ name: o(xf), width: 32 * k }] : [])],
+          dutConnections: [...connect(inputs), ...names.map((n) => ({ port: n, expr: o(n) })), ...(bf ? [{ port: xf, expr: o(xf) }] : []), { port: QUANT_PORTS.scale, expr: '' }, { port: QUANT_PORTS.q, expr: '' }],
+          gold: [...(bf ? [`wire [${32 * k - 1}:0] r_xf = {${expand}};`] : []), "assign gold_y = 1'b1;"],
           gate: [
-            ...leaves.map((l, i) => `${o(l)} == x[${32 * i + 30}:${32 * i}]`),
+            ...(bf ? [`${o(xf)} == r_xf`] : []),
+            ...leaves.map((l, i) => `${o(l)} == ${bf ? 'r_xf' : 'x'}[${32 * i + 30}:${32 * i}]`),
             ...t.nodes.map((n) => `${o(n.name)} == (${o(n.left)} > ${o(n.right)} ? ${o(n.left)} : ${o(n.right)})`),
             `${o(QUANT_CUTS.amax)} == ${o(t.root)}`,
           ].join(' && '),
@@ -92,7 +100,7 @@ export const quantRecipe: Recipe = {
           width: 1,
         },
         [],
-        names,
+        [...names, ...(bf ? [xf] : [])],
         1 + k / 32,
       );
     });
@@ -187,7 +195,7 @@ export const quantRecipe: Recipe = {
           `For every x with exponent field below 0xFF and every sc <= 254: |q| = the number of midpoints between neighbouring ${f.name} values (${mids.length} of them, from the golden element table) that`,
           `|x| exceeds once scaled by 2^(sc - 127), plus one on a midpoint whose lower code is ${away ? 'any (ties away)' : 'odd (ties to even)'}; the sign of x${isIntFormat(f) ? ' (two\'s complement, one zero)' : ' (a zero keeps it)'}. That is rounding to nearest`,
           `on the element grid with saturation at +-max, src/encode.ts encodeElementRatio. Each scaled midpoint is an FP32 value (or 2^128 and above: never exceeded), compared as magnitude bits.`,
-          `Wiring, on ${u.top} as elaborated: exactly ${k} instances of ${lane}; instance i connects x to x[32i+31:32i], sc to ${QUANT_CUTS.sc}, q to codes[${wq}i+${wq - 1}:${wq}i], and nothing else drives those bits.`,
+          `Wiring, on ${u.top} as elaborated: exactly ${k} instances of ${lane}; instance i connects x to ${xf}[32i+31:32i], sc to ${QUANT_CUTS.sc}, q to codes[${wq}i+${wq - 1}:${wq}i], and nothing else drives those bits.`,
         ],
         {
           about: ['gold: the code as the number of scaled midpoints below |x|; gate: the lane module'],
@@ -209,7 +217,7 @@ export const quantRecipe: Recipe = {
               parent: u.top,
               jsonFile: `${u.top}.lanes.json`,
               lanes: Array.from({ length: k }, (_, i) => ({
-                [QLANE_PORTS.x]: { port: QUANT_PORTS.x, lo: 32 * i, width: 32 },
+                [QLANE_PORTS.x]: { port: xf, lo: 32 * i, width: 32 },
                 [QLANE_PORTS.sc]: { port: QUANT_CUTS.sc, lo: 0, width: 8 },
                 [QLANE_PORTS.q]: { port: 'codes', lo: wq * i, width: wq },
               })),

@@ -14,6 +14,7 @@ const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
                  [--array RxC] [--accum fp32|exact|blackwell|hopper] [--max-blocks N] [--stages S]
                  [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil] [--round rne|away]
+                 [--in-format fp32|bf16]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -46,10 +47,11 @@ The GPU-compatible fused dot-add (with --units ...,fused; combinational):
                      (k = 32, e4m3 / e5m2, no scale). D = C + the products (blackwell-f4: the exact sums of 16),
                      aligned to the largest exponent and truncated, the sum truncated to FP32 (docs/NUMERICS.md 7.1)
 
-The quantizer (with --units ...,quant; combinational; FP32 in, e8m0 scales, --elem for its elements):
+The quantizer (with --units ...,quant; combinational; e8m0 scales, --elem for its elements):
   --recipe R         floor (default): scale 2^(floor(log2 amax) - emax_elem), as OCP MX; ceil: the smallest
                      power of two with amax / scale <= max_elem (the names of mxrtl quantize --recipe)
   --round M          element rounding: rne (to nearest, ties to even; default) or away (ties away)
+  --in-format F      the values quantized: fp32 (default) or bf16 (each BF16 value exactly its FP32 value)
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
@@ -58,7 +60,7 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round', '--in-format'];
 const MAC_FLAGS = ['--array', '--accum', '--max-blocks', '--stages'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
@@ -90,13 +92,14 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     quant: {
       ...(v.has('--recipe') ? { recipe: v.get('--recipe') ?? '' } : {}),
       ...(v.has('--round') ? { round: (v.get('--round') ?? '').toLowerCase() as 'rne' | 'away' } : {}),
+      ...(v.has('--in-format') ? { in: (v.get('--in-format') ?? '').toLowerCase() as 'fp32' | 'bf16' } : {}),
     },
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
   if (c.units.includes('fused')) fusedParams(c.gpu, c);
-  const quantFlag = ['--recipe', '--round'].find((f) => v.has(f));
+  const quantFlag = ['--recipe', '--round', '--in-format'].find((f) => v.has(f));
   if (quantFlag && !c.units.includes('quant')) throw new UsageError(`${quantFlag} shapes the quantizer: add quant to --units`);
   if (c.units.includes('quant')) quantParams(c);
   const accum = c.mac.accum;

@@ -31,9 +31,11 @@ export const DEFAULT_UNITS: readonly FamilyName[] = FAMILY_NAMES.filter((f) => f
 export interface QuantConfig {
   readonly recipe: string;
   readonly round: 'rne' | 'away';
+  /** the format of the values quantized */
+  readonly in: 'fp32' | 'bf16';
 }
 
-export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne' };
+export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne', in: 'fp32' };
 
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
@@ -146,7 +148,8 @@ export function makeConfig(n: { elemA: string; elemB: string; scale: string; out
 export function checkQuant(q: QuantConfig): QuantConfig {
   const recipe = q.recipe.toLowerCase();
   if (q.round !== 'rne' && q.round !== 'away') throw new UsageError(`unknown element rounding '${String(q.round)}' (one of: rne, away)`);
-  return { recipe, round: q.round };
+  if (q.in !== 'fp32' && q.in !== 'bf16') throw new UsageError(`unknown input format '${String(q.in)}' (one of: fp32, bf16)`);
+  return { recipe, round: q.round, in: q.in };
 }
 
 export function checkMac(m: MacConfig): MacConfig {

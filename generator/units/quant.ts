@@ -1,5 +1,5 @@
 /**
- * `quant`: k FP32 values in, one scale code and k element codes out, as the golden `quantize`
+ * `quant`: k FP32 (or BF16) values in, one scale code and k element codes out, as the golden `quantize`
  * computes them (src/quantize.ts) with a power-of-two recipe and E8M0 scales:
  *
  *   floor  scale 2^x, x = floor(log2 amax) - emax_elem (OCP MX; FP32 subnormals by their true value)
@@ -38,17 +38,19 @@ export interface QuantParams {
   readonly block: number;
   readonly recipe: QuantRtlRecipe;
   readonly round: RoundMode;
+  /** the values' format: FP32, or BF16 (the top 16 bits of its FP32 value) */
+  readonly in: 'fp32' | 'bf16';
 }
 
 export const QUANT_PORTS = { x: 'x', scale: 'scale', q: 'q' } as const;
 export const QLANE_PORTS = { x: 'x', sc: 'sc', q: 'q' } as const;
 
-export const QUANT_CUTS = { amax: 'amax', sc: 'sc', special: 'special' } as const;
+export const QUANT_CUTS = { amax: 'amax', sc: 'sc', special: 'special', xf: 'xf' } as const;
 
 const roundTag = (r: RoundMode): string => (r === 'away' ? '_away' : '');
 
 export function quantModuleName(p: QuantParams): string {
-  return `mx_quant_${p.elem.name}_e8m0_k${p.block}_${p.recipe}${roundTag(p.round)}`;
+  return `mx_quant_${p.elem.name}_e8m0_k${p.block}_${p.recipe}${roundTag(p.round)}${p.in === 'bf16' ? '_bf16in' : ''}`;
 }
 
 export function qlaneName(p: Pick<QuantParams, 'elem' | 'round'>): string {
@@ -63,7 +65,7 @@ export function quantParams(c: Pick<GenConfig, 'elemA' | 'elemB' | 'scale' | 'bl
   }
   if (c.scale !== E8M0) throw new UsageError(`--units quant: the quantizer is generated for e8m0 scales so far, got ${c.scale.name}`);
   if (c.elemA !== c.elemB) throw new UsageError(`--units quant quantizes to one element format: give --elem, not ${c.elemA.name} and ${c.elemB.name}`);
-  return { elem: c.elemA, block: c.block, recipe: recipe as QuantRtlRecipe, round };
+  return { elem: c.elemA, block: c.block, recipe: recipe as QuantRtlRecipe, round, in: c.quant.in };
 }
 
 /** Bit 23 of a normal FP32 value's significand sits at exponent field - 150; t below is that field + 22 (subnormals: 22 - leading zeros). */
@@ -171,12 +173,18 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
   const wq = elementBits(f);
-  const x = m.input(QUANT_PORTS.x, 32 * k, `${k} FP32 values; value i at bits [32i+31:32i]`);
+  const wi = p.in === 'bf16' ? 16 : 32;
+  const x = m.input(QUANT_PORTS.x, wi * k, `${k} ${p.in.toUpperCase()} values; value i at bits [${wi}i+${wi - 1}:${wi}i]`);
   const scale = m.output(QUANT_PORTS.scale, 8, 'the block scale code (E8M0)');
   const q = m.output(QUANT_PORTS.q, wq * k, `${k} element codes (${f.name}); code i at bits [${wq}i+${wq - 1}:${wq}i]`);
 
+  let xf: Signal = x;
+  if (p.in === 'bf16') {
+    m.section('the values as FP32: each BF16 value is the top half of its FP32 value');
+    xf = m.wire(QUANT_CUTS.xf, concat(...Array.from({ length: k }, (_, j) => concat(slice(x, 16 * (k - 1 - j) + 15, 16 * (k - 1 - j)), lit(16, 0)))), { comment: 'value i as FP32 at bits [32i+31:32i]' });
+  }
   m.section('the block maximum of |x_i| (magnitude bits order like the values; NaN and Inf above all)');
-  const leaves = Array.from({ length: k }, (_, i) => m.wire(`mag_${i}`, slice(x, 32 * i + 30, 32 * i)));
+  const leaves = Array.from({ length: k }, (_, i) => m.wire(`mag_${i}`, slice(xf, 32 * i + 30, 32 * i)));
   const byName = new Map<string, Signal>(leaves.map((s) => [s.name, s]));
   const tree = maxTree(leaves.map((s) => s.name), 'amax');
   for (const n of tree.nodes) {
@@ -214,16 +222,16 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
 
   m.section(`k = ${k} lanes, each ${lane.name}; a NaN / Inf block gives zero codes`);
   const codes = m.net('codes', wq * k, "lane i's code");
-  m.lanes('lane', k, 'u_lane', lane, { x: { perLane: x }, sc: { shared: ref(sc) }, q: { perLane: codes } });
+  m.lanes('lane', k, 'u_lane', lane, { x: { perLane: xf }, sc: { shared: ref(sc) }, q: { perLane: codes } });
   m.assign(q, mux(ref(special), lit(wq * k, 0), ref(codes)));
 
   const rec = p.recipe === 'floor' ? `floor: 2^(floor(log2 amax) - ${elementEmax(f)}) (OCP MX)` : `ceil: the smallest 2^x with amax / 2^x <= ${elementText(f, elementMaxCode(f))}`;
   lines.push(
     ...header({
       module: name,
-      unit: 'MX quantizer: k FP32 values to one E8M0 scale and k element codes',
+      unit: `MX quantizer: k ${p.in.toUpperCase()} values to one E8M0 scale and k element codes`,
       command,
-      configuration: [`element format: ${formatSummary(f)}`, 'scale format: E8M0', `block size k = ${k}`, `recipe: ${rec}`, `element rounding: to nearest, ${p.round === 'away' ? 'ties away' : 'ties to even'}`, 'input: FP32'],
+      configuration: [`element format: ${formatSummary(f)}`, 'scale format: E8M0', `block size k = ${k}`, `recipe: ${rec}`, `element rounding: to nearest, ${p.round === 'away' ? 'ties away' : 'ties to even'}`, `input: ${p.in === 'bf16' ? 'BF16 (each value exactly its FP32 value)' : 'FP32'}`],
       computes: ['scale = the recipe\'s scale code of amax = max |x_i|; q_i = x_i / 2^(scale - 127) as an element code'],
       numerics: [
         'The scale exponent is clamped to -127 .. 127 (a larger one gives the largest scale, its elements saturated).',
@@ -236,6 +244,13 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
   return { top: m, lane };
 }
 
+/** The block's values as FP32 bits (a BF16 value is the top half of its FP32 value). */
+function fp32Values(p: QuantParams, x: bigint): number[] {
+  const w = p.in === 'bf16' ? 16 : 32;
+  const mask = (1n << BigInt(w)) - 1n;
+  return Array.from({ length: p.block }, (_, i) => (Number((x >> BigInt(w * i)) & mask) * (w === 16 ? 65536 : 1)) >>> 0);
+}
+
 export const quantFamily: UnitFamily<QuantParams> = {
   name: 'quant',
   summary: 'MX quantizer: k FP32 values to one scale and k element codes (--recipe, --round)',
@@ -245,17 +260,19 @@ export const quantFamily: UnitFamily<QuantParams> = {
     if (!(QUANT_RTL_RECIPES as readonly string[]).includes(recipe)) throw new Error(`unknown recipe '${recipe}'`);
     const round = String(r.round);
     if (round !== 'rne' && round !== 'away') throw new Error(`unknown rounding '${round}'`);
-    return { elem: elementFormat(String(r.elem)), block: checkBlock(Number(r.block)), recipe: recipe as QuantRtlRecipe, round };
+    const inFormat = String(r.in);
+    if (inFormat !== 'fp32' && inFormat !== 'bf16') throw new Error(`unknown input format '${inFormat}'`);
+    return { elem: elementFormat(String(r.elem)), block: checkBlock(Number(r.block)), recipe: recipe as QuantRtlRecipe, round, in: inFormat };
   },
   generate(p, command): Unit {
     const g = quantModules(p, command);
-    return { family: 'quant', top: g.top, modules: [g.lane, g.top], parameters: { elem: p.elem.name, scale: 'e8m0', block: p.block, recipe: p.recipe, round: p.round, in: 'fp32' } };
+    return { family: 'quant', top: g.top, modules: [g.lane, g.top], parameters: { elem: p.elem.name, scale: 'e8m0', block: p.block, recipe: p.recipe, round: p.round, in: p.in } };
   },
   golden(p) {
     const k = p.block;
     const w = BigInt(elementBits(p.elem));
     return (v: PortValues) => {
-      const src = Array.from({ length: k }, (_, i) => Number((v.x >> BigInt(32 * i)) & 0xffffffffn));
+      const src = fp32Values(p, v.x);
       const out = new Uint8Array(k);
       const s = quantizeBlockReference(src, 0, { elem: p.elem, scale: E8M0, blockSize: k, recipe: p.recipe, round: p.round }, out, 0);
       let q = 0n;
@@ -264,7 +281,7 @@ export const quantFamily: UnitFamily<QuantParams> = {
     };
   },
   describeInputs(p, v) {
-    const xs = Array.from({ length: p.block }, (_, i) => floatText(FP32, Number((v.x >> BigInt(32 * i)) & 0xffffffffn)));
+    const xs = fp32Values(p, v.x).map((b) => floatText(FP32, b));
     return [`x = [${xs.join(', ')}]`];
   },
   describeOutput(p, port, value) {

@@ -5,7 +5,8 @@
  * element rounding's tie rule); FP32 subnormals (alone, so that amax is subnormal, or beside normal
  * values); values near the FP32 maximum (the scale's clamp); sparse blocks with one outlier (the
  * rest underflow); blocks with NaN or Inf; all-zero blocks with signed zeros; and uniform bit
- * patterns. Golden: src/quantize.ts quantizeBlockReference (the general path).
+ * patterns (for BF16 inputs the top halves of these). Golden: src/quantize.ts quantizeBlockReference
+ * (the general path).
  */
 import { decodeElement, elementMaxCode } from '../../src/formats/format.js';
 import { QUANT_PORTS, quantFamily, type QuantParams } from '../../generator/units/quant.js';
@@ -13,7 +14,7 @@ import { count } from '../format.js';
 import { slotOf, type RecordLayout } from '../layout.js';
 import { Xoshiro128 } from '../prng.js';
 import type { Batch } from '../stream.js';
-import { goldenFromValues, reportLines, type OpenBench, type UnitBench } from './types.js';
+import { goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
 
 export const QUANT_CLASSES = ['student-t', 'around powers of two', 'element ties', 'fp32 subnormals', 'near fp32 max', 'one outlier', 'nan / inf', 'zero blocks', 'uniform bits'] as const;
 
@@ -103,6 +104,7 @@ export const quantBench: UnitBench<QuantParams> = {
     const xo = slotOf(layout.inputs, QUANT_PORTS.x).offset;
     const so = slotOf(layout.outputs, QUANT_PORTS.scale).offset;
     const W = layout.inWords;
+    const wi = p.in === 'bf16' ? 16 : 32;
     const scales = { nan: 0, zeroBlock: 0, lowest: 0, highest: 0, other: 0 };
     return {
       golden,
@@ -121,11 +123,12 @@ export const quantBench: UnitBench<QuantParams> = {
           const cls: string[] = [];
           for (let j = 0; j < n; j++) {
             const c = QUANT_CLASSES[rng.next() % QUANT_CLASSES.length];
-            const block = blockOf(p, rng, c);
-            block.forEach((x, i) => (input[j * W + xo + i] = x));
+            // a BF16 block: the top halves of an FP32 block (the classes' values keep their few bits)
+            const block = blockOf(p, rng, c).map((x) => (p.in === 'bf16' ? x >>> 16 : x));
+            block.forEach((x, i) => putField(input, j * W + xo, wi * i, wi, x));
             golden(input, j * W, expected, j * layout.outWords);
             const s = expected[j * layout.outWords + so] & 0xff;
-            const zeros = block.every((x) => (x & 0x7fffffff) === 0);
+            const zeros = block.every((x) => (x & (p.in === 'bf16' ? 0x7fff : 0x7fffffff)) === 0);
             scales[s === 0xff ? 'nan' : zeros ? 'zeroBlock' : s === 0 ? 'lowest' : s === 254 ? 'highest' : 'other']++;
             cls.push(c);
             perClass.set(c, (perClass.get(c) ?? 0) + 1);

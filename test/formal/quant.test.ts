@@ -16,17 +16,18 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32): Promise<unknown> =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32'): Promise<unknown> =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat } }));
 
 describe('quantizer proofs', () => {
   it.each([
-    ['e2m1', 'floor', 'rne', 32, 'mx_quant_e2m1_e8m0_k32_floor'],
-    ['e3m2', 'ceil', 'away', 16, 'mx_quant_e3m2_e8m0_k16_ceil_away'],
-  ] as const)('%s, %s, %s, k = %i: every obligation proven', async (elem, recipe, round, block, top) => {
-    const rtl = join(dir, `good-${elem}`);
-    await gen(rtl, elem, recipe, round, block);
-    const r = await formal(rtl, join(dir, `good-${elem}-out`));
+    ['e2m1', 'floor', 'rne', 32, 'fp32', 'mx_quant_e2m1_e8m0_k32_floor'],
+    ['e3m2', 'ceil', 'away', 16, 'fp32', 'mx_quant_e3m2_e8m0_k16_ceil_away'],
+    ['e2m1', 'ceil', 'rne', 16, 'bf16', 'mx_quant_e2m1_e8m0_k16_ceil_bf16in'],
+  ] as const)('%s, %s, %s, k = %i, %s in: every obligation proven', async (elem, recipe, round, block, inFormat, top) => {
+    const rtl = join(dir, `good-${top}`);
+    await gen(rtl, elem, recipe, round, block, inFormat);
+    const r = await formal(rtl, join(dir, `good-${top}-out`));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(statuses(r.report)).toEqual(Object.fromEntries(['amax', 'scale', 'lane'].map((p) => [`${top}.${p}`, 'proven'])));
   }, 300_000);

@@ -175,6 +175,8 @@ describe('mxrtl gen', () => {
     ['a quantizer with UE4M3 scales', ['--units', 'quant', '--scale', 'ue4m3'], /--units quant: the quantizer is generated for e8m0 scales so far, got ue4m3/],
     ['a quantizer with two element formats', ['--units', 'quant', '--elem-a', 'e4m3'], /--units quant quantizes to one element format/],
     ['an unknown element rounding', ['--units', 'quant', '--round', 'up'], /unknown element rounding 'up' \(one of: rne, away\)/],
+    ['an unknown quantizer input format', ['--units', 'quant', '--in-format', 'fp16'], /unknown input format 'fp16' \(one of: fp32, bf16\)/],
+    ['an input format without the quantizer', ['--in-format', 'bf16'], /--in-format shapes the quantizer: add quant to --units/],
     ['an array shape without the array', ['--units', 'mul,dot', '--array', '4x4'], /^mxrtl gen: error: --array shapes the MAC array, which --units leaves out: add mac_array to --units$/m],
     ['a malformed array shape', ['--units', 'mac_array', '--array', '4by4'], /--array must be ROWSxCOLS, e.g. 4x4, got '4by4'/],
     ['an array side of 0', ['--units', 'mac_array', '--array', '0x4'], /array rows must be a whole number from 1 to 32, got 0/],

@@ -50,6 +50,7 @@ const CONFIGS: GenConfig[] = [
       ['e3m2', 'floor', 'rne', 1],
     ] as const
   ).map(([e, recipe, round, block]) => makeConfig({ elemA: e, elemB: e, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } })),
+  makeConfig({ elemA: 'e4m3', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 32, units: ['quant'], quant: { in: 'bf16' } }),
   // kind::mxf4nvf4 with both of its scale kinds
   ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
 ];
@@ -69,7 +70,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}${c.units.includes('quant') ? `_${c.quant.recipe}_${c.quant.round}` : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}${c.units.includes('quant') ? `_${c.quant.recipe}_${c.quant.round}_${c.quant.in}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {

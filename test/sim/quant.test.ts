@@ -16,20 +16,21 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32) =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32') =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat } }));
 
 describe('the quantizer matches the golden model', () => {
-  for (const [elem, recipe, round, block] of [
-    ['e2m1', 'floor', 'rne', 32],
-    ['e4m3', 'floor', 'rne', 32],
-    ['e5m2', 'ceil', 'away', 16],
-    ['int8', 'ceil', 'rne', 32],
-    ['e3m2', 'floor', 'away', 7],
+  for (const [elem, recipe, round, block, inFormat] of [
+    ['e2m1', 'floor', 'rne', 32, 'fp32'],
+    ['e4m3', 'floor', 'rne', 32, 'fp32'],
+    ['e5m2', 'ceil', 'away', 16, 'fp32'],
+    ['int8', 'ceil', 'rne', 32, 'fp32'],
+    ['e3m2', 'floor', 'away', 7, 'fp32'],
+    ['e4m3', 'ceil', 'rne', 32, 'bf16'],
   ] as const) {
-    it(`${elem}, ${recipe}, ${round}, k = ${block}: every class of block, every kind of scale code`, async () => {
-      const rtl = join(dir, `${elem}${recipe}${round}${block}`);
-      await gen(rtl, elem, recipe, round, block);
+    it(`${elem}, ${recipe}, ${round}, k = ${block}, ${inFormat} in: every class of block, every kind of scale code`, async () => {
+      const rtl = join(dir, `${elem}${recipe}${round}${block}${inFormat}`);
+      await gen(rtl, elem, recipe, round, block, inFormat);
       const r = await sim(['--rtl', rtl, '--vectors', '40000', '--seed', '7', '--out-dir', join(dir, 'out')]);
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/ {4}PASS 40,000 checked, 0 mismatches/);
