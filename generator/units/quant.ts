@@ -23,7 +23,7 @@ import { FP32 } from '../../src/formats/float.js';
 import { maxTree } from '../raw/max_tree.js';
 import { normalize } from '../raw/normalize.js';
 import { VerilogModule } from '../verilog/module.js';
-import { binop, cmp, concat, lit, mux, paren, ref, slice, unsignedBits, zext, type Signal } from '../verilog/signal.js';
+import { binop, cmp, concat, lit, mux, paren, ref, shift, slice, unsignedBits, zext, type Signal } from '../verilog/signal.js';
 import { UsageError } from '../cli-args.js';
 import { checkBlock, elementFormat, type GenConfig } from './config.js';
 import { header } from './header.js';
@@ -104,7 +104,7 @@ function laneModule(p: Pick<QuantParams, 'elem' | 'round'>, command: string): Ve
     const big = m.wire('big', cmp(ref(D), '<=', lit(W, 254)), { comment: 'x / scale >= 2^23: saturates' });
     const shw = m.wire('sh_wide', binop(ref(D), '-', lit(W, 254)), { unusedReason: 'its low 5 bits are taken where it lies in 1 .. 24' });
     const sh = m.wire('sh', mux(cmp(ref(D), '>=', lit(W, 254 + 25)), lit(5, 25), slice(shw, 4, 0)), { comment: 'the shift, at most 25 (which leaves 0)' });
-    const r = roundShifted(m, mant, sh, away);
+    const r = roundShifted(m, mant, sh, away, 1);
     const lim = lit(8, maxMag);
     const magW = r.width;
     const mag = m.wire('mag', mux(binop(ref(big), '|', cmp(ref(r), '>', lit(magW, maxMag))), lim, slice(ref(r), 7, 0)), { comment: `|code|, saturated at ${maxMag} (symmetric range)` });
@@ -129,7 +129,7 @@ function laneModule(p: Pick<QuantParams, 'elem' | 'round'>, command: string): Ve
     const extra = m.wire('extra', mux(cmp(ref(u), '>=', lit(UW, UO + 1)), lit(UW, 0), binop(lit(UW, UO + 1), '-', ref(u))), { comment: '1 - te below the normal range, else 0' });
     const shw = m.wire('sh_wide', binop(ref(extra), '+', lit(UW, 23 - M)), { unusedReason: 'its low 5 bits are taken where it lies below 25' });
     const sh = m.wire('sh', mux(cmp(ref(extra), '>=', lit(UW, 25 - (23 - M))), lit(5, 25), slice(shw, 4, 0)), { comment: 'the right shift of the significand, at most 25 (which leaves 0)' });
-    const r = roundShifted(m, mant, sh, away);
+    const r = roundShifted(m, mant, sh, away, 23 - M);
     // the code's magnitude: (te - 1) << M plus the rounded significand (its carry moves into the exponent)
     const CW = Math.max(UW, r.width) + M + 1;
     const body = m.wire('body', binop(paren(mux(ref(normal), { text: `{${zext(binop(ref(u), '-', lit(UW, UO + 1)), CW - M).text}, ${M}'d0}`, width: CW }, lit(CW, 0))), '+', zext(ref(r), CW)), {
@@ -156,13 +156,24 @@ function laneModule(p: Pick<QuantParams, 'elem' | 'round'>, command: string): Ve
   return m;
 }
 
-/** (mant + 2^(sh-1) - 1 + (bit sh of mant | away)) >> sh: mant / 2^sh to nearest (ties to even, or away), 1 <= sh <= 25. */
-function roundShifted(m: VerilogModule, mant: Signal, sh: Signal, away: number): Signal {
-  const W = 26;
-  const mw = m.wire('mant_w', zext(ref(mant), W));
-  const lsb = m.wire('lsb', { text: away ? "1'b1" : `${mw.name}[${sh.name}]`, width: 1 }, { comment: away ? 'ties away: a tie always rounds up' : 'the kept bit: a tie rounds to make it even' });
-  const half = m.wire('half_m1', { text: `(${W}'d1 << (${sh.name} - 5'd1)) - ${W}'d1`, width: W }, { comment: 'half the shifted-out unit, less one' });
-  return m.wire('rnd', { text: `(${mw.name} + ${half.name} + {${W - 1}'d0, ${lsb.name}}) >> ${sh.name}`, width: W }, { comment: 'mant / 2^sh, rounded to nearest' });
+/**
+ * mant / 2^sh rounded to nearest (ties to even, or away), for minSh <= sh <= 25: the bits below
+ * minSh - 1 can only be sticky, so one fixed shift drops them and a narrow shifter moves the rest by
+ * sh - minSh; the last bit shifted out is the round bit, any other set bit the sticky bit.
+ */
+function roundShifted(m: VerilogModule, mant: Signal, sh: Signal, away: number, minSh: number): Signal {
+  const pre = minSh - 1;
+  const W = 24 - pre;
+  const hi = m.wire('r_hi', slice(mant, 23, pre), { comment: `the significand's top ${W} bits (the lower ${pre} only sticky)` });
+  const stickyLo = pre > 0 ? `|${mant.name}[${pre - 1}:0]` : "1'b0";
+  const v = m.wire('r_v', binop(ref(sh), '-', lit(5, minSh)), { comment: `the shift beyond ${pre}: 0 .. ${25 - minSh}` });
+  const y = m.wire('r_y', { text: `${hi.name} >> ${v.name}`, width: W }, { comment: 'the kept bits and the round bit below them' });
+  const lost = m.wire('r_lost', { text: `|(${hi.name} & ~({${W}{1'b1}} << ${v.name}))`, width: 1 }, { comment: 'a set bit shifted out below the round bit' });
+  const sticky = m.wire('r_sticky', { text: `${stickyLo} | ${lost.name}`, width: 1 });
+  const up = m.wire('r_up', { text: away ? `${y.name}[0]` : `${y.name}[0] & (${sticky.name} | ${y.name}[1])`, width: 1 }, {
+    comment: away ? 'round up on the round bit (ties away)' : 'round up above the half, or on it when the kept bit is odd (ties to even)',
+  });
+  return m.wire('rnd', binop(paren(shift(ref(y), '>>', lit(1, 1))), '+', zext(ref(up), W)), { comment: 'mant / 2^sh, rounded to nearest' });
 }
 
 function quantModules(p: QuantParams, command: string): { top: VerilogModule; lane: VerilogModule } {
