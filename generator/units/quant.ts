@@ -112,24 +112,41 @@ function laneModule(p: Pick<QuantParams, 'elem' | 'round'>, command: string): Ve
   } else {
     const M = f.mbits;
     const zero = m.wire('zero', binop(ref(sub), '&', cmp(ref(fr), '==', lit(23, 0))), { comment: '+-0: a zero code of its sign' });
-    m.section('a subnormal value normalized: its leading one moved to bit 22');
-    const nz = normalize(m, 'nrm', fr);
-    if (!nz.lz) throw new Error('normalize: no count');
-    const mant = m.wire('mant', mux(ref(sub), concat(ref(nz.norm), lit(1, 0)), concat(lit(1, 1), ref(fr))), { comment: "24-bit significand with its leading one at bit 23" });
-    // t = e + 22, e the exponent field of the normalized value (a subnormal's is -lz)
+    // With bias 1 (E2M1, E2M3) an FP32 subnormal over any scale (sc >= 0) lies below the element's
+    // second binade, where the codes are a linear grid: it needs no normalizing, only a shift.
+    const linear = f.bias <= 1;
+    // ties away decide on the round bit alone: the bits below the smallest shift are not read
+    const awayUnused = away ? { unusedReason: `bits below ${22 - M - (linear ? 1 : 0)} only matter to ties to even` } : {};
     const TW = unsignedBits(254 + T22);
-    const t = m.wire('t', mux(ref(sub), binop(lit(TW, T22), '-', zext(ref(nz.lz), TW)), binop(zext(ref(ev), TW), '+', lit(TW, T22))), { comment: 'the normalized exponent field + 22' });
+    let mant: Signal;
+    let t: Signal;
+    if (linear) {
+      mant = m.wire('mant', concat(paren({ text: `~${sub.name}`, width: 1 }), ref(fr)), { comment: '24-bit significand (hidden bit 0 for a subnormal, not normalized)', ...awayUnused });
+      t = m.wire('t', binop(zext(mux(ref(sub), lit(8, 1), ref(ev)), TW), '+', lit(TW, T22)), { comment: 'the exponent field (1 for a subnormal) + 22' });
+    } else {
+      m.section('a subnormal value normalized: its leading one moved to bit 22');
+      const nz = normalize(m, 'nrm', fr);
+      if (!nz.lz) throw new Error('normalize: no count');
+      mant = m.wire('mant', mux(ref(sub), concat(ref(nz.norm), lit(1, 0)), concat(lit(1, 1), ref(fr))), { comment: '24-bit significand with its leading one at bit 23', ...awayUnused });
+      // t = e + 22, e the exponent field of the normalized value (a subnormal's is -lz)
+      t = m.wire('t', mux(ref(sub), binop(lit(TW, T22), '-', zext(ref(nz.lz), TW)), binop(zext(ref(ev), TW), '+', lit(TW, T22))), { comment: 'the normalized exponent field + 22' });
+    }
     // te = e + bias - sc, the element's biased exponent of x / scale; u = te + 254 + 22 >= 0
     const UO = 254 + T22; // te = u - UO
     const UW = unsignedBits(254 + T22 + f.bias + 254);
     const u = m.wire('u', binop(binop(zext(ref(t), UW), '+', lit(UW, f.bias + 254)), '-', zext(ref(sc), UW)), { comment: `the element's biased exponent of x / scale, plus ${UO}` });
     m.section(`round the significand to ${M} fraction bits (more below the smallest normal), to nearest${away ? ', ties away' : ', ties to even'}`);
-    const normal = m.wire('normal', cmp(ref(u), '>', lit(UW, UO + 1)), { comment: 'te > 1: a normal element (te = 1 is the top of the subnormals, the same grid)' });
-    // sh = 23 - M + max(0, 1 - te), at most 25
-    const extra = m.wire('extra', mux(cmp(ref(u), '>=', lit(UW, UO + 1)), lit(UW, 0), binop(lit(UW, UO + 1), '-', ref(u))), { comment: '1 - te below the normal range, else 0' });
-    const shw = m.wire('sh_wide', binop(ref(extra), '+', lit(UW, 23 - M)), { unusedReason: 'its low 5 bits are taken where it lies below 25' });
-    const sh = m.wire('sh', mux(cmp(ref(extra), '>=', lit(UW, 25 - (23 - M))), lit(5, 25), slice(shw, 4, 0)), { comment: 'the right shift of the significand, at most 25 (which leaves 0)' });
-    const r = roundShifted(m, mant, sh, away, 23 - M);
+    const above = cmp(ref(u), '>', lit(UW, UO + 1));
+    const normal = m.wire('normal', linear ? binop(paren({ text: `~${sub.name}`, width: 1 }), '&', paren(above)) : above, {
+      comment: linear ? 'te > 1 for a normal value: a normal element (te = 1 is the top of the subnormals, the same grid; a subnormal value is always on it)' : 'te > 1: a normal element (te = 1 is the top of the subnormals, the same grid)',
+    });
+    // sh = 23 - M + max(0, 1 - te) (a linear subnormal: 23 - M + 1 - te, te <= 2), at most 25; held as sh - minSh
+    const minSh = linear ? 22 - M : 23 - M;
+    const extraHi = linear ? binop(paren({ text: `~${sub.name}`, width: 1 }), '&', paren(cmp(ref(u), '>=', lit(UW, UO + 1)))) : cmp(ref(u), '>=', lit(UW, UO + 1));
+    const extra = m.wire('extra', mux(extraHi, lit(UW, 23 - M - minSh), binop(lit(UW, UO + 1 + 23 - M - minSh), '-', ref(u))), { comment: `the shift beyond ${minSh}: 1 - te below the normal range, else 0, plus ${23 - M - minSh}` });
+    const shw = m.wire('sh_wide', binop(ref(extra), '+', lit(UW, minSh)), { unusedReason: 'its low 5 bits are taken where it lies below 25' });
+    const sh = m.wire('sh', mux(cmp(ref(extra), '>=', lit(UW, 25 - minSh)), lit(5, 25), slice(shw, 4, 0)), { comment: 'the right shift of the significand, at most 25 (which leaves 0)' });
+    const r = roundShifted(m, mant, sh, away, minSh);
     // the code's magnitude: (te - 1) << M plus the rounded significand (its carry moves into the exponent)
     const CW = Math.max(UW, r.width) + M + 1;
     const body = m.wire('body', binop(paren(mux(ref(normal), { text: `{${zext(binop(ref(u), '-', lit(UW, UO + 1)), CW - M).text}, ${M}'d0}`, width: CW }, lit(CW, 0))), '+', zext(ref(r), CW)), {
@@ -165,14 +182,16 @@ function roundShifted(m: VerilogModule, mant: Signal, sh: Signal, away: number, 
   const pre = minSh - 1;
   const W = 24 - pre;
   const hi = m.wire('r_hi', slice(mant, 23, pre), { comment: `the significand's top ${W} bits (the lower ${pre} only sticky)` });
-  const stickyLo = pre > 0 ? `|${mant.name}[${pre - 1}:0]` : "1'b0";
   const v = m.wire('r_v', binop(ref(sh), '-', lit(5, minSh)), { comment: `the shift beyond ${pre}: 0 .. ${25 - minSh}` });
   const y = m.wire('r_y', { text: `${hi.name} >> ${v.name}`, width: W }, { comment: 'the kept bits and the round bit below them' });
-  const lost = m.wire('r_lost', { text: `|(${hi.name} & ~({${W}{1'b1}} << ${v.name}))`, width: 1 }, { comment: 'a set bit shifted out below the round bit' });
-  const sticky = m.wire('r_sticky', { text: `${stickyLo} | ${lost.name}`, width: 1 });
-  const up = m.wire('r_up', { text: away ? `${y.name}[0]` : `${y.name}[0] & (${sticky.name} | ${y.name}[1])`, width: 1 }, {
-    comment: away ? 'round up on the round bit (ties away)' : 'round up above the half, or on it when the kept bit is odd (ties to even)',
-  });
+  let upText = `${y.name}[0]`;
+  if (!away) {
+    // ties to even needs to know whether the value is exactly on the half
+    const lost = m.wire('r_lost', { text: `|(${hi.name} & ~({${W}{1'b1}} << ${v.name}))`, width: 1 }, { comment: 'a set bit shifted out below the round bit' });
+    const sticky = m.wire('r_sticky', { text: pre > 0 ? `|${mant.name}[${pre - 1}:0] | ${lost.name}` : lost.name, width: 1 });
+    upText = `${y.name}[0] & (${sticky.name} | ${y.name}[1])`;
+  }
+  const up = m.wire('r_up', { text: upText, width: 1 }, { comment: away ? 'round up on the round bit (ties away)' : 'round up above the half, or on it when the kept bit is odd (ties to even)' });
   return m.wire('rnd', binop(paren(shift(ref(y), '>>', lit(1, 1))), '+', zext(ref(up), W)), { comment: 'mant / 2^sh, rounded to nearest' });
 }
 
