@@ -14,8 +14,7 @@ import { FUSED_PORTS, fusedFamily, fusedScaleBlock, type FusedParams } from '../
 import { count } from '../format.js';
 import { slotOf, type RecordLayout } from '../layout.js';
 import { Xoshiro128 } from '../prng.js';
-import type { Batch } from '../stream.js';
-import { goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
+import { classedBatches, goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
 
 export const FUSED_CLASSES = ['uniform codes', 'large C, small products', 'cancelling halves', 'just below the grain', 'subnormal results', 'overflow', 'zeros beside huge scales', 'specials'] as const;
 
@@ -171,7 +170,6 @@ export const fusedBench: UnitBench<FusedParams> = {
     const dOff = slotOf(layout.outputs, FUSED_PORTS.d).offset;
     const wa = elementBits(p.a);
     const wb = elementBits(p.b);
-    const W = layout.inWords;
     const results = { nan: 0, inf: 0, zero: 0, subnormal: 0, normal: 0 };
     const tally = (d: number): void => {
       const e = (d >>> 23) & 0xff;
@@ -185,34 +183,19 @@ export const fusedBench: UnitBench<FusedParams> = {
       report: (m) => reportLines(layout, m, (v) => fusedFamily.describeInputs(p, v), (port, v) => fusedFamily.describeOutput(p, port, v)),
       plan(opts) {
         const rng = new Xoshiro128(opts.seed ^ 0x2f0d5e11);
-        const perClass = new Map<string, number>();
-        let made = 0;
-        const next = (): Batch | null => {
-          if (made >= opts.vectors) return null;
-          const n = Math.min(opts.batchSize, opts.vectors - made);
-          const first = made;
-          made += n;
-          const input = new Uint32Array(n * W);
-          const expected = new Uint32Array(n * layout.outWords);
-          const cls: string[] = [];
-          for (let j = 0; j < n; j++) {
-            const c = FUSED_CLASSES[rng.next() & 7];
-            const v = vectorOf(p, rng, c);
-            const off = j * W;
-            v.a.forEach((x, i) => putField(input, off + ao, wa * i, wa, x));
-            v.b.forEach((x, i) => putField(input, off + bo, wb * i, wb, x));
-            if (scaled) {
-              v.sa.forEach((x, j) => putField(input, off + sao, ws * j, ws, x));
-              v.sb.forEach((x, j) => putField(input, off + sbo, ws * j, ws, x));
-            }
-            input[off + co] = v.c;
-            golden(input, off, expected, j * layout.outWords);
-            tally(expected[j * layout.outWords + dOff]);
-            cls.push(c);
-            perClass.set(c, (perClass.get(c) ?? 0) + 1);
+        // (8 classes: the draw is the low 3 bits of the word, as before)
+        const { next, perClass } = classedBatches(opts, layout, rng, FUSED_CLASSES, 'vector', (input, off, expected, outOff, c) => {
+          const v = vectorOf(p, rng, c);
+          v.a.forEach((x, i) => putField(input, off + ao, wa * i, wa, x));
+          v.b.forEach((x, i) => putField(input, off + bo, wb * i, wb, x));
+          if (scaled) {
+            v.sa.forEach((x, j) => putField(input, off + sao, ws * j, ws, x));
+            v.sb.forEach((x, j) => putField(input, off + sbo, ws * j, ws, x));
           }
-          return { count: n, input, expected, label: (i) => `random vector #${first + i} (${cls[i]})` };
-        };
+          input[off + co] = v.c;
+          golden(input, off, expected, outOff);
+          tally(expected[outOff + dOff]);
+        });
         return {
           total: opts.vectors,
           what: `${count(opts.vectors)} random vectors in ${FUSED_CLASSES.length} classes`,

@@ -13,8 +13,7 @@ import { QUANT_PORTS, quantFamily, type QuantParams } from '../../generator/unit
 import { count } from '../format.js';
 import { slotOf, type RecordLayout } from '../layout.js';
 import { Xoshiro128 } from '../prng.js';
-import type { Batch } from '../stream.js';
-import { goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
+import { classedBatches, goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
 
 export const QUANT_CLASSES = ['student-t', 'around powers of two', 'element ties', 'fp32 subnormals', 'near fp32 max', 'one outlier', 'nan / inf', 'zero blocks', 'uniform bits'] as const;
 
@@ -103,7 +102,6 @@ export const quantBench: UnitBench<QuantParams> = {
     const golden = goldenFromValues(layout, quantFamily.golden(p));
     const xo = slotOf(layout.inputs, QUANT_PORTS.x).offset;
     const so = slotOf(layout.outputs, QUANT_PORTS.scale).offset;
-    const W = layout.inWords;
     const wi = p.in === 'bf16' ? 16 : 32;
     const scales = { nan: 0, zeroBlock: 0, lowest: 0, highest: 0, other: 0 };
     return {
@@ -111,30 +109,15 @@ export const quantBench: UnitBench<QuantParams> = {
       report: (m) => reportLines(layout, m, (v) => quantFamily.describeInputs(p, v), (port, v) => quantFamily.describeOutput(p, port, v)),
       plan(opts) {
         const rng = new Xoshiro128(opts.seed ^ 0x51a7e0c3);
-        const perClass = new Map<string, number>();
-        let made = 0;
-        const next = (): Batch | null => {
-          if (made >= opts.vectors) return null;
-          const n = Math.min(opts.batchSize, opts.vectors - made);
-          const first = made;
-          made += n;
-          const input = new Uint32Array(n * W);
-          const expected = new Uint32Array(n * layout.outWords);
-          const cls: string[] = [];
-          for (let j = 0; j < n; j++) {
-            const c = QUANT_CLASSES[rng.next() % QUANT_CLASSES.length];
-            // a BF16 block: the top halves of an FP32 block (the classes' values keep their few bits)
-            const block = blockOf(p, rng, c).map((x) => (p.in === 'bf16' ? x >>> 16 : x));
-            block.forEach((x, i) => putField(input, j * W + xo, wi * i, wi, x));
-            golden(input, j * W, expected, j * layout.outWords);
-            const s = expected[j * layout.outWords + so] & 0xff;
-            const zeros = block.every((x) => (x & (p.in === 'bf16' ? 0x7fff : 0x7fffffff)) === 0);
-            scales[s === 0xff ? 'nan' : zeros ? 'zeroBlock' : s === 0 ? 'lowest' : s === 254 ? 'highest' : 'other']++;
-            cls.push(c);
-            perClass.set(c, (perClass.get(c) ?? 0) + 1);
-          }
-          return { count: n, input, expected, label: (i) => `random block #${first + i} (${cls[i]})` };
-        };
+        const { next, perClass } = classedBatches(opts, layout, rng, QUANT_CLASSES, 'block', (input, off, expected, outOff, c) => {
+          // a BF16 block: the top halves of an FP32 block (the classes' values keep their few bits)
+          const block = blockOf(p, rng, c).map((x) => (p.in === 'bf16' ? x >>> 16 : x));
+          block.forEach((x, i) => putField(input, off + xo, wi * i, wi, x));
+          golden(input, off, expected, outOff);
+          const s = expected[outOff + so] & 0xff;
+          const zeros = block.every((x) => (x & (p.in === 'bf16' ? 0x7fff : 0x7fffffff)) === 0);
+          scales[s === 0xff ? 'nan' : zeros ? 'zeroBlock' : s === 0 ? 'lowest' : s === 254 ? 'highest' : 'other']++;
+        });
         return {
           total: opts.vectors,
           what: `${count(opts.vectors)} random blocks in ${QUANT_CLASSES.length} classes`,

@@ -91,6 +91,40 @@ export function batchesOf(bench: OpenBench, layout: RecordLayout, input: Uint32A
   };
 }
 
+/**
+ * Batches of opts.vectors random vectors, each of a class drawn uniformly from `classes` by `rng`:
+ * `fill(input, off, expected, outOff, cls)` writes one vector at input[off..] and its golden
+ * outputs at expected[outOff..]. `perClass` counts the vectors made of each class.
+ */
+export function classedBatches<C extends string>(
+  opts: PlanOptions,
+  layout: RecordLayout,
+  rng: { next(): number },
+  classes: readonly C[],
+  noun: string,
+  fill: (input: Uint32Array, off: number, expected: Uint32Array, outOff: number, cls: C) => void,
+): { next: () => Batch | null; perClass: Map<string, number> } {
+  const perClass = new Map<string, number>();
+  let made = 0;
+  const next = (): Batch | null => {
+    if (made >= opts.vectors) return null;
+    const n = Math.min(opts.batchSize, opts.vectors - made);
+    const first = made;
+    made += n;
+    const input = new Uint32Array(n * layout.inWords);
+    const expected = new Uint32Array(n * layout.outWords);
+    const cls: C[] = [];
+    for (let j = 0; j < n; j++) {
+      const c = classes[rng.next() % classes.length];
+      fill(input, j * layout.inWords, expected, j * layout.outWords, c);
+      cls.push(c);
+      perClass.set(c, (perClass.get(c) ?? 0) + 1);
+    }
+    return { count: n, input, expected, label: (i) => `random ${noun} #${first + i} (${cls[i]})` };
+  };
+  return { next, perClass };
+}
+
 /** Chain batch sources one after another. */
 export function chain(...sources: (() => Batch | null)[]): () => Batch | null {
   let i = 0;
