@@ -9,7 +9,8 @@ import { dotKernel, productTable, type ProductTable } from '../src/dot-kernel.js
 import { FUSED_NAN, FUSED_SHAPES, fusedDotAdd, fusedProduct, type FusedKind } from '../src/fused.js';
 import { E8M0 } from '../src/formats/e8m0.js';
 import { FP32, floatInf, floatQuietNan, type FloatFormat } from '../src/formats/float.js';
-import { decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isIntFormat, scaleBits, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isE8M0, isIntFormat, scaleBits, scaleMaxCode, scaleNanCode, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { scaleCodeOfPow2, scaleMaxPow2 } from '../src/encode.js';
 import { minifloatSignBit } from '../src/formats/minifloat.js';
 import { elementTable } from '../src/dequant.js';
 import { quantizeBlockReference } from '../src/quantize.js';
@@ -329,8 +330,132 @@ export function quantRefLane(f: ElementFormat, mids: readonly QuantMidpoint[], x
   return (neg ? minifloatSignBit(f) : 0) | n;
 }
 
+/** An exact positive dyadic value n * 2^e. */
+interface Dyadic {
+  readonly n: bigint;
+  readonly e: number;
+}
+
+const dyadicOf = (sig: number | bigint, exp: number): Dyadic => ({ n: BigInt(sig), e: exp });
+
+function compareDyadic(a: Dyadic, b: Dyadic): number {
+  const lo = Math.min(a.e, b.e);
+  const x = a.n << BigInt(a.e - lo);
+  const y = b.n << BigInt(b.e - lo);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The FP32 magnitude bits of an exact value, or null if it is not an FP32 value (too many bits, out of range). */
+export function fp32KeyOf(d: Dyadic): number | null {
+  if (d.n <= 0n) return d.n === 0n ? 0 : null;
+  let n = d.n;
+  let e = d.e;
+  while ((n & 1n) === 0n) {
+    n >>= 1n;
+    e++;
+  }
+  const bits = n.toString(2).length;
+  const top = e + bits - 1; // floor(log2)
+  if (top > 127) return null;
+  if (top >= -126) {
+    if (bits > 24) return null;
+    const frac = Number((n - (1n << BigInt(bits - 1))) << BigInt(24 - bits));
+    return (((top + 127) << 23) | frac) >>> 0;
+  }
+  if (e < -149) return null;
+  return Number(n << BigInt(e + 149));
+}
+
+/** The exact value of FP32 magnitude bits (finite, non-zero). */
+function fp32Dyadic(mag: number): Dyadic {
+  const ev = mag >>> 23;
+  const fr = mag & 0x7fffff;
+  return ev === 0 ? dyadicOf(fr, -149) : dyadicOf(fr | 0x800000, ev - 150);
+}
+
+const midpointDyadic = (m: QuantMidpoint): Dyadic => dyadicOf((1 << 23) | m.frac, m.e - 23);
+
+/** The quantizer configurations the proof references cover. */
+export interface QuantRefConfig {
+  readonly elem: ElementFormat;
+  readonly scale: ScaleFormat;
+  readonly recipe: 'floor' | 'ceil' | 'nv';
+  readonly guard: boolean;
+}
+
+/**
+ * The nv scale thresholds: between neighbouring finite scale codes c and c + 1, max_elem times their
+ * midpoint (amax above it rounds amax / max_elem to c + 1 or beyond; on it, to the even code).
+ */
+export function nvScaleThresholds(elem: ElementFormat, scale: ScaleFormat): { code: number; key: number }[] {
+  const mx = elementMax(elem);
+  const out: { code: number; key: number }[] = [];
+  for (let c = 0; c < scaleMaxCode(scale); c++) {
+    const a = decodeScale(scale, c);
+    const b = decodeScale(scale, c + 1);
+    const lo = Math.min(a.exp, b.exp);
+    const twice = (BigInt(a.sig) << BigInt(a.exp - lo)) + (BigInt(b.sig) << BigInt(b.exp - lo));
+    const key = fp32KeyOf({ n: BigInt(mx.sig) * twice, e: mx.exp + lo - 1 });
+    if (key === null) throw new Error(`${elem.name} / ${scale.name}: nv threshold ${c} is not an FP32 value`);
+    out.push({ code: c, key });
+  }
+  return out;
+}
+
+/** The reference scale of the power-of-two recipes with a UE4M3 / UE5M3 scale: the E8M0 codes of its powers of two, and their codes. */
+export function pow2ScaleCodes(scale: ScaleFormat): { lo: number; hi: number; code: (sc: number) => number } {
+  if (isE8M0(scale)) return { lo: 0, hi: 254, code: (sc) => sc };
+  const lo = 127 + 1 - scale.bias - scale.mbits;
+  const hi = 127 + scaleMaxPow2(scale);
+  return { lo, hi, code: (sc) => scaleCodeOfPow2(scale, sc - 127) };
+}
+
+/**
+ * The reference scale of a block with largest magnitude bits amax, as the quantizer proof states it:
+ * the scale code, sc (what the lanes divide by: an E8M0 code for the power-of-two recipes, the scale
+ * code for nv) and whether the block is flushed (a zero scale).
+ */
+export function quantRefScaleOf(c: QuantRefConfig, amax: number): { scale: number; sc: number; flush: boolean } {
+  const nanCode = scaleNanCode(c.scale);
+  let sc: number;
+  let code: number;
+  let flush: boolean;
+  if (c.recipe === 'nv') {
+    let n = 0;
+    for (const t of nvScaleThresholds(c.elem, c.scale)) if (amax > t.key || (amax === t.key && (t.code & 1) === 1)) n++;
+    code = c.guard && n === 0 ? 1 : n;
+    sc = code;
+    flush = code === 0;
+  } else {
+    const r = quantRefScale(c.elem, c.recipe, amax, pow2ScaleCodes(c.scale));
+    sc = r.sc;
+    code = pow2ScaleCodes(c.scale).code(sc);
+    flush = r.under && !c.guard && !isE8M0(c.scale);
+  }
+  const ev = amax >>> 23;
+  return { scale: ev === 0xff ? nanCode : amax === 0 || flush ? 0 : code, sc, flush };
+}
+
+/** The reference lane of an nv quantizer: |code| = the midpoints below |x| / S (S the value of scale code sc, positive), the tie rule, x's sign. */
+export function quantRefLaneDiv(f: ElementFormat, scale: ScaleFormat, mids: readonly QuantMidpoint[], x: number, sc: number, away: boolean): number {
+  const mag = x & 0x7fffffff;
+  const s = decodeScale(scale, sc);
+  let n = 0;
+  if (mag !== 0) {
+    const v = fp32Dyadic(mag);
+    for (const m of mids) {
+      const md = midpointDyadic(m);
+      const c = compareDyadic(v, { n: md.n * BigInt(s.sig), e: md.e + s.exp });
+      if (c > 0 || (c === 0 && (away || (m.code & 1) === 1))) n++;
+    }
+  }
+  const neg = x >>> 31 === 1;
+  if (isIntFormat(f)) return neg && n !== 0 ? (256 - n) & 0xff : n;
+  return (neg ? minifloatSignBit(f) : 0) | n;
+}
+
 /** The reference scale code of a block with largest magnitude bits amax, as the quantizer proof states it. */
-export function quantRefScale(f: ElementFormat, recipe: 'floor' | 'ceil', amax: number): { scale: number; sc: number } {
+export function quantRefScale(f: ElementFormat, recipe: 'floor' | 'ceil', amax: number, range: { lo: number; hi: number } = { lo: 0, hi: 254 }): { scale: number; sc: number; under: boolean } {
   const ea = amax >>> 23;
   const afr = amax & 0x7fffff;
   let fl: number; // floor(log2 amax) + 149
@@ -349,16 +474,19 @@ export function quantRefScale(f: ElementFormat, recipe: 'floor' | 'ceil', amax: 
   const ceilSig = Number(mxSig << BigInt(24 - mxSig.toString(2).length));
   const t = fl + (recipe === 'ceil' && sig > ceilSig ? 1 : 0);
   const off = 22 + elementEmax(f);
-  const sc = t < off ? 0 : t > off + 254 ? 254 : t - off;
-  return { scale: ea === 0xff ? 0xff : amax === 0 ? 0 : sc, sc };
+  const sc = t < off + range.lo ? range.lo : t > off + range.hi ? range.hi : t - off;
+  return { scale: ea === 0xff ? 0xff : amax === 0 ? 0 : sc, sc, under: t < off + range.lo };
 }
 
 /**
- * That the golden quantizer is what the quantizer proof composes: scale = quantRefScale(max |x_i|),
- * each code quantRefLane(x_i, sc), all codes 0 for a block with NaN or Inf; checked against
- * quantizeBlockReference on `n` pseudo-random adversarial blocks. The first disagreement, or null.
+ * That the golden quantizer is what the quantizer proof composes: scale and sc = quantRefScaleOf(max |x_i|),
+ * each code the reference lane of x_i over sc (quantRefLane over a power of two, quantRefLaneDiv over
+ * an nv scale), all codes 0 for a block with NaN or Inf and zeros of the values' signs for a flushed
+ * block; checked against quantizeBlockReference on `n` pseudo-random adversarial blocks. The first
+ * disagreement, or null.
  */
-export function checkQuantDecomposition(f: ElementFormat, recipe: 'floor' | 'ceil', away: boolean, k: number, n: number): string | null {
+export function checkQuantDecomposition(c: QuantRefConfig, away: boolean, k: number, n: number): string | null {
+  const f = c.elem;
   const mids = quantMidpoints(f);
   let seed = 0x1b873593;
   const rnd = (m: number): number => {
@@ -368,8 +496,10 @@ export function checkQuantDecomposition(f: ElementFormat, recipe: 'floor' | 'cei
     return (seed >>> 0) % m;
   };
   const out = new Uint8Array(k);
+  const name = `${f.name} ${c.scale.name} ${c.recipe}${c.guard ? ' guard' : ''}`;
   for (let t = 0; t < n; t++) {
-    const e = rnd(260);
+    // exponents anywhere, or (half the blocks) within the reach of a UE4M3 / UE5M3 scale
+    const e = t % 2 ? rnd(260) : 100 + rnd(50);
     const block = Array.from({ length: k }, () => {
       const kind = rnd(8);
       const s = rnd(2) << 31;
@@ -379,13 +509,15 @@ export function checkQuantDecomposition(f: ElementFormat, recipe: 'floor' | 'cei
       const ev = Math.max(0, Math.min(254, e - rnd(12)));
       return (s | (ev << 23) | (rnd(4) === 0 ? 0 : rnd(1 << 23))) >>> 0;
     });
-    const want = quantizeBlockReference(block, 0, { elem: f, scale: E8M0, blockSize: k, recipe, round: away ? 'away' : 'rne' }, out, 0);
+    const want = quantizeBlockReference(block, 0, { elem: f, scale: c.scale, blockSize: k, recipe: c.recipe, round: away ? 'away' : 'rne', guard: c.guard }, out, 0);
     const amax = block.reduce((m, x) => Math.max(m, x & 0x7fffffff), 0);
-    const { scale, sc } = quantRefScale(f, recipe, amax);
-    if (scale !== want) return `${f.name} ${recipe} block ${t}: reference scale ${scale}, golden ${want}`;
+    const { scale, sc, flush } = quantRefScaleOf(c, amax);
+    if (scale !== want) return `${name} block ${t}: reference scale ${scale}, golden ${want}`;
+    const special = amax >>> 23 === 0xff;
     for (let i = 0; i < k; i++) {
-      const q = scale === 0xff ? 0 : quantRefLane(f, mids, block[i], sc, away);
-      if (q !== out[i]) return `${f.name} ${recipe} block ${t} element ${i} (0x${block[i].toString(16)}): reference code 0x${q.toString(16)}, golden 0x${out[i].toString(16)}`;
+      const zero = isIntFormat(f) ? 0 : block[i] >>> 31 ? minifloatSignBit(f) : 0;
+      const q = special ? 0 : flush ? zero : c.recipe === 'nv' ? quantRefLaneDiv(f, c.scale, mids, block[i], sc, away) : quantRefLane(f, mids, block[i], sc, away);
+      if (q !== out[i]) return `${name} block ${t} element ${i} (0x${block[i].toString(16)}): reference code 0x${q.toString(16)}, golden 0x${out[i].toString(16)}`;
     }
   }
   return null;

@@ -12,7 +12,9 @@ export function genCommandLine(c: GenConfig): string {
   const units = c.units.length === DEFAULT_UNITS.length && c.units.every((u, i) => u === DEFAULT_UNITS[i]) ? '' : ` --units ${c.units.join(',')}`;
   const mac = c.units.includes('mac_array') ? ` --array ${c.mac.rows}x${c.mac.cols} --accum ${c.mac.accum} --max-blocks ${c.mac.maxBlocks}${c.mac.stages > 0 ? ` --stages ${c.mac.stages}` : ''}` : '';
   const gpu = c.units.includes('fused') ? ` --gpu ${c.gpu}` : '';
-  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}`;
+  const q = c.quant;
+  const quant = c.units.includes('quant') ? ` --recipe ${q.recipe}${q.guard ? ' --guard' : ''} --round ${q.round} --in-format ${q.in}` : '';
+  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}${quant}`;
 }
 
 /** The units, files and manifest of a configuration, without writing anything. */

@@ -13,8 +13,8 @@ import { E8M0 } from '../../src/formats/e8m0.js';
 const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem-b FMT] [--scale FMT]
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
                  [--array RxC] [--accum fp32|exact|blackwell|hopper] [--max-blocks N] [--stages S]
-                 [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil] [--round rne|away]
-                 [--in-format fp32|bf16]
+                 [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv] [--guard]
+                 [--round rne|away] [--in-format fp32|bf16]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -47,9 +47,11 @@ The GPU-compatible fused dot-add (with --units ...,fused; combinational):
                      (k = 32, e4m3 / e5m2, no scale). D = C + the products (blackwell-f4: the exact sums of 16),
                      aligned to the largest exponent and truncated, the sum truncated to FP32 (docs/NUMERICS.md 7.1)
 
-The quantizer (with --units ...,quant; combinational; e8m0 scales, --elem for its elements):
+The quantizer (with --units ...,quant; combinational; --elem for its elements, --scale its scales):
   --recipe R         floor (default): scale 2^(floor(log2 amax) - emax_elem), as OCP MX; ceil: the smallest
-                     power of two with amax / scale <= max_elem (the names of mxrtl quantize --recipe)
+                     power of two with amax / scale <= max_elem; nv (ue4m3 / ue5m3 scales, as NVFP4):
+                     amax / max_elem rounded to the scale format (the names of mxrtl quantize --recipe)
+  --guard            a scale that would be zero (ue4m3 / ue5m3) becomes the smallest subnormal scale
   --round M          element rounding: rne (to nearest, ties to even; default) or away (ties away)
   --in-format F      the values quantized: fp32 (default) or bf16 (each BF16 value exactly its FP32 value)
 
@@ -93,13 +95,14 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
       ...(v.has('--recipe') ? { recipe: v.get('--recipe') ?? '' } : {}),
       ...(v.has('--round') ? { round: (v.get('--round') ?? '').toLowerCase() as 'rne' | 'away' } : {}),
       ...(v.has('--in-format') ? { in: (v.get('--in-format') ?? '').toLowerCase() as 'fp32' | 'bf16' } : {}),
+      ...(v.has('--guard') ? { guard: true } : {}),
     },
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');
   if (c.units.includes('fused')) fusedParams(c.gpu, c);
-  const quantFlag = ['--recipe', '--round', '--in-format'].find((f) => v.has(f));
+  const quantFlag = ['--recipe', '--round', '--in-format', '--guard'].find((f) => v.has(f));
   if (quantFlag && !c.units.includes('quant')) throw new UsageError(`${quantFlag} shapes the quantizer: add quant to --units`);
   if (c.units.includes('quant')) quantParams(c);
   const accum = c.mac.accum;
@@ -121,7 +124,7 @@ export const genCommand: Command = {
   summary: 'generate Verilog units and manifest.json',
   help: HELP,
   async run(args) {
-    const { positional, values } = parseFlags(args, VALUED, []);
+    const { positional, values } = parseFlags(args, VALUED, ['--guard']);
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
     const config = configFromFlags(values);
     const out = values.get('--out') ?? 'rtl-out';

@@ -33,9 +33,11 @@ export interface QuantConfig {
   readonly round: 'rne' | 'away';
   /** the format of the values quantized */
   readonly in: 'fp32' | 'bf16';
+  /** underflow guard: a scale that would be zero becomes the smallest positive scale */
+  readonly guard: boolean;
 }
 
-export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne', in: 'fp32' };
+export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne', in: 'fp32', guard: false };
 
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
@@ -149,7 +151,7 @@ export function checkQuant(q: QuantConfig): QuantConfig {
   const recipe = q.recipe.toLowerCase();
   if (q.round !== 'rne' && q.round !== 'away') throw new UsageError(`unknown element rounding '${String(q.round)}' (one of: rne, away)`);
   if (q.in !== 'fp32' && q.in !== 'bf16') throw new UsageError(`unknown input format '${String(q.in)}' (one of: fp32, bf16)`);
-  return { recipe, round: q.round, in: q.in };
+  return { recipe, round: q.round, in: q.in, guard: q.guard === true };
 }
 
 export function checkMac(m: MacConfig): MacConfig {

@@ -2,20 +2,22 @@
  * quant: the MX quantizer. Random blocks from heavy-tailed and adversarial distributions: Student-t
  * (nu = 3) at random magnitudes; values one ulp around powers of two (where floor(log2 amax) and the
  * element binades change); exact ties between neighbouring element values at the block's scale (the
- * element rounding's tie rule); FP32 subnormals (alone, so that amax is subnormal, or beside normal
+ * element rounding's tie rule); amax on a tie between two scale values (nv's scale rounding); FP32 subnormals (alone, so that amax is subnormal, or beside normal
  * values); values near the FP32 maximum (the scale's clamp); sparse blocks with one outlier (the
  * rest underflow); blocks with NaN or Inf; all-zero blocks with signed zeros; and uniform bit
  * patterns (for BF16 inputs the top halves of these). Golden: src/quantize.ts quantizeBlockReference
  * (the general path).
  */
-import { decodeElement, elementMaxCode } from '../../src/formats/format.js';
+import { decodeElement, decodeScale, elementMax, elementMaxCode, isE8M0, scaleMaxCode, scaleNanCode } from '../../src/formats/format.js';
+import { minifloatEmax } from '../../src/formats/minifloat.js';
+import type { Raw } from '../../src/raw.js';
 import { QUANT_PORTS, quantFamily, type QuantParams } from '../../generator/units/quant.js';
 import { count } from '../format.js';
 import { slotOf, type RecordLayout } from '../layout.js';
 import { Xoshiro128 } from '../prng.js';
 import { classedBatches, goldenFromValues, putField, reportLines, type OpenBench, type UnitBench } from './types.js';
 
-export const QUANT_CLASSES = ['student-t', 'around powers of two', 'element ties', 'fp32 subnormals', 'near fp32 max', 'one outlier', 'nan / inf', 'zero blocks', 'uniform bits'] as const;
+export const QUANT_CLASSES = ['student-t', 'around powers of two', 'element ties', 'scale ties', 'fp32 subnormals', 'near fp32 max', 'one outlier', 'nan / inf', 'zero blocks', 'uniform bits'] as const;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -23,6 +25,28 @@ const u32 = new Uint32Array(f32.buffer);
 function bitsOf(x: number): number {
   f32[0] = x;
   return u32[0];
+}
+
+const valueOf = (d: Raw): number => Number(d.sig) * 2 ** d.exp * (d.sign ? -1 : 1);
+
+/** A block scale the recipe can pick: a power of two in the scale format's range, or (nv) any positive scale value. */
+function blockScale(p: QuantParams, rng: Xoshiro128): number {
+  const r = (): number => rng.next();
+  if (isE8M0(p.scale)) return 2 ** ((r() % 60) - 30);
+  if (p.recipe === 'nv') return valueOf(decodeScale(p.scale, 1 + (r() % scaleMaxCode(p.scale))));
+  const lo = 1 - p.scale.bias - p.scale.mbits;
+  return 2 ** (lo + (r() % (minifloatEmax(p.scale) - lo + 1)));
+}
+
+/**
+ * A value on a tie, or moved off it by m * 2^j ulps (m = 1 .. 15; j = 0, or 4 .. 10: the bits a
+ * division by a 4- to 7-bit significand keeps in its quotient, so that only its remainder is off).
+ */
+function nearTie(bits: number, r: () => number): number {
+  const c = r() % 4;
+  if (c === 0 || (bits & 0x7f800000) === 0) return bits;
+  const step = (1 + (r() % 15)) * 2 ** (c === 1 ? 0 : 4 + (r() % 7));
+  return (r() & 1 ? bits + step : bits - step) >>> 0;
 }
 
 function blockOf(p: QuantParams, rng: Xoshiro128, cls: (typeof QUANT_CLASSES)[number]): number[] {
@@ -50,20 +74,34 @@ function blockOf(p: QuantParams, rng: Xoshiro128, cls: (typeof QUANT_CLASSES)[nu
       break;
     }
     case 'element ties': {
-      // lane 0 the largest element at scale 2^x (so the recipes' scale is 2^x); the others exact
-      // midpoints between neighbouring element values at that scale
-      const x = (r() % 60) - 30;
+      // lane 0 the largest element times a scale S (so the recipe's scale is S); the others exact
+      // midpoints between neighbouring element values times S, or a few units of 2^10 ulps off one
+      // (the bits a lane's division keeps unchanged: only its remainder tells the value off the tie)
+      const S = blockScale(p, rng);
       const maxCode = elementMaxCode(p.elem);
-      const value = (c: number): number => {
-        const d = decodeElement(p.elem, c);
-        return Number(d.sig) * 2 ** d.exp * (d.sign ? -1 : 1);
-      };
-      block.push(bitsOf(value(maxCode) * 2 ** x * sgn()));
+      const value = (c: number): number => valueOf(decodeElement(p.elem, c));
+      block.push(bitsOf(value(maxCode) * S * sgn()));
       for (let i = 1; i < k; i++) {
         const c = r() % maxCode;
         const v = (value(c) + value(c + 1)) / 2;
-        block.push(bitsOf(v * 2 ** x * sgn()));
+        block.push(nearTie(bitsOf(v * S * sgn()), r));
       }
+      break;
+    }
+    case 'scale ties': {
+      // amax = max_elem times the midpoint between two neighbouring scale values (nv rounds the
+      // ratio on a tie; for the power-of-two recipes 1.5 times a power of two), or a few units off
+      // it; the rest below it
+      const mx = valueOf(elementMax(p.elem));
+      let mid: number;
+      if (isE8M0(p.scale)) mid = 1.5 * 2 ** ((r() % 60) - 30);
+      else {
+        const c = r() % scaleMaxCode(p.scale);
+        mid = (valueOf(decodeScale(p.scale, c)) + valueOf(decodeScale(p.scale, c + 1))) / 2;
+      }
+      const amax = mx * mid;
+      for (let i = 0; i < k; i++) block.push(bitsOf(sgn() * amax * unit()));
+      block[r() % k] = nearTie(bitsOf(sgn() * amax), r);
       break;
     }
     case 'fp32 subnormals': {
@@ -103,7 +141,12 @@ export const quantBench: UnitBench<QuantParams> = {
     const xo = slotOf(layout.inputs, QUANT_PORTS.x).offset;
     const so = slotOf(layout.outputs, QUANT_PORTS.scale).offset;
     const wi = p.in === 'bf16' ? 16 : 32;
-    const scales = { nan: 0, zeroBlock: 0, lowest: 0, highest: 0, other: 0 };
+    const scales = { nan: 0, zeroBlock: 0, zeroScale: 0, lowest: 0, highest: 0, other: 0 };
+    const e8 = isE8M0(p.scale);
+    const nanCode = scaleNanCode(p.scale);
+    // the largest scale the recipe can give: the largest finite code (nv), or the largest power of two
+    const top = e8 ? 254 : p.recipe === 'nv' ? scaleMaxCode(p.scale) : (minifloatEmax(p.scale) + p.scale.bias) << p.scale.mbits;
+    const lowest = e8 ? 0 : 1;
     return {
       golden,
       report: (m) => reportLines(layout, m, (v) => quantFamily.describeInputs(p, v), (port, v) => quantFamily.describeOutput(p, port, v)),
@@ -116,7 +159,7 @@ export const quantBench: UnitBench<QuantParams> = {
           golden(input, off, expected, outOff);
           const s = expected[outOff + so] & 0xff;
           const zeros = block.every((x) => (x & (p.in === 'bf16' ? 0x7fff : 0x7fffffff)) === 0);
-          scales[s === 0xff ? 'nan' : zeros ? 'zeroBlock' : s === 0 ? 'lowest' : s === 254 ? 'highest' : 'other']++;
+          scales[s === nanCode ? 'nan' : zeros ? 'zeroBlock' : !e8 && s === 0 ? 'zeroScale' : s === lowest ? 'lowest' : s === top ? 'highest' : 'other']++;
         });
         return {
           total: opts.vectors,
@@ -124,7 +167,7 @@ export const quantBench: UnitBench<QuantParams> = {
           next,
           details: () => [
             `random classes: ${[...perClass].map(([c, x]) => `${c} ${count(x)}`).join(', ')}`,
-            `scale codes: NaN ${count(scales.nan)}, all-zero blocks ${count(scales.zeroBlock)}, 0 (the smallest scale, clamped from below) ${count(scales.lowest)}, 254 (the largest) ${count(scales.highest)}, others ${count(scales.other)}`,
+            `scale codes: NaN ${count(scales.nan)}, all-zero blocks ${count(scales.zeroBlock)}, ${e8 ? '' : `zero (the block flushed) ${count(scales.zeroScale)}, `}${lowest} (the smallest scale${p.guard || e8 ? ', clamped from below' : ''}) ${count(scales.lowest)}, ${top} (the largest) ${count(scales.highest)}, others ${count(scales.other)}`,
           ],
         };
       },

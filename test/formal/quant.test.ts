@@ -1,7 +1,9 @@
-// The quantizer's proofs: every obligation of MXFP4 (floor) and E3M2 (ceil, ties away, k = 16)
-// proven, and broken quantizers failing exactly the obligation that covers the edit: a tie rounded
-// up under ties to even and an FP32 subnormal given the normal branch (lane), ceil stepping up at
-// max_elem itself (scale), a comparison of the max tree reversed (amax).
+// The quantizer's proofs: every obligation of MXFP4 (floor), E3M2 (ceil, ties away, k = 16), BF16
+// inputs, NVFP4 (nv, with and without the guard) and E2M1 floor with UE4M3 scales proven, and broken
+// quantizers failing exactly the obligation that covers the edit: a tie rounded up under ties to
+// even and an FP32 subnormal given the normal branch (lane), ceil stepping up at max_elem itself
+// (scale), a comparison of the max tree reversed (amax); nv: a lane's remainder left out of the
+// sticky bit (lane), the scale's (scale), an all-zero block not flushed (scale).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
@@ -16,21 +18,38 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32'): Promise<unknown> =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false): Promise<unknown> =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard } }));
 
 describe('quantizer proofs', () => {
   it.each([
     ['e2m1', 'floor', 'rne', 32, 'fp32', 'mx_quant_e2m1_e8m0_k32_floor'],
     ['e3m2', 'ceil', 'away', 16, 'fp32', 'mx_quant_e3m2_e8m0_k16_ceil_away'],
     ['e2m1', 'ceil', 'rne', 16, 'bf16', 'mx_quant_e2m1_e8m0_k16_ceil_bf16in'],
-  ] as const)('%s, %s, %s, k = %i, %s in: every obligation proven', async (elem, recipe, round, block, inFormat, top) => {
+    ['e2m1', 'nv', 'rne', 16, 'fp32', 'mx_quant_e2m1_ue4m3_k16_nv', 'ue4m3', false],
+    ['e2m1', 'nv', 'rne', 16, 'fp32', 'mx_quant_e2m1_ue4m3_k16_nv_guard', 'ue4m3', true],
+    ['e2m1', 'floor', 'rne', 16, 'fp32', 'mx_quant_e2m1_ue4m3_k16_floor', 'ue4m3', false],
+  ] as const)('%s, %s, %s, k = %i, %s in: every obligation proven (%s)', async (elem, recipe, round, block, inFormat, top, scale = 'e8m0', guard = false) => {
     const rtl = join(dir, `good-${top}`);
-    await gen(rtl, elem, recipe, round, block, inFormat);
+    await gen(rtl, elem, recipe, round, block, inFormat, scale, guard);
     const r = await formal(rtl, join(dir, `good-${top}-out`));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(statuses(r.report)).toEqual(Object.fromEntries(['amax', 'scale', 'lane'].map((p) => [`${top}.${p}`, 'proven'])));
   }, 300_000);
+
+  it.each([
+    ["an nv lane's remainder left out of its sticky bit", 'lane', 'mx_qlane_e2m1_ue4m3.v', /wire dsticky = \|mant\[9:0\] \| \|dr;/, 'wire dsticky = |mant[9:0];'],
+    ["the nv scale's remainder left out of its sticky bit", 'scale', 'mx_quant_e2m1_ue4m3_k16_nv.v', /wire s_dsticky = \|a_sig\[11:0\] \| \|s_dr;/, 'wire s_dsticky = |a_sig[11:0];'],
+    ['an all-zero block not flushed', 'scale', 'mx_quant_e2m1_ue4m3_k16_nv.v', /wire flush = \(sc == 7'd0\) \| all_zero;/, "wire flush = sc == 7'd0;"],
+  ])('NVFP4 nv: %s fails the %s obligation', async (what, part, file, pattern, replace) => {
+    const rtl = join(dir, `bad-nv-${what.length}`);
+    await gen(rtl, 'e2m1', 'nv', 'rne', 16, 'fp32', 'ue4m3');
+    await mutate(join(rtl, file), pattern, replace);
+    const top = 'mx_quant_e2m1_ue4m3_k16_nv';
+    const r = await formal(rtl, join(dir, `bad-nv-${what.length}-out`), '--only', `${top}.${part}`);
+    expect(r.code).toBe(1);
+    expect(statuses(r.report)).toEqual({ [`${top}.${part}`]: 'failed' });
+  }, 120_000);
 
   it.each([
     ['a tie rounded up under ties to even', 'lane', 'floor', 'mx_qlane_e2m1.v', /wire r_up = r_y\[0\] & \(r_sticky \| r_y\[1\]\);/, 'wire r_up = r_y[0];'],

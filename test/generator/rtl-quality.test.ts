@@ -51,6 +51,18 @@ const CONFIGS: GenConfig[] = [
     ] as const
   ).map(([e, recipe, round, block]) => makeConfig({ elemA: e, elemB: e, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round } })),
   makeConfig({ elemA: 'e4m3', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 32, units: ['quant'], quant: { in: 'bf16' } }),
+  // nv over both non-power-of-two scale formats, with and without the guard and ties away; the
+  // power-of-two recipes with UE4M3 / UE5M3 scales
+  ...(
+    [
+      ['e2m1', 'ue4m3', 'nv', 'rne', false, 16],
+      ['e4m3', 'ue5m3', 'nv', 'away', true, 32],
+      ['int8', 'ue4m3', 'nv', 'away', false, 16],
+      ['e3m2', 'ue5m3', 'nv', 'rne', true, 3],
+      ['e2m1', 'ue4m3', 'floor', 'rne', false, 16],
+      ['e5m2', 'ue5m3', 'ceil', 'rne', true, 16],
+    ] as const
+  ).map(([e, scale, recipe, round, guard, block]) => makeConfig({ elemA: e, elemB: e, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, guard } })),
   // kind::mxf4nvf4 with both of its scale kinds
   ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
 ];
@@ -162,6 +174,14 @@ describe('synthesis with Yosys', () => {
     const stat = await synthStat(g);
     const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
     expect(cells, stat).toBeGreaterThan(1000);
+    expect(stat).not.toMatch(/DFF/);
+  }, 300_000);
+
+  it('synthesizes the nv quantizer (NVFP4, k = 4) to gates, combinational, no problem reported by check', async () => {
+    const g = generateConfig(makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 4, units: ['quant'], quant: { recipe: 'nv' } }));
+    const stat = await synthStat(g);
+    const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
+    expect(cells, stat).toBeGreaterThan(500);
     expect(stat).not.toMatch(/DFF/);
   }, 300_000);
 

@@ -1,7 +1,9 @@
-// The quantizer (--units quant): floor and ceil with E8M0 scales for FP4, FP8 and INT8 elements
-// against the golden quantizeBlockReference in Verilator, and broken units (a tie rounded away
-// under ties-to-even, an FP32 subnormal taken as if normal, ceil stepping up at max_elem itself, the
-// scale clamped one code low) that the bench must catch.
+// The quantizer (--units quant): floor and ceil with E8M0 scales for FP4, FP8 and INT8 elements,
+// nv (NVFP4 and others) with and without the guard, floor / ceil with UE4M3 / UE5M3 scales, against
+// the golden quantizeBlockReference in Verilator, and broken units (a tie rounded away under
+// ties-to-even, an FP32 subnormal taken as if normal, ceil stepping up at max_elem itself, the scale
+// clamped one code low; nv: a division's remainder left out of the sticky bit, in a lane and in the
+// scale) that the bench must catch.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32') =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale: 'e8m0', out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false) =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard } }));
 
 describe('the quantizer matches the golden model', () => {
   for (const [elem, recipe, round, block, inFormat] of [
@@ -40,13 +42,41 @@ describe('the quantizer matches the golden model', () => {
       for (const i of [1, 2, 3, 5, ...(elem === 'int8' ? [4] : [])]) expect(n(sc?.[i]), `scale class ${i} in ${r.out}`).toBeGreaterThan(0);
     }, 180_000);
   }
+
+  for (const [elem, scale, recipe, guard, round, block] of [
+    ['e2m1', 'ue4m3', 'nv', false, 'rne', 16],
+    ['e2m1', 'ue4m3', 'nv', true, 'rne', 16],
+    ['e4m3', 'ue5m3', 'nv', false, 'away', 16],
+    ['int8', 'ue4m3', 'nv', true, 'rne', 8],
+    ['e2m1', 'ue4m3', 'floor', false, 'rne', 16],
+    ['e2m3', 'ue5m3', 'ceil', true, 'rne', 16],
+  ] as const) {
+    it(`${elem}, ${scale}, ${recipe}${guard ? ', guard' : ''}, ${round}, k = ${block}: every class of block, every kind of scale code`, async () => {
+      const rtl = join(dir, `${elem}${scale}${recipe}${guard}${round}${block}`);
+      await gen(rtl, elem, recipe, round, block, 'fp32', scale, guard);
+      const r = await sim(['--rtl', rtl, '--vectors', '40000', '--seed', '7', '--out-dir', join(dir, 'out')]);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/ {4}PASS 40,000 checked, 0 mismatches/);
+      const n = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
+      const sc = /scale codes: NaN ([0-9,]+), all-zero blocks ([0-9,]+), zero \(the block flushed\) ([0-9,]+), 1 \(the smallest scale[^)]*\) ([0-9,]+), (\d+) \(the largest\) ([0-9,]+), others ([0-9,]+)/.exec(r.out);
+      expect(sc, r.out).not.toBeNull();
+      // a zero scale only without the guard; the largest scale: the largest finite code (nv) or power of two
+      const largest = recipe === 'nv' ? (scale === 'ue4m3' ? 0x7e : 0xfe) : scale === 'ue4m3' ? (8 + 7) << 3 : (16 + 15) << 3;
+      expect(n(sc?.[5])).toBe(largest);
+      for (const i of [1, 2, 4, 6, 7]) expect(n(sc?.[i]), `scale class ${i} in ${r.out}`).toBeGreaterThan(0);
+      if (guard) expect(n(sc?.[3])).toBe(0);
+      else expect(n(sc?.[3])).toBeGreaterThan(0);
+    }, 180_000);
+  }
 });
 
-const MUTANTS: { name: string; elem: string; recipe: string; file: string; good: string; bad: string }[] = [
+const MUTANTS: { name: string; elem: string; recipe: string; file: string; good: string; bad: string; scale?: string; block?: number }[] = [
   { name: 'a tie rounded up whatever the kept bit (ties away under ties to even)', elem: 'e4m3', recipe: 'floor', file: 'mx_qlane_e4m3.v', good: 'wire r_up = r_y[0] & (r_sticky | r_y[1]);', bad: 'wire r_up = r_y[0];' },
   { name: 'an FP32 subnormal taken at the exponent of the smallest normal', elem: 'e4m3', recipe: 'floor', file: 'mx_qlane_e4m3.v', good: "wire [8:0] t = sub ? 9'd22 - {4'b0, nrm_lz} :", bad: "wire [8:0] t = sub ? 9'd23 :" },
   { name: "ceil stepping up at max_elem's significand itself", elem: 'e4m3', recipe: 'ceil', file: 'mx_quant_e4m3_e8m0_k32_ceil.v', good: "wire a_up = a_sig > 24'he00000;", bad: "wire a_up = a_sig >= 24'he00000;" },
   { name: 'the scale clamped at code 253', elem: 'int8', recipe: 'ceil', file: 'mx_quant_int8_e8m0_k32_ceil.v', good: "8'd254 : sc_wide[7:0]", bad: "8'd253 : sc_wide[7:0]" },
+  { name: "an nv lane's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_qlane_e2m1_ue4m3.v', good: 'wire dsticky = |mant[9:0] | |dr;', bad: 'wire dsticky = |mant[9:0];' },
+  { name: "the nv scale's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_quant_e2m1_ue4m3_k16_nv.v', good: 'wire s_dsticky = |a_sig[11:0] | |s_dr;', bad: 'wire s_dsticky = |a_sig[11:0];' },
   { name: 'the scale clamped from below at code 1', elem: 'e2m1', recipe: 'floor', file: 'mx_quant_e2m1_e8m0_k32_floor.v', good: "wire [7:0] sc = a_t < 9'd24 ? 8'd0 :", bad: "wire [7:0] sc = a_t < 9'd24 ? 8'd1 :" },
 ];
 
@@ -54,14 +84,14 @@ describe('broken quantizers fail the bench', () => {
   for (const m of MUTANTS) {
     it(m.name, async () => {
       const rtl = join(dir, `bad-${MUTANTS.indexOf(m)}`);
-      await gen(rtl, m.elem, m.recipe);
+      await gen(rtl, m.elem, m.recipe, 'rne', m.block ?? 32, 'fp32', m.scale ?? 'e8m0');
       const path = join(rtl, m.file);
       const text = await readFile(path, 'utf8');
       expect(text.split(m.good).length - 1).toBe(1);
       await writeFile(path, text.replace(m.good, m.bad));
       const r = await sim(['--rtl', rtl, '--vectors', '20000', '--seed', '3', '--out-dir', join(dir, 'out')]);
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(new RegExp(`MISMATCH 1 of [0-9,]+: mx_quant_${m.elem}_e8m0_k32_${m.recipe} vector \\d+`));
+      expect(r.out).toMatch(new RegExp(`MISMATCH 1 of [0-9,]+: mx_quant_${m.elem}_${m.scale ?? 'e8m0'}_k${m.block ?? 32}_${m.recipe} vector \\d+`));
     }, 180_000);
   }
 });
