@@ -133,6 +133,12 @@ function blockOf(p: QuantParams, rng: Xoshiro128, cls: (typeof QUANT_CLASSES)[nu
   return block;
 }
 
+/** `n` blocks of FP32 bits drawn from the bench's classes (for checks beyond the bench: the RTL round trip). */
+export function quantTestBlocks(p: QuantParams, seed: number, n: number): number[][] {
+  const rng = new Xoshiro128(seed);
+  return Array.from({ length: n }, () => blockOf(p, rng, QUANT_CLASSES[rng.next() % QUANT_CLASSES.length]));
+}
+
 export const quantBench: UnitBench<QuantParams> = {
   family: 'quant',
   legend: () => QUANT_CLASSES.map((c) => `random class: ${c}`),
