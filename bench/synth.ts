@@ -10,7 +10,7 @@
  *
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
  *                            [--units dotsum,dot,mul,dequant,mac_array,fused,quant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
- *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil]
+ *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv]
  *
  * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
@@ -20,7 +20,7 @@
  * module synthesized once, stat counting every instance, the depth taken on the flattened result),
  * `--units mac_pe` one of its processing elements; `--units fused` the GPU-compatible fused dot-add
  * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3);
- * `--units quant` the quantizer of `--recipe` (floor or ceil, e8m0; --pairs names its element format).
+ * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format).
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -35,7 +35,7 @@ import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/y
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
-  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil]';
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv]';
 
 const STAT_FILE = 'stat.json';
 const LTP_FILE = 'ltp.txt';

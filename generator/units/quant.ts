@@ -26,6 +26,7 @@ import type { RoundMode } from '../../src/round.js';
 import { elementText, formatSummary, floatText, scaleText } from '../../src/text.js';
 import { FP32 } from '../../src/formats/float.js';
 import { decodeMinifloat } from '../raw/decode.js';
+import { divideNormalized } from '../raw/divide.js';
 import { maxTree } from '../raw/max_tree.js';
 import { normalize } from '../raw/normalize.js';
 import { VerilogModule } from '../verilog/module.js';
@@ -283,16 +284,15 @@ function divLaneModule(p: Pick<QuantParams, 'elem' | 'round' | 'recipe' | 'scale
   m.section('x / S: the top 14 bits of the significand over d, 10 or 11 quotient bits; the rest sticky');
   const NW = 14;
   const n = m.wire('dn', slice(mant, 23, 24 - NW), { comment: "the significand's top 14 bits" });
-  const dz = zext(ref(d), NW);
-  const dq = m.wire('dq', { text: `${n.name} / ${dz.text}`, width: NW }, { unusedReason: 'the quotient lies in 546 .. 2047: bits 13 .. 11 are zero' });
   // ties away decide on the round bit alone: the remainder and the bits below are not needed
-  const dr = away ? null : m.wire('dr', { text: `${n.name} % ${dz.text}`, width: NW }, { comment: 'the remainder' });
+  const dv = divideNormalized(m, 'dv', n, ref(d), 11, away ? 'only ties to even read the remainder' : undefined);
+  const dq = dv.q;
   const hiq = m.wire('dq_hi', slice(dq, 10), { comment: "quotient >= 1024: x's significand at least S's (the binade of x / S)" });
-  const qm = m.wire('qm', mux(ref(hiq), concat(slice(dq, 10, 0), lit(13, 0)), concat(slice(dq, 9, 0), lit(14, 0))), {
+  const qm = m.wire('qm', mux(ref(hiq), concat(ref(dq), lit(13, 0)), concat(slice(dq, 9, 0), lit(14, 0))), {
     comment: 'the quotient with its leading one at bit 23',
     ...(away ? { unusedReason: 'its low bits only matter to ties to even' } : {}),
   });
-  const sticky = dr ? m.wire('dsticky', binop(reduce('|', slice(mant, 23 - NW, 0)), '|', reduce('|', ref(dr))), { comment: 'bits of x / S below the quotient' }) : undefined;
+  const sticky = away ? undefined : m.wire('dsticky', binop(reduce('|', slice(mant, 23 - NW, 0)), '|', reduce('|', ref(dv.rem))), { comment: 'bits of x / S below the quotient' });
   // floor(log2 (x / S)) = (t - 149) - (l + expOffset) - ~hi; te = that + bias; u = te + UO >= 0
   const C = LsMax + 1;
   const bias = isIntFormat(f) ? 0 : f.bias;
@@ -404,11 +404,11 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
     m.section(`the scale: amax / ${elementText(f, elementMaxCode(f))} (max_elem = ${Mx} * 2^${mx.exp}) rounded to nearest even on the ${s.name.toUpperCase()} grid, saturated at code 0x${scaleMaxCode(s).toString(16)}${p.guard ? '; zero raised to the smallest subnormal (guard)' : ''}`);
     const NW = 10 + lm;
     const n = m.wire('s_dn', slice(sig, 23, 24 - NW), { comment: `amax's significand, top ${NW} bits` });
-    const dq = m.wire('s_dq', { text: `${n.name} / ${lit(NW, Mx).text}`, width: NW }, NW > 11 ? { unusedReason: 'the quotient lies below 2048' } : {});
-    const dr = m.wire('s_dr', { text: `${n.name} % ${lit(NW, Mx).text}`, width: NW }, { comment: 'the remainder' });
+    const dv = divideNormalized(m, 's_dv', n, lit(lm, Mx), 11);
+    const dq = dv.q;
     const hiq = m.wire('s_dq_hi', slice(dq, 10), { comment: `quotient >= 1024: amax's significand at least ${Mx}'s` });
-    const qm = m.wire('s_qm', mux(ref(hiq), concat(slice(dq, 10, 0), lit(13, 0)), concat(slice(dq, 9, 0), lit(14, 0))), { comment: 'amax / max_elem with its leading one at bit 23' });
-    const sticky = m.wire('s_dsticky', binop(reduce('|', slice(sig, 23 - NW, 0)), '|', reduce('|', ref(dr))), { comment: 'bits below the quotient' });
+    const qm = m.wire('s_qm', mux(ref(hiq), concat(ref(dq), lit(13, 0)), concat(slice(dq, 9, 0), lit(14, 0))), { comment: 'amax / max_elem with its leading one at bit 23' });
+    const sticky = m.wire('s_dsticky', binop(reduce('|', slice(sig, 23 - NW, 0)), '|', reduce('|', ref(dv.rem))), { comment: 'bits below the quotient' });
     // floor(log2 (amax / max)) = (t - 149) - fl - ~hi; te = that + bias_s; u = te + UO
     const UO = 1 + 149 + fl - s.bias;
     if (UO < 0) throw new Error(`${name}: negative exponent offset`);

@@ -38,8 +38,8 @@ describe('quantizer proofs', () => {
   }, 300_000);
 
   it.each([
-    ["an nv lane's remainder left out of its sticky bit", 'lane', 'mx_qlane_e2m1_ue4m3.v', /wire dsticky = \|mant\[9:0\] \| \|dr;/, 'wire dsticky = |mant[9:0];'],
-    ["the nv scale's remainder left out of its sticky bit", 'scale', 'mx_quant_e2m1_ue4m3_k16_nv.v', /wire s_dsticky = \|a_sig\[11:0\] \| \|s_dr;/, 'wire s_dsticky = |a_sig[11:0];'],
+    ["an nv lane's remainder left out of its sticky bit", 'lane', 'mx_qlane_e2m1_ue4m3.v', /wire dsticky = \|mant\[9:0\] \| \|dv_r0;/, 'wire dsticky = |mant[9:0];'],
+    ["the nv scale's remainder left out of its sticky bit", 'scale', 'mx_quant_e2m1_ue4m3_k16_nv.v', /wire s_dsticky = \|a_sig\[11:0\] \| \|s_dv_r0;/, 'wire s_dsticky = |a_sig[11:0];'],
     ['an all-zero block not flushed', 'scale', 'mx_quant_e2m1_ue4m3_k16_nv.v', /wire flush = \(sc == 7'd0\) \| all_zero;/, "wire flush = sc == 7'd0;"],
   ])('NVFP4 nv: %s fails the %s obligation', async (what, part, file, pattern, replace) => {
     const rtl = join(dir, `bad-nv-${what.length}`);

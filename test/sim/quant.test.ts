@@ -75,8 +75,8 @@ const MUTANTS: { name: string; elem: string; recipe: string; file: string; good:
   { name: 'an FP32 subnormal taken at the exponent of the smallest normal', elem: 'e4m3', recipe: 'floor', file: 'mx_qlane_e4m3.v', good: "wire [8:0] t = sub ? 9'd22 - {4'b0, nrm_lz} :", bad: "wire [8:0] t = sub ? 9'd23 :" },
   { name: "ceil stepping up at max_elem's significand itself", elem: 'e4m3', recipe: 'ceil', file: 'mx_quant_e4m3_e8m0_k32_ceil.v', good: "wire a_up = a_sig > 24'he00000;", bad: "wire a_up = a_sig >= 24'he00000;" },
   { name: 'the scale clamped at code 253', elem: 'int8', recipe: 'ceil', file: 'mx_quant_int8_e8m0_k32_ceil.v', good: "8'd254 : sc_wide[7:0]", bad: "8'd253 : sc_wide[7:0]" },
-  { name: "an nv lane's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_qlane_e2m1_ue4m3.v', good: 'wire dsticky = |mant[9:0] | |dr;', bad: 'wire dsticky = |mant[9:0];' },
-  { name: "the nv scale's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_quant_e2m1_ue4m3_k16_nv.v', good: 'wire s_dsticky = |a_sig[11:0] | |s_dr;', bad: 'wire s_dsticky = |a_sig[11:0];' },
+  { name: "an nv lane's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_qlane_e2m1_ue4m3.v', good: 'wire dsticky = |mant[9:0] | |dv_r0;', bad: 'wire dsticky = |mant[9:0];' },
+  { name: "the nv scale's remainder left out of its sticky bit", elem: 'e2m1', recipe: 'nv', scale: 'ue4m3', block: 16, file: 'mx_quant_e2m1_ue4m3_k16_nv.v', good: 'wire s_dsticky = |a_sig[11:0] | |s_dv_r0;', bad: 'wire s_dsticky = |a_sig[11:0];' },
   { name: 'the scale clamped from below at code 1', elem: 'e2m1', recipe: 'floor', file: 'mx_quant_e2m1_e8m0_k32_floor.v', good: "wire [7:0] sc = a_t < 9'd24 ? 8'd0 :", bad: "wire [7:0] sc = a_t < 9'd24 ? 8'd1 :" },
 ];
 
