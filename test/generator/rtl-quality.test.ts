@@ -177,16 +177,11 @@ describe('synthesis with Yosys', () => {
     expect(stat).not.toMatch(/DFF/);
   }, 300_000);
 
-  it('synthesizes the nv quantizer (NVFP4, k = 4) to gates, combinational, no problem reported by check', async () => {
-    const g = generateConfig(makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 4, units: ['quant'], quant: { recipe: 'nv' } }));
-    const stat = await synthStat(g);
-    const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
-    expect(cells, stat).toBeGreaterThan(500);
-    expect(stat).not.toMatch(/DFF/);
-  }, 300_000);
-
-  it('synthesizes the quantizer (E4M3, ceil, k = 4) to gates, combinational, no problem reported by check', async () => {
-    const g = generateConfig(makeConfig({ elemA: 'e4m3', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 4, units: ['quant'], quant: { recipe: 'ceil' } }));
+  it.each([
+    ['the nv quantizer (NVFP4, k = 4)', 'e2m1', 'ue4m3', 'nv'],
+    ['the quantizer (E4M3, ceil, k = 4)', 'e4m3', 'e8m0', 'ceil'],
+  ] as const)('synthesizes %s to gates, combinational, no problem reported by check', async (_what, elem, scale, recipe) => {
+    const g = generateConfig(makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block: 4, units: ['quant'], quant: { recipe } }));
     const stat = await synthStat(g);
     const cells = Number(/Number of cells:\s+(\d+)/.exec(stat)?.[1] ?? /(\d+)\s+cells/.exec(stat)?.[1]);
     expect(cells, stat).toBeGreaterThan(500);
