@@ -387,7 +387,12 @@ export interface QuantRefConfig {
  * The nv scale thresholds: between neighbouring finite scale codes c and c + 1, max_elem times their
  * midpoint (amax above it rounds amax / max_elem to c + 1 or beyond; on it, to the even code).
  */
+const thresholdCache = new Map<string, { code: number; key: number }[]>();
+
 export function nvScaleThresholds(elem: ElementFormat, scale: ScaleFormat): { code: number; key: number }[] {
+  const id = `${elem.name}/${scale.name}`;
+  const hit = thresholdCache.get(id);
+  if (hit) return hit;
   const mx = elementMax(elem);
   const out: { code: number; key: number }[] = [];
   for (let c = 0; c < scaleMaxCode(scale); c++) {
@@ -399,6 +404,7 @@ export function nvScaleThresholds(elem: ElementFormat, scale: ScaleFormat): { co
     if (key === null) throw new Error(`${elem.name} / ${scale.name}: nv threshold ${c} is not an FP32 value`);
     out.push({ code: c, key });
   }
+  thresholdCache.set(id, out);
   return out;
 }
 
@@ -427,9 +433,10 @@ export function quantRefScaleOf(c: QuantRefConfig, amax: number): { scale: numbe
     sc = code;
     flush = code === 0;
   } else {
-    const r = quantRefScale(c.elem, c.recipe, amax, pow2ScaleCodes(c.scale));
+    const range = pow2ScaleCodes(c.scale);
+    const r = quantRefScale(c.elem, c.recipe, amax, range);
     sc = r.sc;
-    code = pow2ScaleCodes(c.scale).code(sc);
+    code = range.code(sc);
     flush = r.under && !c.guard && !isE8M0(c.scale);
   }
   const ev = amax >>> 23;
