@@ -100,14 +100,6 @@ describe('never proven without a proof', () => {
     expect(run.stdout).toMatch(/UNKNOWN +mx_dequant_e2m1_e8m0_k8\.lanes/);
   }, 60_000);
 
-  it('a time limit counts the proof, not the start-up of a fresh proof worker', async () => {
-    const rtl = join(dir, 'startup');
-    await generate(rtl, 2);
-    const run = await formal(rtl, join(dir, 'startup-out'), '--only', 'mx_mul_e2m1.table', '--timeout', '2', '--jobs', '1');
-    expect(statuses(run.report)).toEqual({ 'mx_mul_e2m1.table': 'proven' });
-    expect(run.code).toBe(0);
-  }, 60_000);
-
   it('RTL that Yosys cannot read is an error for every obligation of its unit, and the run exits with 1', async () => {
     const rtl = join(dir, 'syntax');
     await generate(rtl, 4);
