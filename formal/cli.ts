@@ -11,12 +11,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parserMessage } from '../generator/cli-args.js';
 import { configTag, makeConfig } from '../generator/units/config.js';
+import { familyOf } from '../generator/units/index.js';
+import { CLOCK_PORT } from '../generator/units/unit.js';
 import { MANIFEST_FILE, ManifestError, readManifest, sha256, type Manifest } from '../generator/manifest.js';
 import { writeVectorFile } from '../sim/vectors.js';
 import { PlanError, isUnplanned, type ModuleShape } from './recipes/common.js';
 import { recipeFor } from './recipes/index.js';
 import { WorkerPool } from './pool.js';
-import { editedText, renderMarkdown, secondsText, SEQUENTIAL_TEXT, type ObligationReport, type Report, type UnitReport } from './report.js';
+import { editedText, renderMarkdown, secondsText, sequentialText, type ObligationReport, type Report, type UnitReport } from './report.js';
 import type { ObligationResult, ObligationSpec, Status, UnitRef } from './spec.js';
 import type { InspectResult } from './tasks.js';
 import { YOWASP_VERSION } from './yosys.js';
@@ -211,7 +213,14 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
         return 2;
       }
     }
-    const ref: UnitRef = { family: u.family, top: u.top, files, ports: u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width })), parameters: u.parameters };
+    const family = familyOf(u.family);
+    let registerStages = 0;
+    try {
+      registerStages = family?.registerStages?.(family.fromParameters(u.parameters)) ?? 0;
+    } catch {
+      // parameters the family refuses: the recipe's plan reports them
+    }
+    const ref: UnitRef = { family: u.family, top: u.top, files, ports: u.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width })), parameters: u.parameters, registerStages };
     const recipe = recipeFor(u.family);
     units.push({ ref, edited, parts: recipe ? recipe.parts(ref) : ['recipe'] });
   }
@@ -404,7 +413,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
     result: ok ? 'proven' : 'not proven',
     counts,
     units: unitReports,
-    sequential: SEQUENTIAL_TEXT,
+    sequential: sequentialText(units.map((u) => ({ top: u.ref.top, clocked: u.ref.ports.some((p) => p.dir === 'input' && p.name === CLOCK_PORT), registerStages: u.ref.registerStages ?? 0 }))),
   };
   await mkdir(opts.reports, { recursive: true });
   const base = join(opts.reports, `${config}${partial ? '.partial' : ''}`);

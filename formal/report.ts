@@ -73,6 +73,7 @@ const METHOD_TEXT: Record<Method | 'none', string> = {
   sat: 'Yosys SAT',
   exhaustive: 'exhaustive (Yosys netlist)',
   induction: 'Yosys SAT k-induction',
+  netlist: 'netlist check (Yosys write_json)',
   none: '-',
 };
 
@@ -156,7 +157,15 @@ export function renderMarkdown(r: Report): string {
   return out.join('\n');
 }
 
-export const SEQUENTIAL_TEXT =
-  'No pipelined variants are generated yet: every unit in the manifest is combinational (no clock), so there is no ' +
-  'sequential equivalence or induction proof to run. When pipelined units appear, each must be proven equal to its ' +
-  'combinational unit before this report can claim them.';
+/** The report's word on the clocked units of a manifest: which proofs cover their cycles. */
+export function sequentialText(units: readonly { readonly top: string; readonly clocked: boolean; readonly registerStages: number }[]): string {
+  const clocked = units.filter((u) => u.clocked);
+  if (clocked.length === 0) return 'Every unit in the manifest is combinational (no clock): there is no sequential proof to run.';
+  return clocked
+    .map((u) =>
+      u.registerStages > 0
+        ? `- \`${u.top}\` is a pipeline of ${u.registerStages} register stage${u.registerStages > 1 ? 's' : ''}: \`${u.top}.pipeline\` checks on its netlist that every path from an input to an output passes ${u.registerStages} register${u.registerStages > 1 ? 's' : ''} and none loops, and its other obligations are proven on the netlist with those registers shorted (the function its stages compute). Together: its outputs just after a rising edge are the combinational unit's on the inputs clocked in ${u.registerStages - 1 === 0 ? 'at that edge' : `${u.registerStages - 1} edge${u.registerStages > 2 ? 's' : ''} before`}.`
+        : `- \`${u.top}\` is clocked and holds state of its own: its obligations state what holds of every cycle (one step of its registers; with register stages, the retime obligation relates it to the unit without them).`,
+    )
+    .join('\n');
+}

@@ -14,7 +14,9 @@ export type Method =
   /** every point of an input space: the netlist Yosys builds, evaluated against the golden model */
   | 'exhaustive'
   /** Yosys `sat -tempinduct`: k-induction over a miter of two clocked netlists, from a reset on */
-  | 'induction';
+  | 'induction'
+  /** a check of the elaborated netlist itself (Yosys write_json): the register stages of a pipeline */
+  | 'netlist';
 
 /** A file the proof reads or writes, by name inside the obligation's work folder. */
 export interface WorkFile {
@@ -37,6 +39,8 @@ export interface UnitRef {
   readonly ports: readonly PortInfo[];
   /** the unit's parameters as the manifest stores them */
   readonly parameters: Readonly<Record<string, string | number>>;
+  /** a pipeline's register stages (its family's registerStages; absent or 0: none) */
+  readonly registerStages?: number;
 }
 
 /** The Yosys run that looks for a counterexample once an `equiv` proof has failed. */
@@ -169,6 +173,8 @@ export interface ObligationSpec {
   readonly wiring?: readonly { readonly lane: string; readonly instances: LaneInstances }[];
   /** a reference module's own check against the golden model, run before the proof that uses it */
   readonly referenceCheck?: { readonly scriptFile: string; readonly script: string; readonly files: readonly WorkFile[]; readonly space: RoundSpace };
+  /** a netlist obligation: the pipeline's path check (formal/pipeline.ts) on the JSON the script writes */
+  readonly pipeline?: { readonly top: string; readonly stages: number; readonly clock: string; readonly jsonFile: string };
   /** rough cost, to start the longest obligations first */
   readonly weight: number;
 }

@@ -7,6 +7,7 @@ import { parseAagWithPorts } from './aig.js';
 import { decodeMismatch, decodeModel, type Decoded } from './decode.js';
 import { evaluateLanes, evaluateRound } from './exhaustive.js';
 import { checkInstances } from './wiring.js';
+import { SHORT_MAP, checkPipeline, isPipeline, shortRegisters } from './pipeline.js';
 import { CLOCK_PORT } from '../generator/units/unit.js';
 import type { Counterexample, ObligationResult, ObligationSpec, PortInfo, UnitRef, WorkFile } from './spec.js';
 import { hexDigits } from '../src/text.js';
@@ -102,8 +103,11 @@ export async function inspect(t: InspectTask): Promise<InspectResult> {
 }
 
 function filesOf(spec: ObligationSpec, scriptFile: string, script: string, extra: readonly WorkFile[]): Record<string, string> {
-  const files: Record<string, string> = { [scriptFile]: script };
+  // a pipeline's obligations are about the function of its stages: its registers shorted (formal/pipeline.ts)
+  const short = isPipeline(spec.unit) && spec.method !== 'netlist';
+  const files: Record<string, string> = { [scriptFile]: short ? shortRegisters(script) : script };
   for (const f of spec.unit.files) files[f.name] = f.text;
+  if (short) files[SHORT_MAP.name] = SHORT_MAP.text;
   for (const f of extra) files[f.name] = f.text;
   return files;
 }
@@ -119,7 +123,8 @@ export async function evaluateUnit(unit: UnitRef, inputs: PortValues): Promise<{
     });
   const shows = unit.ports.filter((p) => p.dir === 'output').map((p) => `-show ${p.name}`);
   const script = [...unit.files.map((f) => `read_verilog ${f.name}`), `hierarchy -top ${unit.top}`, 'proc', 'flatten', 'memory', 'opt_clean', `sat ${sets.join(' ')} ${shows.join(' ')}`, ''].join('\n');
-  const files: Record<string, string> = { 'evaluate.ys': script };
+  // a pipeline evaluated as the function of its stages (its registers shorted)
+  const files: Record<string, string> = isPipeline(unit) ? { 'evaluate.ys': shortRegisters(script), [SHORT_MAP.name]: SHORT_MAP.text } : { 'evaluate.ys': script };
   for (const f of unit.files) files[f.name] = f.text;
   const run = await yosys(['-s', 'evaluate.ys'], files);
   if (run.code !== 0) throw new Error(`evaluating ${unit.top}: ${yosysError(run.log) ?? `Yosys exited with status ${run.code}`}`);
@@ -248,6 +253,15 @@ export async function runObligation(spec: ObligationSpec): Promise<ObligationRes
   const harmful = harmfulWarnings(run.log);
   if (harmful.length > 0) return done('error', `Yosys warned: ${harmful[0]} (the proof would not check what it claims)`, { warnings });
 
+  if (spec.method === 'netlist') {
+    const pl = spec.pipeline;
+    if (!pl) return done('error', 'a netlist obligation without its check', { warnings });
+    const json = run.files[pl.jsonFile];
+    if (run.code !== 0 || json === undefined) return done('error', `elaborating ${pl.top}: ${yosysError(run.log) ?? `Yosys exited with status ${run.code}`}`, { warnings });
+    const c = checkPipeline(json, pl.top, pl.stages, pl.clock);
+    if (c.problem !== null) return done('failed', `pipeline: ${c.problem}`, { warnings });
+    return done('proven', `netlist: all ${c.outputBits.toLocaleString('en-US')} output bits are ${pl.stages} register${pl.stages > 1 ? 's' : ''} from the inputs on every path, no loop (${c.registerBits.toLocaleString('en-US')} register bits)`, { warnings });
+  }
   if (spec.method === 'sat') {
     const err = run.code !== 0 ? (yosysError(run.log) ?? `Yosys exited with status ${run.code}`) : null;
     // the registers a step proof states are missing or of another kind: the design is wrong, not the tool

@@ -13,7 +13,8 @@ export function genCommandLine(c: GenConfig): string {
   const mac = c.units.includes('mac_array') ? ` --array ${c.mac.rows}x${c.mac.cols} --accum ${c.mac.accum} --max-blocks ${c.mac.maxBlocks}${c.mac.stages > 0 ? ` --stages ${c.mac.stages}` : ''}` : '';
   const gpu = c.units.includes('fused') ? ` --gpu ${c.gpu}` : '';
   const q = c.quant;
-  const quant = c.units.includes('quant') ? ` --recipe ${q.recipe}${q.guard ? ' --guard' : ''} --round ${q.round} --in-format ${q.in}` : '';
+  const qStages = q.stages > 0 && !c.units.includes('mac_array') ? ` --stages ${q.stages}` : '';
+  const quant = c.units.includes('quant') ? ` --recipe ${q.recipe}${q.guard ? ' --guard' : ''} --round ${q.round} --in-format ${q.in}${qStages}` : '';
   return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}${quant}`;
 }
 

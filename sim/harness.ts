@@ -60,6 +60,7 @@ export function harnessSource(top: string, layout: RecordLayout): string {
     SET_INPUTS: layout.inputs.flatMap(setPort).join('\n'),
     GET_OUTPUTS: layout.outputs.flatMap(getPort).join('\n'),
     STEP_COMMENT: layout.clock ? `one cycle: ${layout.clock} low (the logic settles), then its rising edge; the outputs are read after the edge` : 'the logic evaluated (combinational: one record, one evaluation)',
+    DELAY: String(layout.delay),
     STEP: layout.clock ? [`    m->${layout.clock} = 0;`, '    m->eval();', `    m->${layout.clock} = 1;`, '    m->eval();'].join('\n') : '    m->eval();',
   };
   const text = readFileSync(HARNESS_TEMPLATE, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => {

@@ -62,7 +62,7 @@ export async function icarusCheck(u: ManifestUnit, rtl: string, layout: RecordLa
   const n = inLines.length;
   const work = await mkdtemp(join(tmpdir(), 'mxrtl-icarus-'));
   try {
-    await writeFile(join(work, `tb_${u.top}.v`), testbenchModule(u, n));
+    await writeFile(join(work, `tb_${u.top}.v`), testbenchModule(u, n, { delay: layout.delay }));
     await writeFile(join(work, `${u.top}.in.hex`), inLines.join('\n') + '\n');
     await writeFile(join(work, `${u.top}.out.hex`), outLines.join('\n') + '\n');
     const tb = performance.now();

@@ -32,10 +32,17 @@ export interface RecordLayout {
   readonly outWords: number;
   /** the clock input of a clocked unit (not part of a record: each record is one cycle), or null */
   readonly clock: string | null;
+  /**
+   * Records between an input record and the output record that shows it, in a stream read after
+   * each rising edge (a pipeline of S stages: S - 1): the harness and the testbenches align the
+   * outputs to their inputs, so the bench always compares record i's outputs with record i's inputs.
+   */
+  readonly delay: number;
 }
 
 
-export function recordLayout(ports: readonly PortSpec[]): RecordLayout {
+export function recordLayout(ports: readonly PortSpec[], delay = 0): RecordLayout {
+  if (!Number.isInteger(delay) || delay < 0) throw new Error(`bad output delay ${delay}`);
   const place = (dir: 'input' | 'output'): { slots: PortSlot[]; words: number } => {
     const slots: PortSlot[] = [];
     let offset = 0;
@@ -51,7 +58,9 @@ export function recordLayout(ports: readonly PortSpec[]): RecordLayout {
   };
   const i = place('input');
   const o = place('output');
-  return { inputs: i.slots, outputs: o.slots, inWords: i.words, outWords: o.words, clock: ports.some(isClock) ? CLOCK_PORT : null };
+  const clock = ports.some(isClock) ? CLOCK_PORT : null;
+  if (delay > 0 && !clock) throw new Error('a combinational unit has no output delay');
+  return { inputs: i.slots, outputs: o.slots, inWords: i.words, outWords: o.words, clock, delay };
 }
 
 function isClock(p: PortSpec): boolean {

@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { stalenessNote } from '../generator/freshness.js';
 import { ManifestError, readManifest, sha256, type Manifest, type ManifestUnit } from '../generator/manifest.js';
 import { familyOf } from '../generator/units/index.js';
+import { outputDelay } from '../generator/units/unit.js';
 import { buildHarness, verilatorInfo, type BuiltHarness } from './build.js';
 import { count, rate, seconds } from './format.js';
 import { recordLayout, type PortSpec, type RecordLayout } from './layout.js';
@@ -151,7 +152,7 @@ async function loadUnit(rtl: string, m: Manifest, u: ManifestUnit, where: string
     sources.push({ name, text });
   }
   checkModulePorts(u, sources, rtl);
-  const layout = recordLayout(u.ports);
+  const layout = recordLayout(u.ports, outputDelay(family, params));
   return { unit: u, bench: BENCHES[family.name].open(params, layout), layout, sources };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Manifest, ManifestUnit } from '../generator/manifest.js';
 import { familyOf } from '../generator/units/index.js';
+import { outputDelay } from '../generator/units/unit.js';
 import { recordLayout, wordsToBigInt, type PortSlot, type RecordLayout } from './layout.js';
 import { BENCHES } from './units/index.js';
 
@@ -35,8 +36,11 @@ function decl(dir: string, width: number, name: string): string {
 }
 
 /** The testbench module of one unit, for n vectors. */
-export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd?: string } = {}): string {
+export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd?: string; readonly delay?: number } = {}): string {
   const clock = recordLayout(u.ports).clock;
+  // a pipeline shows vector i's outputs D edges after the one it was clocked in at
+  const D = opts.delay ?? 0;
+  if (D > 0 && !clock) throw new Error(`${u.top}: a combinational unit has no output delay`);
   const ins = u.ports.filter((p) => p.dir === 'input' && p.name !== clock);
   const outs = u.ports.filter((p) => p.dir === 'output');
   const wi = ins.reduce((s, p) => s + p.width, 0);
@@ -46,7 +50,7 @@ export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd
     `// ${tb}: self-checking testbench of ${u.top}, written by mxrtl from the golden model's vectors.`,
     `// Reads ${u.top}.in.hex and ${u.top}.out.hex (${n} vectors, one per line: the inputs ${ins.map((p) => p.name).join(', ')}`,
     `// concatenated, first port in the top bits; the outputs ${outs.map((p) => p.name).join(', ')} likewise) from the folder it runs in.`,
-    ...(clock ? [`// Clocked: one vector per cycle of ${clock}; the outputs are compared just after its rising edge.`] : []),
+    ...(clock ? [`// Clocked: one vector per cycle of ${clock}; the outputs are compared just after its rising edge${D > 0 ? `, ${D} edge${D > 1 ? 's' : ''} after the vector's own (a pipeline: the last vector is held while it drains)` : ''}.`] : []),
     '// Plain Verilog-2005: iverilog -o tb <this file> <the unit\'s files> && vvp tb, or verilator --binary --timing.',
     `module ${tb};`,
     `  localparam N = ${n};`,
@@ -65,15 +69,31 @@ export function testbenchModule(u: ManifestUnit, n: number, opts: { readonly vcd
     `    $readmemh("${u.top}.out.hex", vout);`,
     '    bad = 0;',
     ...(clock ? [`    ${clock} = 1'b0;`] : []),
-    '    for (i = 0; i < N; i = i + 1) begin',
-    `      {${ins.map((p) => p.name).join(', ')}} = vin[i];`,
-    // a clocked unit: one vector per cycle, the outputs compared after the rising edge
-    ...(clock ? ['      #1;', `      ${clock} = 1'b1;`, '      #1;', `      ${clock} = 1'b0;`] : ['      #1;']),
-    '      if (got !== vout[i]) begin',
-    `        if (bad < ${TB_REPORTED}) $display("MISMATCH vector %0d: inputs %h, expected %h, got %h", i, vin[i], vout[i], got);`,
-    '        bad = bad + 1;',
-    '      end',
-    '    end',
+    ...(D > 0
+      ? [
+          `    for (i = 0; i < N + ${D}; i = i + 1) begin`,
+          `      {${ins.map((p) => p.name).join(', ')}} = vin[i < N ? i : N - 1];`,
+          '      #1;',
+          `      ${clock} = 1'b1;`,
+          '      #1;',
+          `      ${clock} = 1'b0;`,
+          `      if (i >= ${D} && got !== vout[i - ${D}]) begin`,
+          `        if (bad < ${TB_REPORTED}) $display("MISMATCH vector %0d: inputs %h, expected %h, got %h", i - ${D}, vin[i - ${D}], vout[i - ${D}], got);`,
+          '        bad = bad + 1;',
+          '      end',
+          '    end',
+        ]
+      : [
+          '    for (i = 0; i < N; i = i + 1) begin',
+          `      {${ins.map((p) => p.name).join(', ')}} = vin[i];`,
+          // a clocked unit: one vector per cycle, the outputs compared after the rising edge
+          ...(clock ? ['      #1;', `      ${clock} = 1'b1;`, '      #1;', `      ${clock} = 1'b0;`] : ['      #1;']),
+          '      if (got !== vout[i]) begin',
+          `        if (bad < ${TB_REPORTED}) $display("MISMATCH vector %0d: inputs %h, expected %h, got %h", i, vin[i], vout[i], got);`,
+          '        bad = bad + 1;',
+          '      end',
+          '    end',
+        ]),
     `    if (bad == 0) $display("${tb}: PASS %0d vectors", N);`,
     `    else $display("${tb}: FAIL %0d of %0d vectors differ", bad, N);`,
     '    $finish;',
@@ -102,8 +122,9 @@ export function testbenchFiles(m: Manifest, vectors: number, seed: number): Test
   for (const u of m.units) {
     const family = familyOf(u.family);
     if (!family) throw new Error(`unit ${u.top}: unknown family '${u.family}'`);
-    const layout = recordLayout(u.ports);
-    const bench = BENCHES[family.name].open(family.fromParameters(u.parameters), layout);
+    const params = family.fromParameters(u.parameters);
+    const layout = recordLayout(u.ports, outputDelay(family, params));
+    const bench = BENCHES[family.name].open(params, layout);
     const plan = bench.plan({ vectors, seed, batchSize: Math.min(8192, vectors) });
     const inLines: string[] = [];
     const outLines: string[] = [];
@@ -115,7 +136,7 @@ export function testbenchFiles(m: Manifest, vectors: number, seed: number): Test
       b.recycle?.();
     }
     if (inLines.length === 0) throw new Error(`unit ${u.top}: the bench gave no vectors`);
-    out.push({ name: `tb_${u.top}.v`, text: testbenchModule(u, inLines.length) });
+    out.push({ name: `tb_${u.top}.v`, text: testbenchModule(u, inLines.length, { delay: layout.delay }) });
     out.push({ name: `${u.top}.in.hex`, text: inLines.join('\n') + '\n' });
     out.push({ name: `${u.top}.out.hex`, text: outLines.join('\n') + '\n' });
   }

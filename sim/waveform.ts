@@ -24,7 +24,7 @@ export async function writeMismatchVcd(u: ManifestUnit, rtl: string, layout: Rec
   const lines = vectorLines(layout, input, expected, n);
   const work = await mkdtemp(join(tmpdir(), 'mxrtl-vcd-'));
   try {
-    await writeFile(join(work, `tb_${u.top}.v`), testbenchModule(u, n, { vcd: 'wave.vcd' }));
+    await writeFile(join(work, `tb_${u.top}.v`), testbenchModule(u, n, { vcd: 'wave.vcd', delay: layout.delay }));
     await writeFile(join(work, `${u.top}.in.hex`), lines.inputs.join('\n') + '\n');
     await writeFile(join(work, `${u.top}.out.hex`), lines.outputs.join('\n') + '\n');
     try {

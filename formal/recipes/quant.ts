@@ -25,6 +25,7 @@ import { QLANE_PORTS, QUANT_CUTS, QUANT_PORTS, dividesLanes, qlaneName, qlaneSca
 import { maxTree } from '../../generator/raw/max_tree.js';
 import { NO_ASSUMPTION, miterScripts, type FreeInput, type Miter } from '../harness.js';
 import type { ObligationSpec, UnitRef } from '../spec.js';
+import { CLOCK_PORT } from '../../generator/units/unit.js';
 import { checkQuantDecomposition, fp32KeyOf, nvScaleThresholds, pow2ScaleCodes, quantMidpoints } from '../golden.js';
 import { PlanError, obligationId, planPart, requirePorts, tiesOf, wireWidth, type ModuleShape, type Planned, type Recipe } from './common.js';
 
@@ -54,6 +55,7 @@ export const quantRecipe: Recipe = {
     const wsc = qlaneScaleBits(p);
     const div = dividesLanes(p);
     requirePorts(u.top, ts, [
+      ...(p.stages > 0 ? [{ name: CLOCK_PORT, dir: 'input' as const, width: 1 }] : []),
       { name: QUANT_PORTS.x, dir: 'input', width: wi * k },
       { name: QUANT_PORTS.scale, dir: 'output', width: ws },
       { name: QUANT_PORTS.q, dir: 'output', width: wq * k },

@@ -3,7 +3,7 @@ import { ELEMENT_FORMATS, FLOAT_FORMATS, SCALE_FORMATS } from '../../src/index.j
 import { UsageError, parseFlags, parseIntArg } from '../cli-args.js';
 import type { Command } from '../cli.js';
 import { generateInto } from '../generate.js';
-import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
+import { DEFAULT_MAC, DEFAULT_UNITS, FAMILY_NAMES, MAX_ARRAY_CELLS, MAX_ARRAY_SIDE, MAX_BLOCK, MAX_BLOCKS_LIMIT, MAX_MAC_STAGES, MAX_QUANT_STAGES, MIN_BLOCK, PRESETS, configTag, makeConfig, parseArray, unitFamilies, type GenConfig, type MacAccumulationName, type MacConfig } from '../units/config.js';
 import { FAMILIES } from '../units/index.js';
 import { fusedParams } from '../units/fused.js';
 import { quantParams } from '../units/quant.js';
@@ -38,7 +38,7 @@ The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, 
   --max-blocks N     the longest accumulation, in blocks (default ${DEFAULT_MAC.maxBlocks}; sizes the exact accumulator;
                      the bench streams 1 .. N)
   --stages S         register stages, 0 .. ${MAX_MAC_STAGES} (default 0): 1 registers each block's dot product (or exact
-                     value) before the accumulation; the latency is 1 + S cycles
+                     value) before the accumulation; the latency is 1 + S cycles (also the quantizer's, below)
 
 The GPU-compatible fused dot-add (with --units ...,fused; combinational):
   --gpu KIND         blackwell: NVIDIA Blackwell kind::mxf8f6f4 (k = 32, e8m0 scales; elements e4m3, e5m2,
@@ -47,13 +47,16 @@ The GPU-compatible fused dot-add (with --units ...,fused; combinational):
                      (k = 32, e4m3 / e5m2, no scale). D = C + the products (blackwell-f4: the exact sums of 16),
                      aligned to the largest exponent and truncated, the sum truncated to FP32 (docs/NUMERICS.md 7.1)
 
-The quantizer (with --units ...,quant; combinational; --elem for its elements, --scale its scales):
+The quantizer (with --units ...,quant; --elem for its elements, --scale its scales):
   --recipe R         floor (default): scale 2^(floor(log2 amax) - emax_elem), as OCP MX; ceil: the smallest
                      power of two with amax / scale <= max_elem; nv (ue4m3 / ue5m3 scales, as NVFP4):
                      amax / max_elem rounded to the scale format (the names of mxrtl quantize --recipe)
   --guard            a scale that would be zero (ue4m3 / ue5m3) becomes the smallest subnormal scale
   --round M          element rounding: rne (to nearest, ties to even; default) or away (ties away)
   --in-format F      the values quantized: fp32 (default) or bf16 (each BF16 value exactly its FP32 value)
+  --stages S         register stages, 0 .. ${MAX_QUANT_STAGES} (default 0, combinational): 1 registers the block's scale
+                     and values before the lanes, 2 also the block maximum; the outputs of the values
+                     clocked in at a rising edge come out S - 1 edges later (a latency of S cycles)
 
 Element formats: ${Object.keys(ELEMENT_FORMATS).join(', ')}; scale formats: ${Object.keys(SCALE_FORMATS).join(', ')};
 result formats: ${Object.keys(FLOAT_FORMATS).join(', ')}. Names are case-insensitive, and the microxcaling
@@ -63,7 +66,7 @@ are accepted too. Flags given after a preset override it.
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
 const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round', '--in-format'];
-const MAC_FLAGS = ['--array', '--accum', '--max-blocks', '--stages'];
+const MAC_FLAGS = ['--array', '--accum', '--max-blocks'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
 export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
@@ -76,12 +79,16 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
   }
   const elem = v.get('--elem') ?? preset.elem;
   const block = v.has('--block') ? parseIntArg('--block', v.get('--block'), MIN_BLOCK, MAX_BLOCK) : preset.block;
-  const mac: Partial<MacConfig> = {
+  const mac: { -readonly [K in keyof MacConfig]?: MacConfig[K] } = {
     ...(v.has('--array') ? parseArray(v.get('--array') ?? '') : {}),
     ...(v.has('--accum') ? { accum: (v.get('--accum') ?? '').toLowerCase() as MacAccumulationName } : {}),
     ...(v.has('--max-blocks') ? { maxBlocks: parseIntArg('--max-blocks', v.get('--max-blocks'), 1, MAX_BLOCKS_LIMIT) } : {}),
-    ...(v.has('--stages') ? { stages: parseIntArg('--stages', v.get('--stages'), 0, MAX_MAC_STAGES) } : {}),
   };
+  // --stages pipelines each clocked unit asked for: the MAC array and the quantizer
+  const units = v.has('--units') ? unitFamilies(v.get('--units') ?? '') : DEFAULT_UNITS;
+  const stages = v.has('--stages') ? parseIntArg('--stages', v.get('--stages'), 0, Math.max(MAX_MAC_STAGES, MAX_QUANT_STAGES)) : undefined;
+  if (stages !== undefined && !units.includes('mac_array') && !units.includes('quant')) throw new UsageError('--stages pipelines the MAC array and the quantizer, which --units leaves out: add mac_array or quant to --units');
+  if (stages !== undefined && units.includes('mac_array')) mac.stages = stages;
   const c = makeConfig({
     elemA: v.get('--elem-a') ?? elem,
     elemB: v.get('--elem-b') ?? elem,
@@ -96,6 +103,7 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
       ...(v.has('--round') ? { round: (v.get('--round') ?? '').toLowerCase() as 'rne' | 'away' } : {}),
       ...(v.has('--in-format') ? { in: (v.get('--in-format') ?? '').toLowerCase() as 'fp32' | 'bf16' } : {}),
       ...(v.has('--guard') ? { guard: true } : {}),
+      ...(stages !== undefined && units.includes('quant') ? { stages } : {}),
     },
   });
   const stray = MAC_FLAGS.find((f) => v.has(f));

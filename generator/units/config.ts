@@ -35,9 +35,13 @@ export interface QuantConfig {
   readonly in: 'fp32' | 'bf16';
   /** underflow guard: a scale that would be zero becomes the smallest positive scale */
   readonly guard: boolean;
+  /** register stages (0: combinational; 1: after the scale; 2: also after the block maximum) */
+  readonly stages: number;
 }
 
-export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne', in: 'fp32', guard: false };
+export const DEFAULT_QUANT: QuantConfig = { recipe: 'floor', round: 'rne', in: 'fp32', guard: false, stages: 0 };
+/** The quantizer's register stages: after the block maximum and after the scale. */
+export const MAX_QUANT_STAGES = 2;
 
 /** The GPU instruction a `fused` unit computes, when --gpu is not given. */
 export const DEFAULT_GPU = 'blackwell';
@@ -151,7 +155,8 @@ export function checkQuant(q: QuantConfig): QuantConfig {
   const recipe = q.recipe.toLowerCase();
   if (q.round !== 'rne' && q.round !== 'away') throw new UsageError(`unknown element rounding '${String(q.round)}' (one of: rne, away)`);
   if (q.in !== 'fp32' && q.in !== 'bf16') throw new UsageError(`unknown input format '${String(q.in)}' (one of: fp32, bf16)`);
-  return { recipe, round: q.round, in: q.in, guard: q.guard === true };
+  if (!Number.isInteger(q.stages) || q.stages < 0 || q.stages > MAX_QUANT_STAGES) throw new UsageError(`--stages ${q.stages}: the quantizer has 0 .. ${MAX_QUANT_STAGES} register stages (after the scale; and after the block maximum)`);
+  return { recipe, round: q.round, in: q.in, guard: q.guard === true, stages: q.stages };
 }
 
 export function checkMac(m: MacConfig): MacConfig {

@@ -32,9 +32,9 @@ import { normalize } from '../raw/normalize.js';
 import { VerilogModule } from '../verilog/module.js';
 import { binop, cmp, concat, lit, mux, paren, reduce, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { UsageError } from '../cli-args.js';
-import { checkBlock, elementFormat, scaleFormat, type GenConfig } from './config.js';
+import { MAX_QUANT_STAGES, checkBlock, elementFormat, scaleFormat, type GenConfig } from './config.js';
 import { header } from './header.js';
-import type { PortValues, Unit, UnitFamily } from './unit.js';
+import { CLOCK_PORT, type PortValues, type Unit, type UnitFamily } from './unit.js';
 
 /** The recipes generated in hardware so far. */
 export const QUANT_RTL_RECIPES = ['floor', 'ceil', 'nv'] as const satisfies readonly ScaleRecipe[];
@@ -50,9 +50,23 @@ export interface QuantParams {
   readonly in: 'fp32' | 'bf16';
   /** underflow guard: a scale that would be zero becomes the smallest subnormal (no effect with E8M0) */
   readonly guard: boolean;
+  /** register stages: 0 combinational, 1 after the scale, 2 also after the block maximum */
+  readonly stages: number;
 }
 
 export const QUANT_PORTS = { x: 'x', scale: 'scale', q: 'q' } as const;
+
+/**
+ * The places a register stage cuts the quantizer, in datapath order: after the block maximum, and
+ * after the scale (before the lanes). S stages take the last S of them.
+ */
+export const QUANT_BOUNDARIES = ['amax', 'scale'] as const;
+
+/** The boundaries S register stages cut at. */
+export function quantBoundaries(stages: number): string[] {
+  return stages === 0 ? [] : QUANT_BOUNDARIES.slice(-stages);
+}
+
 export const QLANE_PORTS = { x: 'x', sc: 'sc', q: 'q' } as const;
 
 /**
@@ -68,7 +82,7 @@ const roundTag = (r: RoundMode): string => (r === 'away' ? '_away' : '');
 export const dividesLanes = (p: Pick<QuantParams, 'recipe'>): boolean => p.recipe === 'nv';
 
 export function quantModuleName(p: QuantParams): string {
-  return `mx_quant_${p.elem.name}_${p.scale.name}_k${p.block}_${p.recipe}${p.guard ? '_guard' : ''}${roundTag(p.round)}${p.in === 'bf16' ? '_bf16in' : ''}`;
+  return `mx_quant_${p.elem.name}_${p.scale.name}_k${p.block}_${p.recipe}${p.guard ? '_guard' : ''}${roundTag(p.round)}${p.in === 'bf16' ? '_bf16in' : ''}${p.stages > 0 ? `_s${p.stages}` : ''}`;
 }
 
 export function qlaneName(p: Pick<QuantParams, 'elem' | 'round' | 'recipe' | 'scale'>): string {
@@ -92,7 +106,7 @@ export function quantParams(c: Pick<GenConfig, 'elemA' | 'elemB' | 'scale' | 'bl
   } catch (e) {
     throw new UsageError(`--units quant: ${(e as Error).message}`);
   }
-  return { elem: c.elemA, scale: c.scale, block: c.block, recipe: recipe as QuantRtlRecipe, round, in: c.quant.in, guard };
+  return { elem: c.elemA, scale: c.scale, block: c.block, recipe: recipe as QuantRtlRecipe, round, in: c.quant.in, guard, stages: c.quant.stages };
 }
 
 /** Bit 23 of a normal FP32 value's significand sits at exponent field - 150; t below is that field + 22 (subnormals: 22 - leading zeros). */
@@ -360,6 +374,7 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
   const ws = scaleBits(s);
   const e8 = isE8M0(s);
   const nanCode = scaleNanCode(s);
+  const clk = p.stages > 0 ? m.input(CLOCK_PORT, 1, 'clock: each rising edge moves every value one register stage on') : null;
   const x = m.input(QUANT_PORTS.x, wi * k, `${k} ${p.in.toUpperCase()} values; value i at bits [${wi}i+${wi - 1}:${wi}i]`);
   const scale = m.output(QUANT_PORTS.scale, ws, `the block scale code (${s.name.toUpperCase()})`);
   const q = m.output(QUANT_PORTS.q, wq * k, `${k} element codes (${f.name}); code i at bits [${wq}i+${wq - 1}:${wq}i]`);
@@ -380,6 +395,7 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
   const amax = m.wire(QUANT_CUTS.amax, ref(byName.get(tree.root) as Signal), { comment: 'the largest magnitude' });
   const special = m.wire(QUANT_CUTS.special, cmp(slice(amax, 30, 23), '==', lit(8, 0xff)), { comment: 'the block holds NaN or Inf' });
   const isZero = m.wire('all_zero', cmp(ref(amax), '==', lit(31, 0)), { comment: 'every value is +-0' });
+  m.boundary('amax', 'the block maximum known: its exponent and significand');
 
   const ea = m.wire('a_ev', slice(amax, 30, 23));
   const afr = m.wire('a_fr', slice(amax, 22, 0));
@@ -447,6 +463,7 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
       if (!p.guard) flush = m.wire(QUANT_CUTS.flush, binop(paren(under), '|', ref(isZero)), { comment: `the scale is below 2^${lo - 127}: zero (or every value is zero): every code a zero of its value's sign` });
     }
   }
+  m.boundary('scale', 'the scale known: the lanes and the outputs');
   const scaleCode = flush ? mux(ref(flush), lit(ws, 0), code) : code;
   m.assign(scale, mux(ref(special), lit(ws, nanCode), mux(ref(isZero), lit(ws, 0), paren(scaleCode))));
 
@@ -482,6 +499,9 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
         `underflow guard: ${e8 ? (p.guard ? 'on (no effect: E8M0 has no zero)' : 'off (no effect: E8M0 has no zero)') : p.guard ? `on (a zero scale becomes ${lowest})` : 'off (a zero scale flushes the block)'}`,
         `element rounding: to nearest, ${p.round === 'away' ? 'ties away' : 'ties to even'}`,
         `input: ${p.in === 'bf16' ? 'BF16 (each value exactly its FP32 value)' : 'FP32'}`,
+        p.stages === 0
+          ? 'register stages: 0 (combinational)'
+          : `register stages: ${p.stages} (after ${quantBoundaries(p.stages).map((b) => (b === 'amax' ? 'the block maximum' : 'the scale')).join(' and after ')}; no reset): the outputs of the values clocked in at a rising edge come out ${p.stages === 1 ? 'right after it' : p.stages === 2 ? 'after the next edge' : `${p.stages - 1} edges after it`}, a latency of ${p.stages} cycle${p.stages > 1 ? 's' : ''}`,
       ],
       computes: [`scale = the recipe's scale code of amax = max |x_i|; q_i = x_i / S as an element code, S the scale's value`],
       numerics: [
@@ -496,6 +516,7 @@ function quantModules(p: QuantParams, command: string): { top: VerilogModule; la
       uses: [lane.name],
     }),
   );
+  if (clk) m.registerStages(clk, quantBoundaries(p.stages));
   return { top: m, lane };
 }
 
@@ -519,6 +540,8 @@ export const quantFamily: UnitFamily<QuantParams> = {
     if (round !== 'rne' && round !== 'away') throw new Error(`unknown rounding '${round}'`);
     const inFormat = String(r.in);
     if (inFormat !== 'fp32' && inFormat !== 'bf16') throw new Error(`unknown input format '${inFormat}'`);
+    const stages = Number(r.stages ?? 0);
+    if (!Number.isInteger(stages) || stages < 0 || stages > MAX_QUANT_STAGES) throw new Error(`register stages must be 0 .. ${MAX_QUANT_STAGES}, got '${String(r.stages)}'`);
     return {
       elem: elementFormat(String(r.elem)),
       scale: scaleFormat(String(r.scale ?? 'e8m0')),
@@ -527,11 +550,12 @@ export const quantFamily: UnitFamily<QuantParams> = {
       round,
       in: inFormat,
       guard: Number(r.guard ?? 0) === 1,
+      stages,
     };
   },
   generate(p, command): Unit {
     const g = quantModules(p, command);
-    return { family: 'quant', top: g.top, modules: [g.lane, g.top], parameters: { elem: p.elem.name, scale: p.scale.name, block: p.block, recipe: p.recipe, round: p.round, in: p.in, guard: p.guard ? 1 : 0 } };
+    return { family: 'quant', top: g.top, modules: [g.lane, g.top], parameters: { elem: p.elem.name, scale: p.scale.name, block: p.block, recipe: p.recipe, round: p.round, in: p.in, guard: p.guard ? 1 : 0, stages: p.stages } };
   },
   golden(p) {
     const k = p.block;
@@ -545,6 +569,7 @@ export const quantFamily: UnitFamily<QuantParams> = {
       return { scale: BigInt(s), q };
     };
   },
+  registerStages: (p) => p.stages,
   describeInputs(p, v) {
     const xs = fp32Values(p, v.x).map((b) => floatText(FP32, b));
     return [`x = [${xs.join(', ')}]`];

@@ -38,6 +38,20 @@ export interface UnitFamily<P> {
   describeInputs(p: P, inputs: PortValues): string[];
   /** an output value in format values */
   describeOutput(p: P, port: string, value: bigint): string;
+  /**
+   * A pipeline: the register stages of a unit whose only state is its stage registers (each value
+   * moves one stage on per rising edge). Absent or 0: combinational, or a clocked unit with state of
+   * its own (its bench has a cycle model).
+   */
+  registerStages?(p: P): number;
+}
+
+/**
+ * Rising edges between the inputs clocked in and the outputs that show them, for outputs read just
+ * after each edge: S - 1 for a pipeline of S stages (its latency is S cycles), else 0.
+ */
+export function outputDelay<P>(f: UnitFamily<P>, p: P): number {
+  return Math.max(0, (f.registerStages?.(p) ?? 0) - 1);
 }
 
 /** Every module of several units, each once, in first-use order (for writing files). */

@@ -42,15 +42,28 @@ export interface RegUpdate {
   readonly reset: Expr;
 }
 
+/** A register of a pipeline stage: `name` holds `from` (a signal of the stage before) one clock later. */
+interface StageReg {
+  readonly name: string;
+  readonly width: number;
+  readonly from: string;
+  readonly unusedReason?: string;
+}
+
+/** The signal names an expression reads (Verilog identifiers; not the letters of a sized literal like 8'hff, nor $signed). */
+const IDENT = /(?<![\w'$.])[A-Za-z_][A-Za-z0-9_]*\b/g;
+
 type Item =
   | { kind: 'section'; title: string }
-  | { kind: 'lanes'; label: string; count: number; module: string; name: string; connections: Record<string, LaneConnection>; widths: Record<string, number> }
-  | { kind: 'instance'; module: string; name: string; params: Record<string, number>; connections: Record<string, Expr> }
+  | { kind: 'lanes'; label: string; count: number; module: string; name: string; connections: Record<string, LaneConnection>; widths: Record<string, number>; outputs: string[] }
+  | { kind: 'instance'; module: string; name: string; params: Record<string, number>; connections: Record<string, Expr>; outputs: string[] }
   | { kind: 'wire'; sig: Signal; expr: Expr; comment?: string; unusedReason?: string }
   | { kind: 'assign'; target: Signal; expr: Expr }
   | { kind: 'net'; sig: Signal; comment?: string }
   | { kind: 'casez'; target: Signal; select: Expr; arms: CaseArm[]; dflt: Expr; comment?: string }
-  | { kind: 'grid'; label: string; rows: number; cols: number; module: string; name: string; connections: Record<string, GridConnection>; widths: Record<string, number> }
+  | { kind: 'grid'; label: string; rows: number; cols: number; module: string; name: string; connections: Record<string, GridConnection>; widths: Record<string, number>; outputs: string[] }
+  | { kind: 'boundary'; label: string; title: string }
+  | { kind: 'stage'; index: number; title: string; regs: StageReg[] }
   | { kind: 'reg'; sig: Signal; comment?: string }
   | { kind: 'flops'; clk: Signal; reset: Signal; enable: Expr | null; updates: RegUpdate[]; comment?: string };
 
@@ -59,6 +72,8 @@ export class VerilogModule {
   private readonly ports: Port[] = [];
   private readonly items: Item[] = [];
   private readonly names = new Set<string>();
+  /** the clock of the register stages (registerStages), or null */
+  private clock: string | null = null;
 
   constructor(
     readonly name: string,
@@ -98,7 +113,7 @@ export class VerilogModule {
     for (const k of Object.keys(params)) {
       if (!of.params.some((p) => p.name === k)) throw new Error(`${this.name}.${name}: ${of.name} has no parameter ${k}`);
     }
-    this.items.push({ kind: 'instance', module: of.name, name, params, connections });
+    this.items.push({ kind: 'instance', module: of.name, name, params, connections, outputs: outputsOf(of) });
   }
 
   /**
@@ -122,7 +137,7 @@ export class VerilogModule {
       if (!of.portList().some((p) => p.name === c)) throw new Error(`${this.name}.${label}: ${of.name} has no port ${c}`);
     }
     if (!this.names.has('i')) this.names.add('i');
-    this.items.push({ kind: 'lanes', label, count, module: of.name, name, connections, widths });
+    this.items.push({ kind: 'lanes', label, count, module: of.name, name, connections, widths, outputs: outputsOf(of) });
   }
 
   /**
@@ -146,7 +161,7 @@ export class VerilogModule {
       if (!of.portList().some((p) => p.name === c)) throw new Error(`${this.name}.${label}: ${of.name} has no port ${c}`);
     }
     for (const g of ['r', 'c', 'col']) if (!this.names.has(g)) this.names.add(g);
-    this.items.push({ kind: 'grid', label, rows, cols, module: of.name, name, connections, widths });
+    this.items.push({ kind: 'grid', label, rows, cols, module: of.name, name, connections, widths, outputs: outputsOf(of) });
   }
 
   /** A register declared here (readable from here on); a `flops` block gives its next value. */
@@ -186,6 +201,136 @@ export class VerilogModule {
 
   portList(): readonly Port[] {
     return this.ports;
+  }
+
+  /**
+   * A place where the datapath may be cut by a register stage (`registerStages`); unregistered, it
+   * is a section comment like `section(title)`.
+   */
+  boundary(label: string, title: string): void {
+    if (this.items.some((it) => it.kind === 'boundary' && it.label === label)) throw new Error(`${this.name}: boundary '${label}' placed twice`);
+    this.items.push({ kind: 'boundary', label, title });
+  }
+
+  /**
+   * Turn the module into a pipeline with a register stage at each boundary named in `at` (the
+   * others stay section comments): every signal computed (or input) before a registered boundary
+   * and read after it is read there from a register clocked by `clk` (an input of this module), one
+   * register per boundary it crosses. The registers have no reset: a pipeline of S stages gives,
+   * after S rising edges, the outputs of the inputs S - 1 edges before (each edge moves every value
+   * one stage on). Every output must be driven after the last registered boundary, so that all of
+   * them come out of the same stage. Call once, after the module is complete.
+   */
+  registerStages(clk: Signal, at: readonly string[]): void {
+    if (!this.ports.some((p) => p.dir === 'input' && p.name === clk.name && p.width === 1)) throw new Error(`${this.name}: no 1-bit clock input ${clk.name}`);
+    const labels = new Set(at);
+    for (const l of labels) if (!this.items.some((it) => it.kind === 'boundary' && it.label === l)) throw new Error(`${this.name}: no boundary '${l}'`);
+    if (this.items.some((it) => it.kind === 'flops' || it.kind === 'stage')) throw new Error(`${this.name}: registerStages works on a combinational module`);
+    // the stage of every item, and the stage each signal is defined in
+    const defined = new Map<string, number>();
+    const unused = new Map<string, string>();
+    for (const p of this.ports) if (p.dir === 'input' && p.name !== clk.name) defined.set(p.name, 0);
+    const stageOf: number[] = [];
+    let stage = 0;
+    for (const it of this.items) {
+      if (it.kind === 'boundary' && labels.has(it.label)) stage++;
+      stageOf.push(stage);
+      const d = definedBy(it);
+      if (d) {
+        defined.set(d.name, stage);
+        if (d.unusedReason) unused.set(d.name, d.unusedReason);
+      }
+    }
+    const last = stage;
+    // an instance drives its output nets in its own stage
+    this.items.forEach((it, i) => {
+      if (it.kind !== 'instance' && it.kind !== 'lanes' && it.kind !== 'grid') return;
+      for (const [port, c] of Object.entries(it.connections)) {
+        if (!it.outputs.includes(port)) continue;
+        const text = 'text' in c ? c.text : 'perLane' in c ? c.perLane.name : 'perRow' in c ? c.perRow.name : 'perCol' in c ? c.perCol.name : 'perCell' in c ? c.perCell.name : c.shared.text;
+        for (const id of text.match(IDENT) ?? []) {
+          if (defined.get(id) !== stageOf[i]) throw new Error(`${this.name}: ${id}, driven by ${it.name}.${port}, is declared in another register stage`);
+        }
+      }
+    });
+    // which registers each signal needs: one per registered boundary between its definition and its last reader
+    const readAt = new Map<string, number>();
+    const rewrite = (text: string, s: number): string =>
+      text.replace(IDENT, (id) => {
+        const d = defined.get(id);
+        if (d === undefined || d >= s) return id;
+        readAt.set(id, Math.max(readAt.get(id) ?? 0, s));
+        return `${id}_p${s}`;
+      });
+    const rw = (e: Expr, s: number): Expr => ({ text: rewrite(e.text, s), width: e.width });
+    const rs = (g: Signal, s: number): Signal => ({ name: rewrite(g.name, s), width: g.width });
+    const items: Item[] = this.items.map((it, i): Item => {
+      const s = stageOf[i];
+      switch (it.kind) {
+        case 'wire':
+          return { ...it, expr: rw(it.expr, s) };
+        case 'assign':
+          if (s !== last && this.ports.some((p) => p.dir === 'output' && p.name === it.target.name)) throw new Error(`${this.name}: output ${it.target.name} is driven before the last register stage`);
+          return { ...it, expr: rw(it.expr, s) };
+        case 'casez':
+          return { ...it, select: rw(it.select, s), arms: it.arms.map((a) => ({ label: a.label, value: rw(a.value, s) })), dflt: rw(it.dflt, s) };
+        case 'instance':
+          return { ...it, connections: Object.fromEntries(Object.entries(it.connections).map(([k, e]) => [k, it.outputs.includes(k) ? e : rw(e, s)])) };
+        case 'lanes':
+          return {
+            ...it,
+            connections: Object.fromEntries(Object.entries(it.connections).map(([k, c]) => [k, it.outputs.includes(k) ? c : 'perLane' in c ? { perLane: rs(c.perLane, s) } : { shared: rw(c.shared, s) }])),
+          };
+        case 'grid':
+          return {
+            ...it,
+            connections: Object.fromEntries(
+              Object.entries(it.connections).map(([k, c]) => [
+                k,
+                it.outputs.includes(k) ? c : 'perRow' in c ? { perRow: rs(c.perRow, s) } : 'perCol' in c ? { perCol: rs(c.perCol, s) } : 'perCell' in c ? { perCell: rs(c.perCell, s) } : { shared: rw(c.shared, s) },
+              ]),
+            ),
+          };
+        default:
+          return it;
+      }
+    });
+    // the registers, placed at their boundaries
+    const width = (n: string): number => {
+      const p = this.ports.find((q) => q.name === n);
+      if (p) return p.width;
+      for (const it of this.items) {
+        const d = definedBy(it);
+        if (d && d.name === n) return d.width;
+      }
+      throw new Error(`${this.name}: no signal ${n}`);
+    };
+    const out: Item[] = [];
+    let b = 0;
+    items.forEach((it) => {
+      if (it.kind === 'boundary' && labels.has(it.label)) {
+        b++;
+        const regs: StageReg[] = [];
+        for (const [n, upTo] of readAt) {
+          const d = defined.get(n) as number;
+          if (d < b && upTo >= b) {
+            const name = `${n}_p${b}`;
+            this.claim(name);
+            regs.push({ name, width: width(n), from: d === b - 1 ? n : `${n}_p${b - 1}`, unusedReason: unused.get(n) });
+          }
+        }
+        out.push({ kind: 'stage', index: b, title: it.title, regs });
+        return;
+      }
+      out.push(it);
+    });
+    this.items.splice(0, this.items.length, ...out);
+    this.clock = clk.name;
+  }
+
+  /** The register stages of a pipelined module (registerStages): each stage's registers and what each holds. */
+  stages(): { index: number; title: string; regs: readonly StageReg[] }[] {
+    return this.items.flatMap((it) => (it.kind === 'stage' ? [{ index: it.index, title: it.title, regs: it.regs }] : []));
   }
 
   /** A comment line that opens a stage of the datapath. */
@@ -248,8 +393,23 @@ export class VerilogModule {
     for (const it of this.items) {
       switch (it.kind) {
         case 'section':
+        case 'boundary':
           out.push('', `  // ---- ${it.title}`);
           break;
+        case 'stage': {
+          out.push('', `  // ==== register stage ${it.index}: the values computed above and read below, one clock later`, `  // ---- ${it.title}`);
+          for (const r of it.regs) {
+            if (r.unusedReason) out.push(`  // Not every bit is read: ${r.unusedReason}`, '  /* verilator lint_off UNUSEDSIGNAL */');
+            out.push(`  reg ${range(r.width)}${r.width > 1 ? ' ' : ''}${r.name};`);
+            if (r.unusedReason) out.push('  /* verilator lint_on UNUSEDSIGNAL */');
+          }
+          if (it.regs.length > 0) {
+            out.push(`  always @(posedge ${this.clock ?? 'clk'}) begin`);
+            for (const r of it.regs) out.push(`    ${r.name} <= ${r.from};`);
+            out.push('  end');
+          }
+          break;
+        }
         case 'wire': {
           if (it.comment) out.push(`  // ${it.comment}`);
           if (it.unusedReason) out.push(`  // Not every bit is read: ${it.unusedReason}`, '  /* verilator lint_off UNUSEDSIGNAL */');
@@ -326,6 +486,25 @@ export class VerilogModule {
     }
     out.push('', 'endmodule', '');
     return out.join('\n');
+  }
+}
+
+function outputsOf(m: VerilogModule): string[] {
+  return m.portList().flatMap((p) => (p.dir === 'output' ? [p.name] : []));
+}
+
+/** The signal an item declares, if any. */
+function definedBy(it: Item): { name: string; width: number; unusedReason?: string } | null {
+  switch (it.kind) {
+    case 'wire':
+      return { name: it.sig.name, width: it.sig.width, unusedReason: it.unusedReason };
+    case 'net':
+    case 'reg':
+      return { name: it.sig.name, width: it.sig.width };
+    case 'casez':
+      return { name: it.target.name, width: it.target.width };
+    default:
+      return null;
   }
 }
 

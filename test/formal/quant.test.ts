@@ -3,7 +3,11 @@
 // quantizers failing exactly the obligation that covers the edit: a tie rounded up under ties to
 // even and an FP32 subnormal given the normal branch (lane), ceil stepping up at max_elem itself
 // (scale), a comparison of the max tree reversed (amax); nv: a lane's remainder left out of the
-// sticky bit (lane), the scale's (scale), an all-zero block not flushed (scale).
+// sticky bit (lane), the scale's (scale), an all-zero block not flushed (scale). Pipelined
+// quantizers (--stages 1, 2) prove the same obligations plus their register stages; a register
+// dropped or added on one path fails the pipeline check, a register holding the wrong value the
+// obligation of the logic after it.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
@@ -18,8 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false): Promise<unknown> =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false, stages = 0): Promise<unknown> =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard, stages } }));
 
 describe('quantizer proofs', () => {
   it.each([
@@ -62,6 +66,36 @@ describe('quantizer proofs', () => {
     await mutate(join(rtl, file), pattern, replace);
     const top = `mx_quant_e2m1_e8m0_k32_${recipe}`;
     const r = await formal(rtl, join(dir, `bad-${what.length}-out`), '--only', `${top}.${part}`);
+    expect(r.code).toBe(1);
+    expect(statuses(r.report)).toEqual({ [`${top}.${part}`]: 'failed' });
+  }, 120_000);
+
+  it.each([
+    [1, 'e2m1', 'floor', 32, 'e8m0', 'mx_quant_e2m1_e8m0_k32_floor_s1'],
+    [2, 'e2m1', 'nv', 16, 'ue4m3', 'mx_quant_e2m1_ue4m3_k16_nv_s2'],
+  ] as const)('%i register stage(s), %s %s k = %i %s: every obligation and the pipeline proven', async (stages, elem, recipe, block, scale, top) => {
+    const rtl = join(dir, `good-${top}`);
+    await gen(rtl, elem, recipe, 'rne', block, 'fp32', scale, false, stages);
+    const r = await formal(rtl, join(dir, `good-${top}-out`));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(statuses(r.report)).toEqual(Object.fromEntries(['amax', 'scale', 'lane', 'pipeline'].map((p) => [`${top}.${p}`, 'proven'])));
+    const md = await readFile(join(dir, `good-${top}-out`, 'reports', `${top.replace(/^mx_quant_/, '').replace(/_(floor|nv)_s\d$/, '')}.md`), 'utf8');
+    expect(md).toContain(`\`${top}\` is a pipeline of ${stages} register stage`);
+  }, 300_000);
+
+  it.each([
+    ['the lanes read the scale of the stage before (a register dropped)', 'pipeline', /\.sc\(sc_p2\)/, '.sc(sc)'],
+    ['the scale registered twice on its way to the lanes', 'pipeline', /\.sc\(sc_p2\)/, '.sc(sc_p3)'],
+    ["a value register holding its neighbour's bits", 'lane', /    x_p2 <= x_p1;/, '    x_p2 <= {x_p1[510:0], x_p1[511]};'],
+  ])('NVFP4 nv, 2 stages: %s fails the %s obligation', async (what, part, pattern, replace) => {
+    const rtl = join(dir, `bad-s2-${what.length}`);
+    await gen(rtl, 'e2m1', 'nv', 'rne', 16, 'fp32', 'ue4m3', false, 2);
+    const top = 'mx_quant_e2m1_ue4m3_k16_nv_s2';
+    const file = join(rtl, `${top}.v`);
+    await mutate(file, pattern, replace);
+    // the extra register: declared and clocked beside the stage's own
+    if (replace === '.sc(sc_p3)') await mutate(file, /  always @\(posedge clk\) begin\n    all_zero_p2/, '  reg [6:0] sc_p3;\n  always @(posedge clk) sc_p3 <= sc_p2;\n  always @(posedge clk) begin\n    all_zero_p2');
+    const r = await formal(rtl, join(dir, `bad-s2-${what.length}-out`), '--only', `${top}.${part}`);
     expect(r.code).toBe(1);
     expect(statuses(r.report)).toEqual({ [`${top}.${part}`]: 'failed' });
   }, 120_000);

@@ -63,6 +63,9 @@ const CONFIGS: GenConfig[] = [
       ['e5m2', 'ue5m3', 'ceil', 'rne', true, 16],
     ] as const
   ).map(([e, scale, recipe, round, guard, block]) => makeConfig({ elemA: e, elemB: e, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, guard } })),
+  // pipelined quantizers: one and two register stages
+  makeConfig({ elemA: 'e4m3', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 32, units: ['quant'], quant: { in: 'bf16', stages: 1 } }),
+  makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 16, units: ['quant'], quant: { recipe: 'nv', guard: true, stages: 2 } }),
   // kind::mxf4nvf4 with both of its scale kinds
   ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
 ];
@@ -82,7 +85,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxrtl-quality-'));
   for (const c of CONFIGS) {
     const g = generateConfig(c);
-    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}${c.units.includes('quant') ? `_${c.quant.recipe}_${c.quant.round}_${c.quant.in}` : ''}`);
+    const sub = join(dir, `${configTag(c)}${c.units.includes('mac_array') ? `_mac_${c.mac.accum}_s${c.mac.stages}_${c.out.name}` : ''}${c.units.includes('fused') ? `_${c.gpu}` : ''}${c.units.includes('quant') ? `_${c.quant.recipe}_${c.quant.round}_${c.quant.in}_s${c.quant.stages}` : ''}`);
     await mkdir(sub);
     for (const f of g.files) await writeFile(join(sub, f.name), f.text);
     for (const u of g.manifest.units) {

@@ -3,7 +3,9 @@
 // the golden quantizeBlockReference in Verilator, and broken units (a tie rounded away under
 // ties-to-even, an FP32 subnormal taken as if normal, ceil stepping up at max_elem itself, the scale
 // clamped one code low; nv: a division's remainder left out of the sticky bit, in a lane and in the
-// scale) that the bench must catch.
+// scale) that the bench must catch. Pipelined quantizers (--stages 1, 2) give the same codes, read
+// S - 1 edges later, in Verilator and in the Icarus testbench, and one whose lanes read the scale of
+// the stage before fails.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false) =>
-  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard } }));
+const gen = (out: string, elem: string, recipe: string, round: 'rne' | 'away' = 'rne', block = 32, inFormat: 'fp32' | 'bf16' = 'fp32', scale = 'e8m0', guard = false, stages = 0) =>
+  generateInto(out, makeConfig({ elemA: elem, elemB: elem, scale, out: 'fp32', block, units: ['quant'], quant: { recipe, round, in: inFormat, guard, stages } }));
 
 describe('the quantizer matches the golden model', () => {
   for (const [elem, recipe, round, block, inFormat] of [
@@ -68,6 +70,37 @@ describe('the quantizer matches the golden model', () => {
       else expect(n(sc?.[3])).toBeGreaterThan(0);
     }, 180_000);
   }
+});
+
+describe('the pipelined quantizer', () => {
+  for (const [stages, elem, recipe, scale, block] of [
+    [1, 'e4m3', 'floor', 'e8m0', 32],
+    [2, 'e2m1', 'nv', 'ue4m3', 16],
+  ] as const) {
+    const top = `mx_quant_${elem}_${scale}_k${block}_${recipe}_s${stages}`;
+    it(`${top}: the combinational quantizer's codes, ${stages - 1} edge(s) later, in Verilator and in Icarus`, async () => {
+      const rtl = join(dir, top);
+      await gen(rtl, elem, recipe, 'rne', block, 'fp32', scale, false, stages);
+      const v = await sim(['--rtl', rtl, '--vectors', '40000', '--seed', '5', '--out-dir', join(dir, 'out')]);
+      expect(v.code, v.out).toBe(0);
+      expect(v.out).toMatch(/ {4}PASS 40,000 checked, 0 mismatches/);
+      const i = await sim(['--rtl', rtl, '--vectors', '1000', '--seed', '5', '--simulator', 'icarus', '--out-dir', join(dir, 'out')]);
+      expect(i.code, i.out).toBe(0);
+      expect(i.out).toMatch(/ {4}PASS 1,000 checked, 0 mismatches/);
+    }, 180_000);
+  }
+
+  it('lanes that read the scale of the stage before fail the bench', async () => {
+    const rtl = join(dir, 'bad-pipeline');
+    await gen(rtl, 'e2m1', 'nv', 'rne', 16, 'fp32', 'ue4m3', false, 2);
+    const path = join(rtl, 'mx_quant_e2m1_ue4m3_k16_nv_s2.v');
+    const text = await readFile(path, 'utf8');
+    expect(text.split('.sc(sc_p2)').length - 1).toBe(1);
+    await writeFile(path, text.replace('.sc(sc_p2)', '.sc(sc)'));
+    const r = await sim(['--rtl', rtl, '--vectors', '20000', '--seed', '3', '--out-dir', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/MISMATCH 1 of [0-9,]+: mx_quant_e2m1_ue4m3_k16_nv_s2 vector \d+/);
+  }, 180_000);
 });
 
 const MUTANTS: { name: string; elem: string; recipe: string; file: string; good: string; bad: string; scale?: string; block?: number }[] = [
