@@ -20,7 +20,8 @@
  * module synthesized once, stat counting every instance, the depth taken on the flattened result),
  * `--units mac_pe` one of its processing elements; `--units fused` the GPU-compatible fused dot-add
  * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3);
- * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format).
+ * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format),
+ * once per `--stages` value (0 .. 2).
  *
  * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
  * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
@@ -30,7 +31,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
 import { generateConfig } from '../generator/generate.js';
-import { MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
+import { MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MAX_QUANT_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
 import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/yosys.js';
 import { ELEMENT_FORMATS } from '../src/index.js';
 
@@ -177,7 +178,9 @@ function parseOptions(argv: readonly string[]): Options {
   const sh = /^(\d+)\/(\d+)$/.exec(values.get('--shard') ?? '1/1');
   if (!sh || Number(sh[1]) < 1 || Number(sh[1]) > Number(sh[2])) throw new UsageError(`--shard needs i/n with 1 <= i <= n, got '${values.get('--shard')}'`);
   const array = parseArray(values.get('--array') ?? '4x4');
-  const stages = [...new Set((values.get('--stages') ?? '0').split(',').map((x) => parseIntArg('--stages', x, 0, MAX_MAC_STAGES)))];
+  // register stages of the array (0 .. MAX_MAC_STAGES) and of the quantizer (0 .. MAX_QUANT_STAGES)
+  const stages = [...new Set((values.get('--stages') ?? '0').split(',').map((x) => parseIntArg('--stages', x, 0, Math.max(MAX_MAC_STAGES, MAX_QUANT_STAGES))))];
+  if (units.some((u) => u === 'mac_array' || u === 'mac_pe') && stages.some((x) => x > MAX_MAC_STAGES)) throw new UsageError(`--stages: the MAC array has 0 .. ${MAX_MAC_STAGES} register stages`);
   const accum = values.get('--accum') ?? 'fp32';
   if (!(MAC_ACCUMULATIONS as readonly string[]).includes(accum)) throw new UsageError(`--accum: unknown accumulation '${accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
   return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName, gpu: values.get('--gpu') ?? 'blackwell', recipe: values.get('--recipe') ?? 'floor' };
@@ -199,7 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // every (block, pair, unit) job, dealt round-robin to the shards
   const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number }[] = [];
   for (const k of opts.blocks) {
-    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' || unit === 'mac_pe' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
+    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' || unit === 'mac_pe' || unit === 'quant' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
   }
   const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
   const done = new Set<string>();
@@ -210,7 +213,7 @@ async function main(argv: readonly string[]): Promise<number> {
         : job.unit === 'fused'
           ? { units: ['fused'], gpu: opts.gpu }
           : job.unit === 'quant'
-            ? { units: ['quant'], quant: { recipe: opts.recipe } }
+            ? { units: ['quant'], quant: { recipe: opts.recipe, stages: job.stages } }
             : {};
     const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
     const family = job.unit === 'dotsum' ? 'dot' : job.unit === 'mac_pe' ? 'mac_array' : job.unit;
