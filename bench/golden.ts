@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { quantize, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
 import { ELEMENT_FORMATS, SCALE_FORMATS, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
+import { studentT3 } from './data.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -16,34 +17,6 @@ function arg(name: string, dflt: number): number {
   const v = Number(process.argv[i + 1]);
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`);
   return v;
-}
-
-/** mulberry32: a small seeded generator of uniform 32-bit integers. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** n Student-t(3) samples: Z / sqrt(chi2_3 / 3), normals by Box-Muller. */
-function studentT3(n: number, seed: number): Float32Array {
-  const u = rng(seed);
-  const normal = (): number => {
-    const a = 1 - u();
-    return Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * u());
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const z = normal();
-    const c = normal() ** 2 + normal() ** 2 + normal() ** 2;
-    out[i] = z / Math.sqrt(c / 3);
-  }
-  return out;
 }
 
 function time(bits: Uint32Array, opts: QuantizeOptions, runs: number): number {

@@ -20,6 +20,7 @@ export * from './dot.js';
 export * from './fused.js';
 export * from './quantize.js';
 export * from './quantize-fast.js';
+export * from './add-blocks.js';
 export * from './text.js';
 export * from './dot-kernel.js';
 export * from './mac.js';

@@ -30,7 +30,7 @@ import {
   type Int8Range,
   type ScaleOverflow,
 } from './encode.js';
-import { ratioAtLeast, type RoundMode } from './round.js';
+import { pow2, ratioAtLeast, type RoundMode } from './round.js';
 import { quantizePow2E8M0Fast } from './quantize-fast.js';
 
 /**
@@ -194,6 +194,41 @@ interface Dyadic {
   exp: number;
 }
 
+/**
+ * One value of a block as the reference quantizer reads it: (-1)^neg * sig * 2^exp with an integer
+ * 0 <= sig < 2^53, or NaN / Inf (`special`). An FP32 value is one exactly (fp32BlockValue); a wider
+ * exact value narrowed to 53 bits by rounding to odd (the last bit sticky) compares with every
+ * number of at most 52 significant bits as the exact value does, which is all the power-of-two and
+ * nv recipes ask of it (not the squared errors of 4over6 and mse).
+ */
+export interface BlockValue {
+  readonly special: boolean;
+  readonly neg: boolean;
+  readonly sig: number;
+  readonly exp: number;
+}
+
+/** An FP32 value (bits) as a block value. */
+export function fp32BlockValue(bits: number): BlockValue {
+  const m = fp32Mag(bits);
+  return { special: (bits & 0x7f800000) === 0x7f800000, neg: bits >>> 31 === 1, sig: m.sig, exp: m.exp };
+}
+
+/** floor(log2) of a non-zero dyadic. */
+function dyadicFloorLog2(d: Dyadic): number {
+  return bitLength(d.sig) - 1 + d.exp;
+}
+
+/** a > b for dyadics (exact: a power-of-two scaling of a double is exact). */
+function dyadicGreater(a: Dyadic, b: Dyadic): boolean {
+  if (b.sig === 0) return a.sig !== 0;
+  if (a.sig === 0) return false;
+  const fa = dyadicFloorLog2(a);
+  const fb = dyadicFloorLog2(b);
+  if (fa !== fb) return fa > fb;
+  return a.exp >= b.exp ? a.sig * pow2(a.exp - b.exp) > b.sig : a.sig > b.sig * pow2(b.exp - a.exp);
+}
+
 function fp32Mag(bits: number): Dyadic {
   const a = bits & 0x7fffffff;
   const e = a >>> 23;
@@ -204,22 +239,19 @@ function rawDyadic(r: { sig: number | bigint; exp: number }): Dyadic {
   return { sig: Number(r.sig), exp: r.exp };
 }
 
-/** floor(log2 |x|) of a non-zero finite FP32 value, from its bits (subnormals too). */
-export function fp32FloorLog2(bits: number): number {
-  const a = bits & 0x7fffffff;
-  const e = a >>> 23;
-  return e === 0 ? bitLength(a) - 1 - 149 : e - 127;
-}
-
 /**
  * The exponent of the power-of-two scale of a block with largest magnitude amax (FP32 bits,
  * non-zero, finite), before clamping: `floor` floor(log2 amax) - emax_elem; `ceil` the smallest x
  * with amax <= max_elem * 2^x.
  */
 export function pow2ScaleExponent(amax: number, elem: ElementFormat, recipe: 'floor' | 'ceil'): number {
-  const x = fp32FloorLog2(amax) - elementEmax(elem);
+  return pow2ScaleExponentOf(fp32Mag(amax), elem, recipe);
+}
+
+/** pow2ScaleExponent of a non-zero dyadic amax. */
+function pow2ScaleExponentOf(a: Dyadic, elem: ElementFormat, recipe: 'floor' | 'ceil'): number {
+  const x = dyadicFloorLog2(a) - elementEmax(elem);
   if (recipe === 'floor') return x;
-  const a = fp32Mag(amax);
   const m = rawDyadic(elementMax(elem));
   // amax / 2^x is in [2^emax, 2^(emax+1)), as is max_elem: one step up at most
   return ratioAtLeast(m.sig, 1, m.exp + x, a.sig, a.exp) ? x : x + 1;
@@ -234,8 +266,7 @@ function pow2ScaleCode(o: ResolvedQuantizeOptions, x: number): number {
 }
 
 /** The `nv` scale code for amax / (target * T), target = tsig * 2^texp; guard applied. */
-function nvScaleCode(o: ResolvedQuantizeOptions, amax: number, tsig: number, texp: number): number {
-  const a = fp32Mag(amax);
+function nvScaleCode(o: ResolvedQuantizeOptions, a: Dyadic, tsig: number, texp: number): number {
   let den = tsig;
   let exp = a.exp - texp;
   if (o.tensorScale !== undefined) {
@@ -249,12 +280,12 @@ function nvScaleCode(o: ResolvedQuantizeOptions, amax: number, tsig: number, tex
 }
 
 /** Encode the block's elements against the decoded scale S (and T): v / (S * T). */
-function encodeElements(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOptions, scaleCode: number, out: Uint8Array, outOff: number): void {
+function encodeElements(vals: readonly BlockValue[], o: ResolvedQuantizeOptions, scaleCode: number, out: Uint8Array, outOff: number): void {
   const k = o.blockSize;
   const s = decodeScale(o.scale, scaleCode);
   const ssig = Number(s.sig);
   if (ssig === 0) {
-    for (let i = 0; i < k; i++) out[outOff + i] = zeroCode(o.elem, (src[off + i] >>> 31) === 1);
+    for (let i = 0; i < k; i++) out[outOff + i] = zeroCode(o.elem, vals[i].neg);
     return;
   }
   let den = ssig;
@@ -265,41 +296,48 @@ function encodeElements(src: ArrayLike<number>, off: number, o: ResolvedQuantize
     sexp += t.exp;
   }
   for (let i = 0; i < k; i++) {
-    const b = src[off + i] >>> 0;
-    const e = (b >>> 23) & 0xff;
-    const sig = e === 0 ? b & 0x7fffff : (b & 0x7fffff) | 0x800000;
-    const exp = e === 0 ? -149 : e - 150;
-    out[outOff + i] = encodeElementRatio(o.elem, b >>> 31 === 1, sig, den, exp - sexp, o.round, o.int8Range);
+    const v = vals[i];
+    out[outOff + i] = encodeElementRatio(o.elem, v.neg, v.sig, den, v.exp - sexp, o.round, o.int8Range);
   }
 }
 
-/** The block's amax as FP32 magnitude bits, or -1 if the block holds a NaN or an Inf. */
-function blockAmax(src: ArrayLike<number>, off: number, k: number): number {
-  let amax = 0;
-  for (let i = 0; i < k; i++) {
-    const a = src[off + i] & 0x7fffffff;
-    if (a >= 0x7f800000) return -1;
-    if (a > amax) amax = a;
+/** The block's largest magnitude, or null if the block holds a NaN or an Inf. */
+function blockAmax(vals: readonly BlockValue[]): Dyadic | null {
+  let amax: Dyadic = { sig: 0, exp: 0 };
+  for (const v of vals) {
+    if (v.special) return null;
+    if (dyadicGreater(v, amax)) amax = v;
   }
   return amax;
 }
 
 function quantizeBlockResolved(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOptions, out: Uint8Array, outOff: number): number {
+  const vals = new Array<BlockValue>(o.blockSize);
+  for (let i = 0; i < o.blockSize; i++) vals[i] = fp32BlockValue(src[off + i] >>> 0);
+  return quantizeBlockValues(vals, o, out, outOff);
+}
+
+/**
+ * The reference quantizer on block values (FP32 values, or exact values narrowed as BlockValue says:
+ * then with the floor, ceil and nv recipes only): element codes to out[outOff ..], scale code returned.
+ */
+export function quantizeBlockValues(vals: readonly BlockValue[], o: ResolvedQuantizeOptions, out: Uint8Array, outOff: number): number {
   const k = o.blockSize;
-  const amax = blockAmax(src, off, k);
-  if (amax < 0) {
+  if (vals.length !== k) throw new RangeError(`a block of ${k} values, got ${vals.length}`);
+  const amax = blockAmax(vals);
+  if (amax === null) {
     out.fill(0, outOff, outOff + k);
     return scaleNanCode(o.scale);
   }
-  if (amax === 0) {
-    for (let i = 0; i < k; i++) out[outOff + i] = zeroCode(o.elem, (src[off + i] >>> 31) === 1);
+  if (amax.sig === 0) {
+    for (let i = 0; i < k; i++) out[outOff + i] = zeroCode(o.elem, vals[i].neg);
     return 0;
   }
   let code: number;
   switch (o.recipe) {
     case 'floor':
     case 'ceil':
-      code = pow2ScaleCode(o, pow2ScaleExponent(amax, o.elem, o.recipe));
+      code = pow2ScaleCode(o, pow2ScaleExponentOf(amax, o.elem, o.recipe));
       break;
     case 'nv': {
       const m = rawDyadic(elementMax(o.elem));
@@ -307,15 +345,15 @@ function quantizeBlockResolved(src: ArrayLike<number>, off: number, o: ResolvedQ
       break;
     }
     case '4over6':
-      return quantize4over6(src, off, o, amax, out, outOff);
+      return quantize4over6(vals, o, amax, out, outOff);
     case 'mse':
-      return quantizeMse(src, off, o, amax, out, outOff);
+      return quantizeMse(vals, o, amax, out, outOff);
   }
   if (code === scaleNanCode(o.scale)) {
     out.fill(0, outOff, outOff + k);
     return code;
   }
-  encodeElements(src, off, o, code, out, outOff);
+  encodeElements(vals, o, code, out, outOff);
   return code;
 }
 
@@ -338,13 +376,12 @@ export function compareErrors(a: ExactError, b: ExactError): number {
 }
 
 /**
- * The exact squared error sum_i (v_i - element_i * S * T)^2 of one block of FP32 values
- * src[off..off+k) against element codes codes[codeOff..codeOff+k) and scale code scaleCode
- * (finite), T the per-tensor scale (bits) if given.
+ * The exact squared error sum_i (v_i - element_i * S * T)^2 of one block of values (exact: FP32
+ * values, not narrowed ones) against element codes codes[codeOff..codeOff+k) and scale code
+ * scaleCode (finite), T the per-tensor scale (bits) if given.
  */
 export function blockSquaredError(
-  src: ArrayLike<number>,
-  off: number,
+  vals: readonly BlockValue[],
   k: number,
   elem: ElementFormat,
   codes: ArrayLike<number>,
@@ -366,15 +403,14 @@ export function blockSquaredError(
   // the lowest exponent any term can have: the base of the fixed-point difference
   let base = sexp + elementQuantumExp(elem);
   for (let i = 0; i < k; i++) {
-    const e = fp32Mag(src[off + i]).exp;
+    const e = vals[i].exp;
     if (e < base) base = e;
   }
   let sum = 0n;
   for (let i = 0; i < k; i++) {
-    const b = src[off + i] >>> 0;
-    const v = fp32Mag(b);
+    const v = vals[i];
     let d = BigInt(v.sig) << BigInt(v.exp - base);
-    if (b >>> 31) d = -d;
+    if (v.neg) d = -d;
     const q = table[codes[codeOff + i]];
     if (q === undefined || q.nan || q.inf) throw new RangeError(`blockSquaredError: element code ${codes[codeOff + i]} is not finite`);
     const qs = (q.sig as number) * ssig; // < 2^8 * 2^28
@@ -392,7 +428,7 @@ function elementQuantumExp(f: ElementFormat): number {
   return isIntFormat(f) ? -f.fracBits : 1 - f.bias - f.mbits;
 }
 
-function quantize4over6(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOptions, amax: number, out: Uint8Array, outOff: number): number {
+function quantize4over6(vals: readonly BlockValue[], o: ResolvedQuantizeOptions, amax: Dyadic, out: Uint8Array, outOff: number): number {
   const k = o.blockSize;
   const c6 = nvScaleCode(o, amax, 3, 1); // amax -> 6
   const c4 = nvScaleCode(o, amax, 1, 2); // amax -> 4, the scale of 6 times 1.5
@@ -401,12 +437,12 @@ function quantize4over6(src: ArrayLike<number>, off: number, o: ResolvedQuantize
     out.fill(0, outOff, outOff + k);
     return nan;
   }
-  encodeElements(src, off, o, c6, out, outOff);
+  encodeElements(vals, o, c6, out, outOff);
   if (c4 === nan || c4 === c6) return c6;
-  const e6 = blockSquaredError(src, off, k, o.elem, out, outOff, o.scale, c6, o.tensorScale);
+  const e6 = blockSquaredError(vals, k, o.elem, out, outOff, o.scale, c6, o.tensorScale);
   const tmp = new Uint8Array(k);
-  encodeElements(src, off, o, c4, tmp, 0);
-  const e4 = blockSquaredError(src, off, k, o.elem, tmp, 0, o.scale, c4, o.tensorScale);
+  encodeElements(vals, o, c4, tmp, 0);
+  const e4 = blockSquaredError(vals, k, o.elem, tmp, 0, o.scale, c4, o.tensorScale);
   if (compareErrors(e4, e6) < 0) {
     out.set(tmp, outOff);
     return c4;
@@ -419,10 +455,9 @@ function quantize4over6(src: ArrayLike<number>, off: number, o: ResolvedQuantize
  * largest down; keep the lowest error, ties going to the smaller code. The search stops once the
  * clipping of amax alone, (amax - max_elem * S * T)^2, exceeds the best error: smaller scales clip more.
  */
-function quantizeMse(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOptions, amax: number, out: Uint8Array, outOff: number): number {
+function quantizeMse(vals: readonly BlockValue[], o: ResolvedQuantizeOptions, a: Dyadic, out: Uint8Array, outOff: number): number {
   const k = o.blockSize;
   const tmp = new Uint8Array(k);
-  const a = fp32Mag(amax);
   // the largest magnitude an element can take (INT8 full range: 2)
   const mx = rawDyadic(isIntFormat(o.elem) && o.int8Range === 'full' ? { sig: 2, exp: 0 } : elementMax(o.elem));
   let tsig = 1;
@@ -443,8 +478,8 @@ function quantizeMse(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOpt
     // amax rounding to zero (or a zero scale) means every element is zero
     const allZero = ssig === 0 || encodeElementRatio(o.elem, false, a.sig, ssig * tsig, a.exp - s.exp - texp, o.round, o.int8Range) === 0;
     if (allZero) {
-      for (let i = 0; i < k; i++) tmp[i] = zeroCode(o.elem, (src[off + i] >>> 31) === 1);
-      zeroErr ??= blockSquaredError(src, off, k, o.elem, tmp, 0, o.scale, c, o.tensorScale);
+      for (let i = 0; i < k; i++) tmp[i] = zeroCode(o.elem, vals[i].neg);
+      zeroErr ??= blockSquaredError(vals, k, o.elem, tmp, 0, o.scale, c, o.tensorScale);
       err = zeroErr;
     } else {
       if (best !== undefined && !ratioAtLeast(mx.sig * ssig * tsig, 1, mx.exp + s.exp + texp, a.sig, a.exp)) {
@@ -452,8 +487,8 @@ function quantizeMse(src: ArrayLike<number>, off: number, o: ResolvedQuantizeOpt
         const clip = subtractDyadic(a.sig, a.exp, mx.sig * ssig * tsig, mx.exp + s.exp + texp);
         if (compareErrors({ sig: clip.sig * clip.sig, exp: 2 * clip.exp }, best) > 0) break;
       }
-      encodeElements(src, off, o, c, tmp, 0);
-      err = blockSquaredError(src, off, k, o.elem, tmp, 0, o.scale, c, o.tensorScale);
+      encodeElements(vals, o, c, tmp, 0);
+      err = blockSquaredError(vals, k, o.elem, tmp, 0, o.scale, c, o.tensorScale);
     }
     if (best === undefined || compareErrors(err, best) <= 0) {
       best = err;

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { generateInto } from '../../generator/generate.js';
 import { makeConfig } from '../../generator/units/config.js';
 
+/** The project's root (dist/ holds the built benchmarks). */
+export const ROOT = join(import.meta.dirname, '../..');
+
 /** The combinational unit families (the MAC array has tests of its own: mac.test.ts). */
 export const COMBINATIONAL = ['mul', 'dequant', 'dot', 'add'];
 import { main, type CliIo } from '../../sim/cli.js';

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInto } from '../../generator/generate.js';
 import { makeConfig } from '../../generator/units/config.js';
-import { sim, tempDir } from './helpers.js';
+import { execa } from 'execa';
+import { ROOT, sim, tempDir } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -101,6 +102,19 @@ describe('the pipelined quantizer', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/MISMATCH 1 of [0-9,]+: mx_quant_e2m1_ue4m3_k16_nv_s2 vector \d+/);
   }, 180_000);
+});
+
+describe('the one-lane FP32 sweep benchmark (bench/quant-sweep.ts)', () => {
+  it('checks a window of patterns of the default quantizer, and refuses a malformed --others', async () => {
+    const run = (args: string[]) => execa('node', [join(ROOT, 'dist', 'bench', 'quant-sweep.js'), ...args], { reject: false, cwd: ROOT });
+    // the window around 2^-127 .. 2^-126 and the other lanes at 1.0: subnormal lanes against a fixed scale
+    const ok = await run(['--from', '007f0000', '--count', '60000', '--others', '3f800000']);
+    expect(ok.exitCode, String(ok.stderr)).toBe(0);
+    expect(String(ok.stdout)).toMatch(/quant-sweep: PASS 60,000 of 60,000 patterns checked, 0 mismatches/);
+    const bad = await run(['--others', '1.0']);
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr).trim()).toBe("quant-sweep: error: --others needs FP32 bits in hex (e.g. 3f800000 for 1.0), got '1.0'");
+  }, 120_000);
 });
 
 const MUTANTS: { name: string; elem: string; recipe: string; file: string; good: string; bad: string; scale?: string; block?: number }[] = [
