@@ -4,10 +4,11 @@
  *
  *   node dist/bench/golden.js [--log2n 24] [--runs 5] [--slow]
  *
- * --slow also times the reference-path recipes (nv, 4over6, mse) on a 2^16-value slice.
+ * Times floor and ceil (E8M0 scales) and nv (UE4M3 scales; E2M1 also with a tensor scale) on every
+ * element format; --slow also times the reference-path recipes (4over6, mse) on a 2^16-value slice.
  */
 import { performance } from 'node:perf_hooks';
-import { quantize, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
+import { autoTensorScale, quantize, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
 import { ELEMENT_FORMATS, SCALE_FORMATS, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
 import { studentT3 } from './data.js';
 
@@ -55,11 +56,21 @@ for (const [name, elem] of formats) {
     process.stdout.write(row(name, recipe, e8m0, n, rate) + '\n');
   }
 }
+const ue4m3 = SCALE_FORMATS.ue4m3;
+for (const [name, elem] of formats) {
+  const rate = time(bits, { elem, scale: ue4m3, blockSize: 32, recipe: 'nv' }, runs);
+  process.stdout.write(row(name, 'nv', ue4m3, n, rate) + '\n');
+}
+{
+  // nv with NVFP4's per-tensor scale
+  const e2m1 = ELEMENT_FORMATS.e2m1;
+  const tensorScale = autoTensorScale(bits, e2m1, ue4m3);
+  const rate = time(bits, { elem: e2m1, scale: ue4m3, blockSize: 32, recipe: 'nv', tensorScale }, runs);
+  process.stdout.write(row('e2m1 (tensor scale)', 'nv', ue4m3, n, rate) + '\n');
+}
 if (process.argv.includes('--slow')) {
   const slice = bits.subarray(0, 1 << 16);
-  const ue4m3 = SCALE_FORMATS.ue4m3;
   const slow: [string, ElementFormat, ScaleFormat, ScaleRecipe][] = [
-    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, 'nv'],
     ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, '4over6'],
     ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, 'mse'],
     ['e4m3', ELEMENT_FORMATS.e4m3, e8m0, 'mse'],

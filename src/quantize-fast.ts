@@ -1,5 +1,6 @@
 /**
- * The fast quantizer: power-of-two recipes (`floor`, `ceil`) with E8M0 scales, any element format.
+ * The fast quantizer: power-of-two recipes (`floor`, `ceil`) with E8M0 scales, and `nv` (below),
+ * any element format.
  *
  * One pass per block finds amax as the largest (bits & 0x7fffffff), which orders like the
  * magnitude for every non-NaN value; a second pass encodes each element straight from its FP32
@@ -8,7 +9,8 @@
  * Results equal quantizeBlockReference (checked in the tests).
  */
 import { bitLength } from './fp32.js';
-import { elementEmax, elementMax, elementMaxCode, isIntFormat } from './formats/format.js';
+import { decodeElement, decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isIntFormat, scaleMaxCode, scaleNanCode } from './formats/format.js';
+import { minifloatSignBit } from './formats/minifloat.js';
 import { E8M0_NAN } from './formats/e8m0.js';
 import type { ResolvedQuantizeOptions } from './quantize.js';
 
@@ -198,4 +200,241 @@ function quantizeInt(
       elems[i] = neg && m !== 0 ? wrap - m : m;
     }
   }
+}
+
+/**
+ * The fast `nv` quantizer (UE4M3 / UE5M3 scales, with or without a tensor scale T), any element
+ * format. No division: every rounding is a count of thresholds below a value, each threshold an
+ * exact double. The scale code of a block is the number of midpoints between neighbouring scale
+ * values, times max_elem * T, that lie below amax (a tie goes to the even code); each element's
+ * magnitude code the number of midpoints between neighbouring element magnitudes, times S * T, below
+ * |x| (a tie to the even code, or with `away` to the larger). A midpoint has at most 9 significant
+ * bits, max_elem 7, S 4 and T 24, so every threshold (at most 44 bits) and every FP32 value is an
+ * exact double and each comparison is the exact one. Results equal quantizeBlockReference (tests).
+ */
+export function quantizeNvFast(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOptions, scales: Uint8Array, elems: Uint8Array): void {
+  const k = o.blockSize;
+  const nv = nvEncoder(bits, nBlocks, o);
+  const mx = rawValue(elementMax(o.elem));
+  for (let j = 0; j < nBlocks; j++) {
+    const base = j * k;
+    const end = base + k;
+    const amaxBits = blockAmax(bits, base, end);
+    if (amaxBits >= 0x7f800000) {
+      scales[j] = nv.nan;
+      elems.fill(0, base, end);
+      continue;
+    }
+    if (amaxBits === 0) {
+      scales[j] = 0;
+      nv.zeros(base, end, elems);
+      continue;
+    }
+    const c = nv.scaleCode(fp32Value(amaxBits), mx);
+    scales[j] = c;
+    if (c === nv.nan) elems.fill(0, base, end);
+    else nv.encode(c, base, end, elems, base);
+  }
+}
+
+/**
+ * The fast `4over6` quantizer (E2M1, UE4M3 / UE5M3, with or without T): the block encoded against
+ * the nv scales of amax -> 6 and amax -> 4 as quantizeNvFast does, and the lower squared error kept
+ * (ties and a NaN or equal second scale keep 6). The errors are compared through their difference,
+ * sum_i (a_i - b_i) (2 x_i - a_i - b_i) with a_i, b_i the two dequantized values, summed in doubles
+ * with a bound on its rounding error; where the sum lies within that bound of zero (in particular an
+ * exact tie) the block is quantized by the reference path, which compares exactly.
+ */
+export function quantize4over6Fast(
+  bits: Uint32Array,
+  nBlocks: number,
+  o: ResolvedQuantizeOptions,
+  scales: Uint8Array,
+  elems: Uint8Array,
+  reference: (base: number, out: Uint8Array, outOff: number) => number,
+): void {
+  const k = o.blockSize;
+  const nv = nvEncoder(bits, nBlocks, o);
+  const vals = nv.vals;
+  const tmp = new Uint8Array(k);
+  // the error bound of k products and their sum, each rounded once: (k + 2) units of 2^-52 of sum |term|
+  const bound = (k + 2) * 2 ** -52;
+  for (let j = 0; j < nBlocks; j++) {
+    const base = j * k;
+    const end = base + k;
+    const amaxBits = blockAmax(bits, base, end);
+    if (amaxBits >= 0x7f800000) {
+      scales[j] = nv.nan;
+      elems.fill(0, base, end);
+      continue;
+    }
+    if (amaxBits === 0) {
+      scales[j] = 0;
+      nv.zeros(base, end, elems);
+      continue;
+    }
+    const amax = fp32Value(amaxBits);
+    const c6 = nv.scaleCode(amax, 6);
+    if (c6 === nv.nan) {
+      scales[j] = c6;
+      elems.fill(0, base, end);
+      continue;
+    }
+    nv.encode(c6, base, end, elems, base);
+    scales[j] = c6;
+    const c4 = nv.scaleCode(amax, 4);
+    if (c4 === nv.nan || c4 === c6) continue;
+    nv.encode(c4, base, end, tmp, 0);
+    const s6 = nv.scaleValue(c6);
+    const s4 = nv.scaleValue(c4);
+    let d = 0;
+    let mag = 0;
+    for (let i = 0; i < k; i++) {
+      const a = nv.elementValue(elems[base + i]) * s6;
+      const b = nv.elementValue(tmp[i]) * s4;
+      if (a === b) continue;
+      const term = (a - b) * (2 * vals[base + i] - a - b);
+      d += term;
+      mag += term < 0 ? -term : term;
+    }
+    if (d < 0 ? -d <= bound * mag : d <= bound * mag) {
+      scales[j] = reference(base, elems, base);
+      continue;
+    }
+    if (d < 0) {
+      elems.set(tmp, base);
+      scales[j] = c4;
+    }
+  }
+}
+
+interface NvEncoder {
+  /** the block values as doubles (a view of the FP32 bits) */
+  readonly vals: Float32Array;
+  readonly nan: number;
+  /** the nv scale code of amax mapped to `target` (an element magnitude), overflow rule and guard applied */
+  scaleCode(amax: number, target: number): number;
+  /** the decoded scale times T */
+  scaleValue(c: number): number;
+  /** the value of an element code */
+  elementValue(code: number): number;
+  /** codes of elements [base, end) against scale code c (non-NaN) into out[outOff ..] */
+  encode(c: number, base: number, end: number, out: Uint8Array, outOff: number): void;
+  /** the zeros of the values' signs */
+  zeros(base: number, end: number, out: Uint8Array): void;
+}
+
+/** The thresholds and encoders of the nv recipes for one call (see quantizeNvFast). */
+function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOptions): NvEncoder {
+  const k = o.blockSize;
+  const vals = new Float32Array(bits.buffer, bits.byteOffset, nBlocks * k);
+  const t = o.tensorScale === undefined ? 1 : fp32Value(o.tensorScale);
+  const maxCode = scaleMaxCode(o.scale);
+  const nan = scaleNanCode(o.scale);
+  const sv = (c: number): number => {
+    // the scale grid's value of code c; one past the largest code the grid goes on in its binade
+    if (c <= maxCode) return rawValue(decodeScale(o.scale, c));
+    return 2 * rawValue(decodeScale(o.scale, maxCode)) - rawValue(decodeScale(o.scale, maxCode - 1));
+  };
+  // scale midpoints times T: between code c and c + 1, for c = 0 .. maxCode (the last one: overflow)
+  const smid = new Float64Array(maxCode + 1);
+  for (let c = 0; c <= maxCode; c++) smid[c] = ((sv(c) + sv(c + 1)) / 2) * t;
+  const byTarget = new Map<number, Float64Array>();
+  const f = o.elem;
+  const int = isIntFormat(f);
+  const maxMag = elementMaxCode(f);
+  const magValue = (m: number): number => (int ? m / 2 ** f.fracBits : rawValue(decodeElement(f, m)));
+  // element midpoints (unit scale): between magnitude codes m and m + 1; INT8's full range has one more
+  const nMid = maxMag + (int && o.int8Range === 'full' ? 1 : 0);
+  const mids = new Float64Array(nMid);
+  for (let m = 0; m < nMid; m++) mids[m] = (magValue(m) + magValue(m + 1)) / 2;
+  const byCode: (Float64Array | undefined)[] = new Array(maxCode + 1);
+  const thresholds = (c: number): Float64Array => {
+    let th = byCode[c];
+    if (!th) {
+      const s = sv(c) * t;
+      th = new Float64Array(nMid);
+      for (let m = 0; m < nMid; m++) th[m] = mids[m] * s;
+      byCode[c] = th;
+    }
+    return th;
+  };
+  const width = elementBits(f);
+  const codeValues = new Float64Array(1 << width);
+  for (let c = 0; c < codeValues.length; c++) {
+    if (int) codeValues[c] = (c >= 1 << (width - 1) ? c - (1 << width) : c) / 2 ** f.fracBits;
+    else {
+      const r = decodeElement(f, c);
+      codeValues[c] = r.nan || r.inf ? NaN : rawValue(r);
+    }
+  }
+  const away = o.round === 'away';
+  const signBit = int ? 0 : minifloatSignBit(f);
+  const wrap = int ? 1 << f.bits : 0;
+  const fullNeg = int && o.int8Range === 'full';
+  return {
+    vals,
+    nan,
+    scaleCode(amax, target) {
+      let sth = byTarget.get(target);
+      if (!sth) {
+        sth = smid.map((x) => x * target);
+        byTarget.set(target, sth);
+      }
+      let c = countBelow(sth, sth.length, amax);
+      if (c < sth.length && sth[c] === amax && (c & 1) === 1) c++; // a tie: the even code
+      if (c > maxCode) {
+        if (o.overflow === 'nan') return nan;
+        c = maxCode;
+      }
+      return c === 0 && o.guard ? 1 : c;
+    },
+    scaleValue: (c) => sv(c) * t,
+    elementValue: (code) => codeValues[code],
+    encode(c, base, end, out, outOff) {
+      if (c === 0) {
+        for (let i = base; i < end; i++) out[outOff + i - base] = int ? 0 : (bits[i] >>> 31) * signBit;
+        return;
+      }
+      const th = thresholds(c);
+      for (let i = base; i < end; i++) {
+        const neg = bits[i] >>> 31;
+        const x = vals[i] < 0 ? -vals[i] : vals[i];
+        const n = neg && fullNeg ? nMid : maxMag;
+        let m = countBelow(th, n, x);
+        if (m < n && th[m] === x && (away || (m & 1) === 1)) m++;
+        out[outOff + i - base] = int ? (neg && m !== 0 ? wrap - m : m) : m | (neg * signBit);
+      }
+    },
+    zeros(base, end, out) {
+      for (let i = base; i < end; i++) out[i] = int ? 0 : (bits[i] >>> 31) * signBit;
+    },
+  };
+}
+
+/** The number of th[0 .. n) below v (th ascending). */
+function countBelow(th: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (th[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const f32v = new Float32Array(1);
+const u32v = new Uint32Array(f32v.buffer);
+
+/** The value of FP32 bits (exact as a double). */
+function fp32Value(b: number): number {
+  u32v[0] = b;
+  return f32v[0];
+}
+
+/** A finite raw value as a double (exact for the few-bit values of element and scale tables). */
+function rawValue(r: { sign: number; sig: number | bigint; exp: number }): number {
+  const v = Number(r.sig) * 2 ** r.exp;
+  return r.sign ? -v : v;
 }

@@ -31,7 +31,7 @@ import {
   type ScaleOverflow,
 } from './encode.js';
 import { pow2, ratioAtLeast, type RoundMode } from './round.js';
-import { quantizePow2E8M0Fast } from './quantize-fast.js';
+import { quantize4over6Fast, quantizeNvFast, quantizePow2E8M0Fast } from './quantize-fast.js';
 
 /**
  * How a block's scale is chosen (amax = the largest magnitude in the block):
@@ -144,6 +144,10 @@ export function quantize(values: Uint32Array | Float32Array, opts: QuantizeOptio
   const full = Math.floor(bits.length / k);
   if ((o.recipe === 'floor' || o.recipe === 'ceil') && isE8M0(o.scale)) {
     quantizePow2E8M0Fast(bits, full, o, scales, elems);
+  } else if (o.recipe === 'nv') {
+    quantizeNvFast(bits, full, o, scales, elems);
+  } else if (o.recipe === '4over6') {
+    quantize4over6Fast(bits, full, o, scales, elems, (base, out, outOff) => quantizeBlockResolved(bits, base, o, out, outOff));
   } else {
     for (let j = 0; j < full; j++) scales[j] = quantizeBlockResolved(bits, j * k, o, elems, j * k);
   }
