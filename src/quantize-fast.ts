@@ -9,7 +9,7 @@
  * Results equal quantizeBlockReference (checked in the tests).
  */
 import { bitLength } from './fp32.js';
-import { decodeElement, decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isIntFormat, scaleMaxCode, scaleNanCode } from './formats/format.js';
+import { decodeElement, decodeScale, elementBits, elementEmax, elementMax, elementMaxCode, isE8M0, isIntFormat, scaleMaxCode, scaleNanCode } from './formats/format.js';
 import { minifloatSignBit } from './formats/minifloat.js';
 import { E8M0_NAN } from './formats/e8m0.js';
 import type { ResolvedQuantizeOptions } from './quantize.js';
@@ -308,6 +308,103 @@ export function quantize4over6Fast(
   }
 }
 
+/**
+ * The fast `mse` quantizer, any element and scale format, with or without T: the reference's search
+ * (src/quantize.ts quantizeMse: every finite scale code from the largest down, the lowest error kept,
+ * ties to the smaller code, stopped once the clipping of amax alone exceeds the best error) with each
+ * error summed in doubles. Every term (x - v)^2 carries a relative rounding error of at most 3 units
+ * of 2^-53 and the sum adds k - 1 more, so an error e is known to within (k + 4) 2^-52 e; a comparison
+ * that its two bounds cannot decide sends the block to the reference path, which compares exactly.
+ */
+export function quantizeMseFast(
+  bits: Uint32Array,
+  nBlocks: number,
+  o: ResolvedQuantizeOptions,
+  scales: Uint8Array,
+  elems: Uint8Array,
+  reference: (base: number, out: Uint8Array, outOff: number) => number,
+): void {
+  const k = o.blockSize;
+  const g = nvEncoder(bits, nBlocks, o);
+  const vals = g.vals;
+  const tmp = new Uint8Array(k);
+  const bestCodes = new Uint8Array(k);
+  const rel = (k + 4) * 2 ** -52;
+  const maxCode = scaleMaxCode(o.scale);
+  const lowest = o.guard && !isE8M0(o.scale) ? 1 : 0;
+  const mxv = isIntFormat(o.elem) && o.int8Range === 'full' ? 2 : rawValue(elementMax(o.elem));
+  /** -1, 0 or 1 as a < b, a = b, a > b; 2 where the bounds cannot tell */
+  const cmp = (a: number, b: number): number => {
+    if (a + rel * a < b - rel * b) return -1;
+    if (a - rel * a > b + rel * b) return 1;
+    return 2;
+  };
+  blocks: for (let j = 0; j < nBlocks; j++) {
+    const base = j * k;
+    const end = base + k;
+    const amaxBits = blockAmax(bits, base, end);
+    if (amaxBits >= 0x7f800000) {
+      scales[j] = g.nan;
+      elems.fill(0, base, end);
+      continue;
+    }
+    if (amaxBits === 0) {
+      scales[j] = 0;
+      g.zeros(base, end, elems);
+      continue;
+    }
+    const amax = fp32Value(amaxBits);
+    let zeroErr = 0;
+    for (let i = base; i < end; i++) zeroErr += vals[i] * vals[i];
+    let best = -1;
+    let bestZero = false;
+    let bestCode = -1;
+    for (let c = maxCode; c >= lowest; c--) {
+      const s = g.scaleValue(c);
+      let err: number;
+      const allZero = s === 0 || g.roundsToZero(c, amax);
+      if (allZero) err = zeroErr;
+      else {
+        if (best >= 0 && !(mxv * s >= amax)) {
+          // amax clips to at most max * S * T: a lower bound on this error and every smaller scale's
+          const clip = amax - mxv * s;
+          const d = cmp(clip * clip, best);
+          if (d === 2) {
+            scales[j] = reference(base, elems, base);
+            continue blocks;
+          }
+          if (d > 0) break;
+        }
+        g.encode(c, base, end, tmp, 0);
+        err = 0;
+        for (let i = 0; i < k; i++) {
+          const e = vals[base + i] - g.elementValue(tmp[i]) * s;
+          err += e * e;
+        }
+      }
+      let take: boolean;
+      if (best < 0 || (allZero && bestZero)) take = true;
+      else {
+        const d = cmp(err, best);
+        if (d === 2) {
+          scales[j] = reference(base, elems, base);
+          continue blocks;
+        }
+        take = d <= 0;
+      }
+      if (take) {
+        best = err;
+        bestZero = allZero;
+        bestCode = c;
+        if (allZero) g.zeros(base, end, bestCodes.subarray(0, k), base);
+        else bestCodes.set(tmp);
+      }
+    }
+    scales[j] = bestCode;
+    elems.set(bestCodes, base);
+  }
+}
+
 interface NvEncoder {
   /** the block values as doubles (a view of the FP32 bits) */
   readonly vals: Float32Array;
@@ -318,10 +415,12 @@ interface NvEncoder {
   scaleValue(c: number): number;
   /** the value of an element code */
   elementValue(code: number): number;
-  /** codes of elements [base, end) against scale code c (non-NaN) into out[outOff ..] */
+  /** codes of elements [base, end) against scale code c (non-NaN; a zero scale gives the zeros of the signs) into out[outOff ..] */
   encode(c: number, base: number, end: number, out: Uint8Array, outOff: number): void;
-  /** the zeros of the values' signs */
-  zeros(base: number, end: number, out: Uint8Array): void;
+  /** the zeros of the values' signs, into out[outBase + i - base] (outBase defaults to 0: out indexed like the values) */
+  zeros(base: number, end: number, out: Uint8Array, outBase?: number): void;
+  /** whether a value v >= 0 encodes as a zero against scale code c (non-zero scale) */
+  roundsToZero(c: number, v: number): boolean;
 }
 
 /** The thresholds and encoders of the nv recipes for one call (see quantizeNvFast). */
@@ -392,7 +491,7 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
     scaleValue: (c) => sv(c) * t,
     elementValue: (code) => codeValues[code],
     encode(c, base, end, out, outOff) {
-      if (c === 0) {
+      if (sv(c) === 0) {
         for (let i = base; i < end; i++) out[outOff + i - base] = int ? 0 : (bits[i] >>> 31) * signBit;
         return;
       }
@@ -406,8 +505,12 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
         out[outOff + i - base] = int ? (neg && m !== 0 ? wrap - m : m) : m | (neg * signBit);
       }
     },
-    zeros(base, end, out) {
-      for (let i = base; i < end; i++) out[i] = int ? 0 : (bits[i] >>> 31) * signBit;
+    zeros(base, end, out, outBase = 0) {
+      for (let i = base; i < end; i++) out[i - outBase] = int ? 0 : (bits[i] >>> 31) * signBit;
+    },
+    roundsToZero(c, v) {
+      const th = thresholds(c);
+      return v < th[0] || (v === th[0] && !away);
     },
   };
 }

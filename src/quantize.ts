@@ -31,7 +31,7 @@ import {
   type ScaleOverflow,
 } from './encode.js';
 import { pow2, ratioAtLeast, type RoundMode } from './round.js';
-import { quantize4over6Fast, quantizeNvFast, quantizePow2E8M0Fast } from './quantize-fast.js';
+import { quantize4over6Fast, quantizeMseFast, quantizeNvFast, quantizePow2E8M0Fast } from './quantize-fast.js';
 
 /**
  * How a block's scale is chosen (amax = the largest magnitude in the block):
@@ -148,6 +148,8 @@ export function quantize(values: Uint32Array | Float32Array, opts: QuantizeOptio
     quantizeNvFast(bits, full, o, scales, elems);
   } else if (o.recipe === '4over6') {
     quantize4over6Fast(bits, full, o, scales, elems, (base, out, outOff) => quantizeBlockResolved(bits, base, o, out, outOff));
+  } else if (o.recipe === 'mse') {
+    quantizeMseFast(bits, full, o, scales, elems, (base, out, outOff) => quantizeBlockResolved(bits, base, o, out, outOff));
   } else {
     for (let j = 0; j < full; j++) scales[j] = quantizeBlockResolved(bits, j * k, o, elems, j * k);
   }

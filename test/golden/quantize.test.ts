@@ -417,6 +417,53 @@ describe('the 4over6 fast path equals the reference path', () => {
   });
 });
 
+describe('the mse fast path equals the reference path', () => {
+  const TENSOR = [undefined, bitsOf(1.5), bitsOf(3.3e-3)];
+  it('random tensors, every element and scale format, every option, with and without a tensor scale', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ELEMS),
+        fc.constantFrom<ScaleFormat>(E8M0, UE4M3, UE5M3),
+        fc.constantFrom(...ROUNDS),
+        fc.boolean(),
+        fc.constantFrom<'symmetric' | 'full'>('symmetric', 'full'),
+        fc.constantFrom(...TENSOR),
+        fc.constantFrom(1, 3, 16),
+        fc.array(blockArb(16), { minLength: 1, maxLength: 3 }),
+        (elem, scale, round, guard, int8Range, tensorScale, k, blocks) => {
+          const bits = Uint32Array.from(blocks.flat());
+          const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'mse', round, guard, int8Range, tensorScale };
+          const a = quantize(bits, o);
+          const b = quantizeReference(bits, o);
+          expect([...a.scales]).toEqual([...b.scales]);
+          expect([...a.elems]).toEqual([...b.elems]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('blocks on a coarse grid, where errors under different scales tie', () => {
+    const k = 4;
+    const blocks: number[] = [];
+    let seed = 777;
+    for (let n = 0; n < 4 * 1500; n++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      blocks.push(bitsOf(((seed >>> 16) % 97) / 8 - 6));
+    }
+    const bits = Uint32Array.from(blocks);
+    for (const [elem, scale] of [[E2M1, UE4M3], [E2M1, E8M0], [E4M3, UE5M3], [INT8, E8M0]] as const) {
+      for (const round of ROUNDS) {
+        const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'mse', round };
+        const a = quantize(bits, o);
+        const b = quantizeReference(bits, o);
+        expect(Buffer.from(a.scales).equals(Buffer.from(b.scales)), `${elem.name} ${scale.name} ${round} scales`).toBe(true);
+        expect(Buffer.from(a.elems).equals(Buffer.from(b.elems)), `${elem.name} ${scale.name} ${round} elements`).toBe(true);
+      }
+    }
+  });
+});
+
 /** Blocks whose squared errors against the scales for amax -> 6 and amax -> 4 are equal (the scales differ). */
 function countTies(bits: Uint32Array, k: number, o: QuantizeOptions): number {
   let ties = 0;
