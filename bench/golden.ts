@@ -5,10 +5,11 @@
  *   node dist/bench/golden.js [--log2n 24] [--runs 5] [--slow]
  *
  * Times floor and ceil (E8M0 scales) and nv (UE4M3 scales; E2M1 also with a tensor scale) on every
- * element format; --slow also times the reference-path recipes (4over6, mse) on a 2^16-value slice.
+ * element format, 4over6 (E2M1, UE4M3) and mse (E2M1 x UE4M3, E4M3 x E8M0); --slow also times the
+ * reference path of nv, 4over6 and mse on a 2^16-value slice.
  */
 import { performance } from 'node:perf_hooks';
-import { autoTensorScale, quantize, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
+import { autoTensorScale, quantize, quantizeReference, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
 import { ELEMENT_FORMATS, SCALE_FORMATS, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
 import { studentT3 } from './data.js';
 
@@ -68,15 +69,27 @@ for (const [name, elem] of formats) {
   const rate = time(bits, { elem: e2m1, scale: ue4m3, blockSize: 32, recipe: 'nv', tensorScale }, runs);
   process.stdout.write(row('e2m1 (tensor scale)', 'nv', ue4m3, n, rate) + '\n');
 }
-if (process.argv.includes('--slow')) {
-  const slice = bits.subarray(0, 1 << 16);
-  const slow: [string, ElementFormat, ScaleFormat, ScaleRecipe][] = [
-    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, '4over6'],
-    ['e2m1', ELEMENT_FORMATS.e2m1, ue4m3, 'mse'],
-    ['e4m3', ELEMENT_FORMATS.e4m3, e8m0, 'mse'],
+{
+  const e2m1 = ELEMENT_FORMATS.e2m1;
+  const e4m3 = ELEMENT_FORMATS.e4m3;
+  const more: [string, ElementFormat, ScaleFormat, ScaleRecipe][] = [
+    ['e2m1', e2m1, ue4m3, '4over6'],
+    ['e2m1', e2m1, ue4m3, 'mse'],
+    ['e4m3', e4m3, e8m0, 'mse'],
   ];
-  for (const [name, elem, scale, recipe] of slow) {
-    const rate = time(slice, { elem, scale, blockSize: 32, recipe }, 1);
-    process.stdout.write(row(name, recipe, scale, slice.length, rate) + '\n');
+  for (const [name, elem, scale, recipe] of more) {
+    const rate = time(bits, { elem, scale, blockSize: 32, recipe }, runs);
+    process.stdout.write(row(name, recipe, scale, n, rate) + '\n');
+  }
+  if (process.argv.includes('--slow')) {
+    // the reference path of the same recipes, on a 2^16-value slice
+    const slice = bits.subarray(0, 1 << 16);
+    for (const [name, elem, scale, recipe] of [['e2m1', e2m1, ue4m3, 'nv'] as const, ...more]) {
+      const o = { elem, scale, blockSize: 32, recipe };
+      const t0 = performance.now();
+      quantizeReference(slice, o);
+      const rate = slice.length / ((performance.now() - t0) / 1000);
+      process.stdout.write(row(`${name} (reference path)`, recipe, scale, slice.length, rate) + '\n');
+    }
   }
 }

@@ -313,8 +313,10 @@ export function quantize4over6Fast(
  * (src/quantize.ts quantizeMse: every finite scale code from the largest down, the lowest error kept,
  * ties to the smaller code, stopped once the clipping of amax alone exceeds the best error) with each
  * error summed in doubles. Every term (x - v)^2 carries a relative rounding error of at most 3 units
- * of 2^-53 and the sum adds k - 1 more, so an error e is known to within (k + 4) 2^-52 e; a comparison
- * that its two bounds cannot decide sends the block to the reference path, which compares exactly.
+ * of 2^-53 and the sum adds k - 1 more, so an error e is known to within (k + 4) 2^-52 e. Two codes
+ * whose dequantized values are the same (a power-of-two scale moves a minifloat grid onto itself)
+ * have the same error exactly; any other comparison that the two bounds cannot decide sends the
+ * block to the reference path, which compares exactly.
  */
 export function quantizeMseFast(
   bits: Uint32Array,
@@ -333,6 +335,10 @@ export function quantizeMseFast(
   const maxCode = scaleMaxCode(o.scale);
   const lowest = o.guard && !isE8M0(o.scale) ? 1 : 0;
   const mxv = isIntFormat(o.elem) && o.int8Range === 'full' ? 2 : rawValue(elementMax(o.elem));
+  const sameValues = (a: Uint8Array, sa: number, b: Uint8Array, sb: number): boolean => {
+    for (let i = 0; i < k; i++) if (g.elementValue(a[i]) * sa !== g.elementValue(b[i]) * sb) return false;
+    return true;
+  };
   /** -1, 0 or 1 as a < b, a = b, a > b; 2 where the bounds cannot tell */
   const cmp = (a: number, b: number): number => {
     if (a + rel * a < b - rel * b) return -1;
@@ -359,6 +365,7 @@ export function quantizeMseFast(
     let best = -1;
     let bestZero = false;
     let bestCode = -1;
+    let bestScale = 0;
     for (let c = maxCode; c >= lowest; c--) {
       const s = g.scaleValue(c);
       let err: number;
@@ -385,7 +392,10 @@ export function quantizeMseFast(
       let take: boolean;
       if (best < 0 || (allZero && bestZero)) take = true;
       else {
-        const d = cmp(err, best);
+        let d = cmp(err, best);
+        // the same dequantized values under two scales (a power-of-two scale and a minifloat grid
+        // that covers both): the same error exactly
+        if (d === 2 && !allZero && !bestZero && sameValues(tmp, s, bestCodes, bestScale)) d = 0;
         if (d === 2) {
           scales[j] = reference(base, elems, base);
           continue blocks;
@@ -396,6 +406,7 @@ export function quantizeMseFast(
         best = err;
         bestZero = allZero;
         bestCode = c;
+        bestScale = s;
         if (allZero) g.zeros(base, end, bestCodes.subarray(0, k), base);
         else bestCodes.set(tmp);
       }
