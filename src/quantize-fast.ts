@@ -331,6 +331,8 @@ export function quantizeMseFast(
   const vals = g.vals;
   const tmp = new Uint8Array(k);
   const bestCodes = new Uint8Array(k);
+  const mags = new Float64Array(k);
+  const sq = new Float64Array(k + 1);
   const rel = (k + 4) * 2 ** -52;
   const maxCode = scaleMaxCode(o.scale);
   const lowest = o.guard && !isE8M0(o.scale) ? 1 : 0;
@@ -360,8 +362,24 @@ export function quantizeMseFast(
       continue;
     }
     const amax = fp32Value(amaxBits);
-    let zeroErr = 0;
-    for (let i = base; i < end; i++) zeroErr += vals[i] * vals[i];
+    // the magnitudes in ascending order, and the sums of squares of the smallest i of them
+    for (let i = 0; i < k; i++) mags[i] = Math.abs(vals[base + i]);
+    mags.sort();
+    for (let i = 0; i < k; i++) sq[i + 1] = sq[i] + mags[i] * mags[i];
+    const zeroErr = sq[k];
+    // an upper bound on the lowest error: the error at the code nearest amax / max_elem
+    const guess = g.scaleCode(amax, mxv);
+    const cg = guess === g.nan || guess > maxCode ? maxCode : guess < lowest ? lowest : guess;
+    const sg = g.scaleValue(cg);
+    let bound = zeroErr;
+    if (sg !== 0 && !g.roundsToZero(cg, amax)) {
+      g.encode(cg, base, end, tmp, 0);
+      bound = 0;
+      for (let i = 0; i < k; i++) {
+        const e = vals[base + i] - g.elementValue(tmp[i]) * sg;
+        bound += e * e;
+      }
+    }
     let best = -1;
     let bestZero = false;
     let bestCode = -1;
@@ -372,6 +390,11 @@ export function quantizeMseFast(
       const allZero = s === 0 || g.roundsToZero(c, amax);
       if (allZero) err = zeroErr;
       else {
+        // a lower bound on this code's error: the values that round to zero here (those below its
+        // smallest threshold) and amax's own term; above the bound the code cannot be the lowest
+        // error (the lowest error and its smallest code are what the search keeps): skip it
+        const ea = amax - g.roundedMagnitude(c, amax) * s;
+        if (cmp(sq[countBelow(mags, k, g.smallestThreshold(c))] + ea * ea, bound) === 1) continue;
         if (best >= 0 && !(mxv * s >= amax)) {
           // amax clips to at most max * S * T: a lower bound on this error and every smaller scale's
           const clip = amax - mxv * s;
@@ -407,12 +430,12 @@ export function quantizeMseFast(
         bestZero = allZero;
         bestCode = c;
         bestScale = s;
-        if (allZero) g.zeros(base, end, bestCodes.subarray(0, k), base);
-        else bestCodes.set(tmp);
+        if (!allZero) bestCodes.set(tmp);
       }
     }
     scales[j] = bestCode;
-    elems.set(bestCodes, base);
+    if (bestZero) g.zeros(base, end, elems);
+    else elems.set(bestCodes, base);
   }
 }
 
@@ -432,6 +455,10 @@ interface NvEncoder {
   zeros(base: number, end: number, out: Uint8Array, outBase?: number): void;
   /** whether a value v >= 0 encodes as a zero against scale code c (non-zero scale) */
   roundsToZero(c: number, v: number): boolean;
+  /** the element magnitude (unit scale) a value v >= 0 rounds to against scale code c (non-zero scale) */
+  roundedMagnitude(c: number, v: number): number;
+  /** the smallest threshold of scale code c: below it a value rounds to zero */
+  smallestThreshold(c: number): number;
 }
 
 /** The thresholds and encoders of the nv recipes for one call (see quantizeNvFast). */
@@ -441,11 +468,12 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
   const t = o.tensorScale === undefined ? 1 : fp32Value(o.tensorScale);
   const maxCode = scaleMaxCode(o.scale);
   const nan = scaleNanCode(o.scale);
-  const sv = (c: number): number => {
-    // the scale grid's value of code c; one past the largest code the grid goes on in its binade
-    if (c <= maxCode) return rawValue(decodeScale(o.scale, c));
-    return 2 * rawValue(decodeScale(o.scale, maxCode)) - rawValue(decodeScale(o.scale, maxCode - 1));
-  };
+  // the scale grid's value of each code; one past the largest code the grid goes on in its binade
+  const grid = new Float64Array(maxCode + 2);
+  for (let c = 0; c <= maxCode; c++) grid[c] = rawValue(decodeScale(o.scale, c));
+  grid[maxCode + 1] = 2 * grid[maxCode] - grid[maxCode - 1];
+  const scaled = grid.map((v) => v * t);
+  const sv = (c: number): number => grid[c];
   // scale midpoints times T: between code c and c + 1, for c = 0 .. maxCode (the last one: overflow)
   const smid = new Float64Array(maxCode + 1);
   for (let c = 0; c <= maxCode; c++) smid[c] = ((sv(c) + sv(c + 1)) / 2) * t;
@@ -453,7 +481,8 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
   const f = o.elem;
   const int = isIntFormat(f);
   const maxMag = elementMaxCode(f);
-  const magValue = (m: number): number => (int ? m / 2 ** f.fracBits : rawValue(decodeElement(f, m)));
+  const magValues = Float64Array.from({ length: maxMag + 2 }, (_, m) => (int ? m / 2 ** f.fracBits : m <= maxMag ? rawValue(decodeElement(f, m)) : 0));
+  const magValue = (m: number): number => magValues[m];
   // element midpoints (unit scale): between magnitude codes m and m + 1; INT8's full range has one more
   const nMid = maxMag + (int && o.int8Range === 'full' ? 1 : 0);
   const mids = new Float64Array(nMid);
@@ -499,7 +528,7 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
       }
       return c === 0 && o.guard ? 1 : c;
     },
-    scaleValue: (c) => sv(c) * t,
+    scaleValue: (c) => scaled[c],
     elementValue: (code) => codeValues[code],
     encode(c, base, end, out, outOff) {
       if (sv(c) === 0) {
@@ -509,9 +538,14 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
       const th = thresholds(c);
       for (let i = base; i < end; i++) {
         const neg = bits[i] >>> 31;
-        const x = vals[i] < 0 ? -vals[i] : vals[i];
+        const x = Math.abs(vals[i]);
         const n = neg && fullNeg ? nMid : maxMag;
-        let m = countBelow(th, n, x);
+        let m: number;
+        if (n <= 8) {
+          // a short table: counted from the bottom (most values lie low against their block's scale)
+          m = 0;
+          while (m < n && th[m] < x) m++;
+        } else m = countBelow(th, n, x);
         if (m < n && th[m] === x && (away || (m & 1) === 1)) m++;
         out[outOff + i - base] = int ? (neg && m !== 0 ? wrap - m : m) : m | (neg * signBit);
       }
@@ -522,6 +556,13 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
     roundsToZero(c, v) {
       const th = thresholds(c);
       return v < th[0] || (v === th[0] && !away);
+    },
+    smallestThreshold: (c) => thresholds(c)[0],
+    roundedMagnitude(c, v) {
+      const th = thresholds(c);
+      let m = countBelow(th, maxMag, v);
+      if (m < maxMag && th[m] === v && (away || (m & 1) === 1)) m++;
+      return magValue(m);
     },
   };
 }
