@@ -455,7 +455,7 @@ interface NvEncoder {
   zeros(base: number, end: number, out: Uint8Array, outBase?: number): void;
   /** whether a value v >= 0 encodes as a zero against scale code c (non-zero scale) */
   roundsToZero(c: number, v: number): boolean;
-  /** the element magnitude (unit scale) a value v >= 0 rounds to against scale code c (non-zero scale) */
+  /** the element magnitude (unit scale) a value v >= 0 (or -v, with INT8's full range) rounds to against scale code c (non-zero scale) */
   roundedMagnitude(c: number, v: number): number;
   /** the smallest threshold of scale code c: below it a value rounds to zero */
   smallestThreshold(c: number): number;
@@ -559,9 +559,10 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
     },
     smallestThreshold: (c) => thresholds(c)[0],
     roundedMagnitude(c, v) {
+      // INT8's full range: a negative value may round to -2, so the longer table (the nearer value)
       const th = thresholds(c);
-      let m = countBelow(th, maxMag, v);
-      if (m < maxMag && th[m] === v && (away || (m & 1) === 1)) m++;
+      let m = countBelow(th, nMid, v);
+      if (m < nMid && th[m] === v && (away || (m & 1) === 1)) m++;
       return magValue(m);
     },
   };
