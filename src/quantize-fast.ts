@@ -219,18 +219,9 @@ export function quantizeNvFast(bits: Uint32Array, nBlocks: number, o: ResolvedQu
   for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
-    const amaxBits = blockAmax(bits, base, end);
-    if (amaxBits >= 0x7f800000) {
-      scales[j] = nv.nan;
-      elems.fill(0, base, end);
-      continue;
-    }
-    if (amaxBits === 0) {
-      scales[j] = 0;
-      nv.zeros(base, end, elems);
-      continue;
-    }
-    const c = nv.scaleCode(fp32Value(amaxBits), mx);
+    const amax = nv.finiteAmax(j, base, end, scales, elems);
+    if (amax === 0) continue;
+    const c = nv.scaleCode(amax, mx);
     scales[j] = c;
     if (c === nv.nan) elems.fill(0, base, end);
     else nv.encode(c, base, end, elems, base);
@@ -262,18 +253,8 @@ export function quantize4over6Fast(
   for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
-    const amaxBits = blockAmax(bits, base, end);
-    if (amaxBits >= 0x7f800000) {
-      scales[j] = nv.nan;
-      elems.fill(0, base, end);
-      continue;
-    }
-    if (amaxBits === 0) {
-      scales[j] = 0;
-      nv.zeros(base, end, elems);
-      continue;
-    }
-    const amax = fp32Value(amaxBits);
+    const amax = nv.finiteAmax(j, base, end, scales, elems);
+    if (amax === 0) continue;
     const c6 = nv.scaleCode(amax, 6);
     if (c6 === nv.nan) {
       scales[j] = c6;
@@ -350,18 +331,8 @@ export function quantizeMseFast(
   blocks: for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
-    const amaxBits = blockAmax(bits, base, end);
-    if (amaxBits >= 0x7f800000) {
-      scales[j] = g.nan;
-      elems.fill(0, base, end);
-      continue;
-    }
-    if (amaxBits === 0) {
-      scales[j] = 0;
-      g.zeros(base, end, elems);
-      continue;
-    }
-    const amax = fp32Value(amaxBits);
+    const amax = g.finiteAmax(j, base, end, scales, elems);
+    if (amax === 0) continue;
     // the magnitudes in ascending order, and the sums of squares of the smallest i of them
     for (let i = 0; i < k; i++) mags[i] = Math.abs(vals[base + i]);
     mags.sort();
@@ -443,6 +414,11 @@ interface NvEncoder {
   /** the block values as doubles (a view of the FP32 bits) */
   readonly vals: Float32Array;
   readonly nan: number;
+  /**
+   * The largest |x| of block j (values [base, end)) as a double; or 0 when the block is done: one
+   * holding NaN or Inf (the NaN scale, zero codes) or all zero (scale 0, the zeros' signs).
+   */
+  finiteAmax(j: number, base: number, end: number, scales: Uint8Array, elems: Uint8Array): number;
   /** the nv scale code of amax mapped to `target` (an element magnitude), overflow rule and guard applied */
   scaleCode(amax: number, target: number): number;
   /** the decoded scale times T */
@@ -514,6 +490,20 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
   return {
     vals,
     nan,
+    finiteAmax(j, base, end, scales, elems) {
+      const a = blockAmax(bits, base, end);
+      if (a >= 0x7f800000) {
+        scales[j] = nan;
+        elems.fill(0, base, end);
+        return 0;
+      }
+      if (a === 0) {
+        scales[j] = 0;
+        for (let i = base; i < end; i++) elems[i] = int ? 0 : (bits[i] >>> 31) * signBit;
+        return 0;
+      }
+      return fp32Value(a);
+    },
     scaleCode(amax, target) {
       let sth = byTarget.get(target);
       if (!sth) {

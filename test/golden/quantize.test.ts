@@ -255,10 +255,7 @@ describe('fast path equals the reference path', () => {
         (elem, recipe, round, overflow, int8Range, k, blocks) => {
           const bits = Uint32Array.from(blocks.flat());
           const o: QuantizeOptions = { elem, scale: E8M0, blockSize: k, recipe, round, overflow, int8Range };
-          const a = quantize(bits, o);
-          const b = quantizeReference(bits, o);
-          expect([...a.scales]).toEqual([...b.scales]);
-          expect([...a.elems]).toEqual([...b.elems]);
+          expectFastIsReference(bits, o);
         },
       ),
       { numRuns: 400 },
@@ -297,6 +294,14 @@ describe('fast path equals the reference path', () => {
   });
 });
 
+/** quantize (its fast path) and quantizeReference give the same codes. */
+function expectFastIsReference(bits: Uint32Array, o: QuantizeOptions, what = ''): void {
+  const a = quantize(bits, o);
+  const b = quantizeReference(bits, o);
+  expect(Buffer.from(a.scales).equals(Buffer.from(b.scales)), `${what} scales`).toBe(true);
+  expect(Buffer.from(a.elems).equals(Buffer.from(b.elems)), `${what} elements`).toBe(true);
+}
+
 describe('the nv fast path equals the reference path', () => {
   const TENSOR = [undefined, bitsOf(1.5), bitsOf(0.75 * 2 ** -3), bitsOf(2 ** 10), bitsOf(1.25 * 2 ** -20), bitsOf(3.3e-3)];
   it('random tensors, every element format, both scale formats, every option, with and without a tensor scale', () => {
@@ -314,10 +319,7 @@ describe('the nv fast path equals the reference path', () => {
         (elem, scale, round, guard, overflow, int8Range, tensorScale, k, blocks) => {
           const bits = Uint32Array.from(blocks.flat());
           const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'nv', round, guard, overflow, int8Range, tensorScale };
-          const a = quantize(bits, o);
-          const b = quantizeReference(bits, o);
-          expect([...a.scales]).toEqual([...b.scales]);
-          expect([...a.elems]).toEqual([...b.elems]);
+          expectFastIsReference(bits, o);
         },
       ),
       { numRuns: 600 },
@@ -355,10 +357,7 @@ describe('the nv fast path equals the reference path', () => {
           for (const round of ROUNDS) {
             for (const guard of [false, true]) {
               const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'nv', round, guard, int8Range: 'full', tensorScale: tb };
-              const a = quantize(bits, o);
-              const b = quantizeReference(bits, o);
-              expect(Buffer.from(a.scales).equals(Buffer.from(b.scales)), `${elem.name} ${scale.name} ${round} ${guard} T=${t} scales`).toBe(true);
-              expect(Buffer.from(a.elems).equals(Buffer.from(b.elems)), `${elem.name} ${scale.name} ${round} ${guard} T=${t} elements`).toBe(true);
+              expectFastIsReference(bits, o, `${elem.name} ${scale.name} ${round} ${guard} T=${t}`);
             }
           }
         }
@@ -382,10 +381,7 @@ describe('the 4over6 fast path equals the reference path', () => {
         (scale, round, guard, overflow, tensorScale, k, blocks) => {
           const bits = Uint32Array.from(blocks.flat());
           const o: QuantizeOptions = { elem: E2M1, scale, blockSize: k, recipe: '4over6', round, guard, overflow, tensorScale };
-          const a = quantize(bits, o);
-          const b = quantizeReference(bits, o);
-          expect([...a.scales]).toEqual([...b.scales]);
-          expect([...a.elems]).toEqual([...b.elems]);
+          expectFastIsReference(bits, o);
         },
       ),
       { numRuns: 600 },
@@ -405,10 +401,7 @@ describe('the 4over6 fast path equals the reference path', () => {
     for (const scale of [UE4M3, UE5M3]) {
       for (const round of ROUNDS) {
         const o: QuantizeOptions = { elem: E2M1, scale, blockSize: k, recipe: '4over6', round };
-        const a = quantize(bits, o);
-        const b = quantizeReference(bits, o);
-        expect(Buffer.from(a.scales).equals(Buffer.from(b.scales)), `${scale.name} ${round} scales`).toBe(true);
-        expect(Buffer.from(a.elems).equals(Buffer.from(b.elems)), `${scale.name} ${round} elements`).toBe(true);
+        expectFastIsReference(bits, o, `${scale.name} ${round}`);
         // the grid does reach ties: blocks where the nv scales for 6 and for 4 differ and both errors are equal
         const ties = countTies(bits.subarray(0, 4 * 600), k, o);
         expect(ties, `${scale.name} ${round}`).toBeGreaterThan(0);
@@ -433,10 +426,7 @@ describe('the mse fast path equals the reference path', () => {
         (elem, scale, round, guard, int8Range, tensorScale, k, blocks) => {
           const bits = Uint32Array.from(blocks.flat());
           const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'mse', round, guard, int8Range, tensorScale };
-          const a = quantize(bits, o);
-          const b = quantizeReference(bits, o);
-          expect([...a.scales]).toEqual([...b.scales]);
-          expect([...a.elems]).toEqual([...b.elems]);
+          expectFastIsReference(bits, o);
         },
       ),
       { numRuns: 300 },
@@ -455,10 +445,7 @@ describe('the mse fast path equals the reference path', () => {
     for (const [elem, scale] of [[E2M1, UE4M3], [E2M1, E8M0], [E4M3, UE5M3], [INT8, E8M0]] as const) {
       for (const round of ROUNDS) {
         const o: QuantizeOptions = { elem, scale, blockSize: k, recipe: 'mse', round };
-        const a = quantize(bits, o);
-        const b = quantizeReference(bits, o);
-        expect(Buffer.from(a.scales).equals(Buffer.from(b.scales)), `${elem.name} ${scale.name} ${round} scales`).toBe(true);
-        expect(Buffer.from(a.elems).equals(Buffer.from(b.elems)), `${elem.name} ${scale.name} ${round} elements`).toBe(true);
+        expectFastIsReference(bits, o, `${elem.name} ${scale.name} ${round}`);
       }
     }
   });
