@@ -17,6 +17,8 @@
  * a subnormal amax); the scale code (nv: amax's significand divided by max_elem's, then the grid
  * rounder with the scale format's grid); k lanes (`mx_qlane_*`), each one element's encode: over a
  * power of two a shift, over an nv scale a division by the scale's 4-bit significand.
+ * With --stages S, register stages cut this datapath at its boundaries (QUANT_BOUNDARIES): S = 1
+ * after the scale, S = 2 also after the block maximum (VerilogModule.registerStages).
  * Golden function: src/quantize.ts quantizeBlockReference (the general path, not the fast one).
  */
 import { elementBits, elementEmax, elementMax, elementMaxCode, isE8M0, isIntFormat, scaleBits, scaleMaxCode, scaleNanCode, type ElementFormat, type ScaleFormat } from '../../src/formats/format.js';
