@@ -1,12 +1,6 @@
 /**
- * Synthesis figures of the generated RTL: for every selected unit, Yosys (through @yowasp/yosys, all
- * runs in this one process) reports
- *
- *   generic   synth -flatten; stat; ltp -noff    cells, flip-flops and logic depth (longest topological path
- *                                               between registers and ports)
- *   iCE40     synth_ice40                         SB_LUT4 / SB_CARRY
- *   Xilinx    synth_xilinx -nodsp                 LUT1..LUT6 / CARRY4 + CARRY8
- *   ECP5      synth_ecp5 -nodsp                   LUT4 / CCU2C
+ * Synthesis figures of the generated RTL: for every selected unit, the flows of generator/synth.ts
+ * (generic cells, flip-flops and depth; iCE40, Xilinx and ECP5 LUTs and carry cells).
  *
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
  *                            [--units dotsum,dot,mul,dequant,mac_array,fused,quant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
@@ -23,8 +17,6 @@
  * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format),
  * once per `--stages` value (0 .. 2).
  *
- * -nodsp keeps multipliers in fabric (otherwise even 2x2 products land in DSP blocks). Each flow
- * reads the Verilog afresh, so a netlist is never optimized by a second full abc run.
  * Prints a progress line per (unit, flow) to stderr and Markdown tables to stdout. A failed flow
  * shows its error in the table cell; the script then exits 1. Bad arguments exit 2.
  */
@@ -32,95 +24,29 @@ import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
 import { generateConfig } from '../generator/generate.js';
 import { MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MAX_QUANT_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
-import { YOWASP_VERSION, yosys, yosysError, yosysVersionLine } from '../formal/yosys.js';
+import { YOWASP_VERSION, yosys, yosysVersionLine } from '../formal/yosys.js';
+import { FLOW_NAMES, isFlowName, synthesize, type FlowName } from '../generator/synth.js';
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
   'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv]';
 
-const STAT_FILE = 'stat.json';
-const LTP_FILE = 'ltp.txt';
-
-type FlowName = 'generic' | 'ice40' | 'xilinx' | 'ecp5';
-
-interface Flow {
-  readonly name: FlowName;
-  /** Yosys commands after read_verilog, for top module `top`; `hier` keeps the hierarchy (the MAC array: its PEs synthesized once) */
-  readonly script: (top: string, hier: boolean) => string;
-  /** the flow's figures from the cell counts of the design (and the ltp log for the generic flow) */
-  readonly figures: (cells: Counts, total: number, ltp: string) => string[];
-}
-
-type Counts = Readonly<Record<string, number>>;
-
-const count = (cells: Counts, ...types: string[]): number => types.reduce((sum, t) => sum + (cells[t] ?? 0), 0);
-
-/** "Longest topological path in m (length=N):" from an ltp log. */
-function ltpLength(log: string): number {
-  const m = /Longest topological path in \S+ \(length=(\d+)\)/.exec(log);
-  if (!m) throw new Error('ltp printed no longest path');
-  return Number(m[1]);
-}
-
-const FLOWS: readonly Flow[] = [
-  {
-    name: 'generic',
-    script: (top, hier) => `synth${hier ? '' : ' -flatten'} -top ${top}`,
-    figures: (cells, total, ltp) => [String(total), String(Object.entries(cells).reduce((n, [t, c]) => n + (/^\$_\w*DFF/.test(t) ? c : 0), 0)), String(ltpLength(ltp))],
-  },
-  {
-    name: 'ice40',
-    script: (top, hier) => `synth_ice40${hier ? ' -noflatten' : ''} -top ${top}`,
-    figures: (cells) => [`${count(cells, 'SB_LUT4')} / ${count(cells, 'SB_CARRY')}`],
-  },
-  {
-    name: 'xilinx',
-    script: (top) => `synth_xilinx -nodsp -top ${top}`,
-    figures: (cells) => [`${count(cells, 'LUT1', 'LUT2', 'LUT3', 'LUT4', 'LUT5', 'LUT6')} / ${count(cells, 'CARRY4', 'CARRY8')}`],
-  },
-  {
-    name: 'ecp5',
-    script: (top, hier) => `synth_ecp5 -nodsp${hier ? ' -noflatten' : ''} -top ${top}`,
-    figures: (cells) => [`${count(cells, 'LUT4')} / ${count(cells, 'CCU2C')}`],
-  },
-];
-
-/** Table columns each flow fills: the generic flow two (cells, depth), the others one. */
+/** Table columns each flow fills: the generic flow three (cells, flip-flops, depth), the others one. */
 const COLUMNS: Record<FlowName, number> = { generic: 3, ice40: 1, xilinx: 1, ecp5: 1 };
 
-interface FlowResult {
+interface FlowCells {
   readonly cells: string[];
   readonly seconds: number;
   readonly failed: boolean;
 }
 
-
-/** Run one flow on one module (with the files of its hierarchy); a Yosys error or crash becomes the text of the flow's table cells. */
-async function runFlow(flow: Flow, top: string, files: Record<string, string>, hier = false): Promise<FlowResult> {
-  const script = [
-    ...Object.keys(files).map((f) => `read_verilog ${f}`),
-    flow.script(top, hier),
-    // with the hierarchy kept, stat counts every instance of a submodule (the top has the top attribute)
-    `tee -q -o ${STAT_FILE} stat -json -top ${top}`,
-    // the longest path of the whole netlist: flattened after synthesis (each PE as synthesized)
-    ...(flow.name === 'generic' ? [...(hier ? ['flatten'] : []), `tee -q -o ${LTP_FILE} ltp -noff`] : []),
-  ].join('; ');
-  const t0 = performance.now();
-  try {
-    const run = await yosys(['-q', '-p', script], files);
-    const seconds = (performance.now() - t0) / 1000;
-    if (run.code !== 0) throw new Error(yosysError(run.log) ?? `Yosys exited with ${run.code}`);
-    const statText = run.files[STAT_FILE];
-    if (statText === undefined) throw new Error('stat wrote no report');
-    const design = (JSON.parse(statText) as { design?: { num_cells?: number; num_cells_by_type?: Counts } }).design;
-    if (design?.num_cells === undefined) throw new Error('stat report has no design totals');
-    const cells = flow.figures(design.num_cells_by_type ?? {}, design.num_cells, run.files[LTP_FILE] ?? '');
-    return { cells, seconds, failed: false };
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const cells = [`error: ${msg}`, ...Array<string>(COLUMNS[flow.name] - 1).fill('—')];
-    return { cells, seconds: (performance.now() - t0) / 1000, failed: true };
-  }
+/** One flow's table cells; a Yosys error or crash becomes the text of the cells. */
+async function runFlow(flow: FlowName, top: string, files: Record<string, string>, hier = false): Promise<FlowCells> {
+  const r = await synthesize(flow, top, files, hier);
+  if (!r.ok) return { cells: [`error: ${r.error}`, ...Array<string>(COLUMNS[flow] - 1).fill('—')], seconds: r.seconds, failed: true };
+  const f = r.figures;
+  const cells = flow === 'generic' ? [String(f.cells), String(f.flipFlops), String(f.depth)] : [`${f.luts} / ${f.carries}`];
+  return { cells, seconds: r.seconds, failed: false };
 }
 
 /** The published generic-flow figures of MX-for-FPGA's exact dot product at k = 32 (yowasp 0.55, synth -flatten). */
@@ -135,7 +61,7 @@ interface Options {
   readonly scale: string;
   readonly out: string;
   readonly units: UnitKind[];
-  readonly flows: Flow[];
+  readonly flows: FlowName[];
   readonly shard: { index: number; count: number };
   /** the MAC array's shape and its stage counts (each one a job) */
   readonly array: { rows: number; cols: number };
@@ -171,9 +97,8 @@ function parseOptions(argv: readonly string[]): Options {
     return u as UnitKind;
   });
   const flows = (values.get('--flows') ?? 'generic').split(',').map((f) => {
-    const flow = FLOWS.find((x) => x.name === f);
-    if (!flow) throw new UsageError(`--flows: unknown flow '${f}' (one of: ${FLOWS.map((x) => x.name).join(', ')})`);
-    return flow;
+    if (!isFlowName(f)) throw new UsageError(`--flows: unknown flow '${f}' (one of: ${FLOW_NAMES.join(', ')})`);
+    return f;
   });
   const sh = /^(\d+)\/(\d+)$/.exec(values.get('--shard') ?? '1/1');
   if (!sh || Number(sh[1]) < 1 || Number(sh[1]) > Number(sh[2])) throw new UsageError(`--shard needs i/n with 1 <= i <= n, got '${values.get('--shard')}'`);
@@ -233,15 +158,15 @@ async function main(argv: readonly string[]): Promise<number> {
         cells.push(...result.cells);
         seconds += result.seconds;
         if (result.failed) failures++;
-        if (flow.name === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[2]) };
-        if (flow.name === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[2]}`);
-        process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow.name}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
+        if (flow === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[2]) };
+        if (flow === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[2]}`);
+        process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
       }
       rows.push(`| ${[top, String(job.k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
     }
   }
   const total = (performance.now() - start) / 1000;
-  const header = ['unit', 'k', ...opts.flows.flatMap((f) => (f.name === 'generic' ? ['generic cells', 'flip-flops', 'depth (longest path between registers)'] : [{ ice40: 'iCE40 LUT4 / carry', xilinx: 'Xilinx LUT / carry', ecp5: 'ECP5 LUT4 / CCU2C' }[f.name as 'ice40' | 'xilinx' | 'ecp5']])), 'seconds'];
+  const header = ['unit', 'k', ...opts.flows.flatMap((f) => (f === 'generic' ? ['generic cells', 'flip-flops', 'depth (longest path between registers)'] : [{ ice40: 'iCE40 LUT4 / carry', xilinx: 'Xilinx LUT / carry', ecp5: 'ECP5 LUT4 / CCU2C' }[f]])), 'seconds'];
   const lines = [
     `mxrtl synthesis, ${opts.scale} scales, ${opts.out} results${opts.shard.count > 1 ? `, shard ${opts.shard.index}/${opts.shard.count}` : ''}; ${version}, @yowasp/yosys ${YOWASP_VERSION}, node ${process.version}`,
     '',
