@@ -19,7 +19,7 @@ import { addBlocks, type AddBlocksRecipe } from '../src/add-blocks.js';
 import { dequantize } from '../src/dequant.js';
 import { E2M1, E4M3, E8M0, INT8, UE4M3, type ElementFormat, type ScaleFormat } from '../src/index.js';
 import { quantize } from '../src/quantize.js';
-import { studentT3 } from './data.js';
+import { studentT3 } from '../explore/data.js';
 
 interface Config {
   readonly name: string;

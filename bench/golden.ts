@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { autoTensorScale, quantize, quantizeReference, type QuantizeOptions, type ScaleRecipe } from '../src/quantize.js';
 import { ELEMENT_FORMATS, SCALE_FORMATS, type ElementFormat, type ScaleFormat } from '../src/formats/format.js';
-import { studentT3 } from './data.js';
+import { studentT3 } from '../explore/data.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return { summary: 'prove a generated folder equal to the golden model with Yosys (make formal)', help: HELP, run: (args) => main(args) };
   },
   regress: async () => (await import('./commands/regress.js')).regressCommand,
+  explore: async () => (await import('./commands/explore.js')).exploreCommand,
   mutants: async () => (await import('./commands/mutants.js')).mutantsCommand,
   'export-tb': async () => (await import('./commands/export-tb.js')).exportTbCommand,
 };

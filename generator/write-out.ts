@@ -15,6 +15,27 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './cli-args.js';
 import { MANIFEST_FILE, parseManifest, sha256 } from './manifest.js';
 
+/** What marks a folder as a tool's own: the manifest's file name and the files it lists (name -> SHA-256). */
+export interface FolderOwner {
+  /** the command, for messages ('mxrtl gen') */
+  readonly tool: string;
+  /** who did not write a foreign file ('mxrtl'), and what the user should do instead ('generate') */
+  readonly writer: string;
+  readonly verb: string;
+  readonly manifest: string;
+  /** the listed files of a manifest's text; throws when it is not the tool's manifest */
+  readonly listed: (text: string, path: string) => Map<string, string>;
+}
+
+/** A folder written by mxrtl gen: manifest.json lists the generated files. */
+export const GEN_OWNER: FolderOwner = {
+  tool: 'mxrtl gen',
+  writer: 'mxrtl',
+  verb: 'generate',
+  manifest: MANIFEST_FILE,
+  listed: (text, path) => new Map(parseManifest(text, path).files.map((f) => [f.name, f.sha256])),
+};
+
 const LOCK = 'mxrtl-lock';
 const TMP = 'mxrtl-tmp';
 const OLD = 'mxrtl-old';
@@ -63,7 +84,7 @@ function cleanStale(dir: string): void {
 }
 
 /** Take the lock beside `dir`, or say who holds it. */
-async function lock(dir: string): Promise<() => void> {
+async function lock(dir: string, owner: FolderOwner): Promise<() => void> {
   const path = join(dirname(dir), `.${basename(dir)}.${LOCK}`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -78,9 +99,9 @@ async function lock(dir: string): Promise<() => void> {
       } catch {
         // a lock being taken or left without its pid: treat as stale only once it is old
         const age = Date.now() - (await stat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-        if (age < 10_000) throw new UsageError(`another mxrtl gen is writing '${dir}' right now; try again when it has finished`);
+        if (age < 10_000) throw new UsageError(`another ${owner.tool} is writing '${dir}' right now; try again when it has finished`);
       }
-      if (Number.isInteger(holder) && alive(holder)) throw new UsageError(`another mxrtl gen (process ${holder}) is writing '${dir}'; try again when it has finished`);
+      if (Number.isInteger(holder) && alive(holder)) throw new UsageError(`another ${owner.tool} (process ${holder}) is writing '${dir}'; try again when it has finished`);
       rmSync(path, { recursive: true, force: true });
     }
   }
@@ -88,7 +109,8 @@ async function lock(dir: string): Promise<() => void> {
 }
 
 /** Refuse a target folder that holds anything an earlier run did not write, unchanged. */
-async function checkTarget(dir: string): Promise<'missing' | 'replace'> {
+async function checkTarget(dir: string, owner: FolderOwner): Promise<'missing' | 'replace'> {
+  const MANIFEST = owner.manifest;
   let st;
   try {
     st = await stat(dir);
@@ -99,21 +121,20 @@ async function checkTarget(dir: string): Promise<'missing' | 'replace'> {
   if (!st.isDirectory()) throw new UsageError(`cannot create the output folder '${dir}': a file is in the way of that folder`);
   const entries = await readdir(dir);
   if (entries.length === 0) return 'replace';
-  if (!entries.includes(MANIFEST_FILE)) {
+  if (!entries.includes(MANIFEST)) {
     const shown = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, ... (${entries.length} entries)` : '');
-    throw new UsageError(`'${dir}' holds files mxrtl did not write (${shown}) and no ${MANIFEST_FILE}; generate into an empty or new folder (--out), or move them away`);
+    throw new UsageError(`'${dir}' holds files ${owner.writer} did not write (${shown}) and no ${MANIFEST}; ${owner.verb} into an empty or new folder (--out), or move them away`);
   }
   let listed: Map<string, string>;
   try {
-    const m = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'), join(dir, MANIFEST_FILE));
-    listed = new Map(m.files.map((f) => [f.name, f.sha256]));
+    listed = owner.listed(await readFile(join(dir, MANIFEST), 'utf8'), join(dir, MANIFEST));
   } catch (e) {
-    throw new UsageError(`'${dir}' holds a ${MANIFEST_FILE} mxrtl cannot read (${e instanceof Error ? e.message : String(e)}); generate into an empty or new folder, or move it away`);
+    throw new UsageError(`'${dir}' holds a ${MANIFEST} ${owner.writer} cannot read (${e instanceof Error ? e.message : String(e)}); ${owner.verb} into an empty or new folder, or move it away`);
   }
   const foreign: string[] = [];
   const edited: string[] = [];
   for (const name of entries) {
-    if (name === MANIFEST_FILE) continue;
+    if (name === MANIFEST) continue;
     const want = listed.get(name);
     if (want === undefined) {
       foreign.push(name);
@@ -123,13 +144,13 @@ async function checkTarget(dir: string): Promise<'missing' | 'replace'> {
     if (!statSync(p).isFile() || sha256(await readFile(p, 'utf8')) !== want) edited.push(name);
   }
   if (foreign.length > 0 || edited.length > 0) {
-    const parts = [...(foreign.length > 0 ? [`files mxrtl did not write: ${foreign.slice(0, 4).join(', ')}${foreign.length > 4 ? ', ...' : ''}`] : []), ...(edited.length > 0 ? [`generated files edited since: ${edited.slice(0, 4).join(', ')}${edited.length > 4 ? ', ...' : ''}`] : [])];
-    throw new UsageError(`'${dir}' holds ${parts.join('; and ')}; nothing was written. Move them away, or generate into another folder (--out)`);
+    const parts = [...(foreign.length > 0 ? [`files ${owner.writer} did not write: ${foreign.slice(0, 4).join(', ')}${foreign.length > 4 ? ', ...' : ''}`] : []), ...(edited.length > 0 ? [`generated files edited since: ${edited.slice(0, 4).join(', ')}${edited.length > 4 ? ', ...' : ''}`] : [])];
+    throw new UsageError(`'${dir}' holds ${parts.join('; and ')}; nothing was written. Move them away, or ${owner.verb} into another folder (--out)`);
   }
   return 'replace';
 }
 
-export async function writeOutput(target: string, files: { name: string; text: string }[], manifestText: string): Promise<void> {
+export async function writeOutput(target: string, files: { name: string; text: string }[], manifestText: string, owner: FolderOwner = GEN_OWNER): Promise<void> {
   const dir = resolve(target);
   for (const f of files) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(f.name)) throw new Error(`refusing to write the file name '${f.name}'`);
   try {
@@ -137,7 +158,7 @@ export async function writeOutput(target: string, files: { name: string; text: s
   } catch (e) {
     throw new UsageError(`cannot create the output folder '${target}': ${why(e)}`);
   }
-  const unlock = await lock(dir);
+  const unlock = await lock(dir, owner);
   const tmp = sibling(dir, TMP);
   const old = sibling(dir, OLD);
   // an interrupt puts the folder back as it was and removes what this run wrote
@@ -155,11 +176,11 @@ export async function writeOutput(target: string, files: { name: string; text: s
   process.once('SIGTERM', onSignal);
   try {
     cleanStale(dir);
-    const state = await checkTarget(dir);
+    const state = await checkTarget(dir, owner);
     try {
       await mkdir(tmp);
       for (const f of files) await writeFile(join(tmp, f.name), f.text);
-      await writeFile(join(tmp, MANIFEST_FILE), manifestText);
+      await writeFile(join(tmp, owner.manifest), manifestText);
     } catch (e) {
       throw new UsageError(`cannot write beside the output folder '${target}': ${why(e)}`);
     }
