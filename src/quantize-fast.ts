@@ -246,7 +246,6 @@ export function quantize4over6Fast(
 ): void {
   const k = o.blockSize;
   const nv = nvEncoder(bits, nBlocks, o);
-  const vals = nv.vals;
   const tmp = new Uint8Array(k);
   // the error bound of k products and their sum, each rounded once: (k + 2) units of 2^-52 of sum |term|
   const bound = (k + 2) * 2 ** -52;
@@ -261,23 +260,14 @@ export function quantize4over6Fast(
       elems.fill(0, base, end);
       continue;
     }
-    nv.encode(c6, base, end, elems, base);
     scales[j] = c6;
     const c4 = nv.scaleCode(amax, 4);
-    if (c4 === nv.nan || c4 === c6) continue;
-    nv.encode(c4, base, end, tmp, 0);
-    const s6 = nv.scaleValue(c6);
-    const s4 = nv.scaleValue(c4);
-    let d = 0;
-    let mag = 0;
-    for (let i = 0; i < k; i++) {
-      const a = nv.elementValue(elems[base + i]) * s6;
-      const b = nv.elementValue(tmp[i]) * s4;
-      if (a === b) continue;
-      const term = (a - b) * (2 * vals[base + i] - a - b);
-      d += term;
-      mag += term < 0 ? -term : term;
+    if (c4 === nv.nan || c4 === c6) {
+      nv.encode(c6, base, end, elems, base);
+      continue;
     }
+    // both encodings and the error difference in one pass
+    const { d, mag } = nv.encodeTwo(c6, c4, base, end, elems, base, tmp);
     if (d < 0 ? -d <= bound * mag : d <= bound * mag) {
       scales[j] = reference(base, elems, base);
       continue;
@@ -298,6 +288,15 @@ export function quantize4over6Fast(
  * whose dequantized values are the same (a power-of-two scale moves a minifloat grid onto itself)
  * have the same error exactly; any other comparison that the two bounds cannot decide sends the
  * block to the reference path, which compares exactly.
+ *
+ * What makes it fast, none of it changing a result: the codes above the smallest one that rounds
+ * amax to zero all give the all-zero block and are passed over (bisection); the search stops once
+ * amax's clipping alone exceeds the best error or the error of the code nearest amax / max_elem (an
+ * error some code attains); a code's error is summed from the sorted magnitudes, largest first,
+ * walking the thresholds down with them (no element codes written until the best code is known),
+ * the values below the smallest threshold added as one sum of squares, and given up as soon as it
+ * exceeds the best; and a power-of-two scale one step below the best that gives the same values
+ * takes the best's error without summing it.
  */
 export function quantizeMseFast(
   bits: Uint32Array,
@@ -328,6 +327,22 @@ export function quantizeMseFast(
     if (a - rel * a > b + rel * b) return 1;
     return 2;
   };
+  // the errors from the sorted magnitudes (no codes written until the best is known), except with
+  // INT8's full range, whose negative values round apart from their magnitudes
+  const bySorted = !(isIntFormat(o.elem) && o.int8Range === 'full');
+  const pow2 = isE8M0(o.scale);
+  const desc = new Float64Array(k);
+  /** the error of code c (non-zero scale s), or (sorted) Infinity once it is known to exceed `limit` (limit < 0: never) */
+  const errorOf = (c: number, s: number, base: number, end: number, limit: number): number => {
+    if (bySorted) return g.sortedError(c, desc, k, limit, rel, sq);
+    g.encode(c, base, end, tmp, 0);
+    let err = 0;
+    for (let i = 0; i < k; i++) {
+      const e = vals[base + i] - g.elementValue(tmp[i]) * s;
+      err += e * e;
+    }
+    return err;
+  };
   blocks: for (let j = 0; j < nBlocks; j++) {
     const base = j * k;
     const end = base + k;
@@ -336,26 +351,38 @@ export function quantizeMseFast(
     // the magnitudes in ascending order, and the sums of squares of the smallest i of them
     for (let i = 0; i < k; i++) mags[i] = Math.abs(vals[base + i]);
     mags.sort();
-    for (let i = 0; i < k; i++) sq[i + 1] = sq[i] + mags[i] * mags[i];
+    for (let i = 0; i < k; i++) {
+      sq[i + 1] = sq[i] + mags[i] * mags[i];
+      desc[k - 1 - i] = mags[i];
+    }
     const zeroErr = sq[k];
     // an upper bound on the lowest error: the error at the code nearest amax / max_elem
     const guess = g.scaleCode(amax, mxv);
     const cg = guess === g.nan || guess > maxCode ? maxCode : guess < lowest ? lowest : guess;
     const sg = g.scaleValue(cg);
-    let bound = zeroErr;
-    if (sg !== 0 && !g.roundsToZero(cg, amax)) {
-      g.encode(cg, base, end, tmp, 0);
-      bound = 0;
-      for (let i = 0; i < k; i++) {
-        const e = vals[base + i] - g.elementValue(tmp[i]) * sg;
-        bound += e * e;
-      }
-    }
+    const bound = sg !== 0 && !g.roundsToZero(cg, amax) ? errorOf(cg, sg, base, end, -1) : zeroErr;
     let best = -1;
     let bestZero = false;
     let bestCode = -1;
     let bestScale = 0;
-    for (let c = maxCode; c >= lowest; c--) {
+    // every code from the smallest one whose (non-zero) scale rounds amax to zero up to the largest
+    // encodes the block as zeros, at one error: the search over them ends at that smallest one
+    // (ties keep the smaller code), found by bisection (a larger scale rounds more to zero)
+    let top = maxCode;
+    if (g.scaleValue(maxCode) !== 0 && g.roundsToZero(maxCode, amax)) {
+      let lo = lowest;
+      let hi = maxCode;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (g.scaleValue(mid) !== 0 && g.roundsToZero(mid, amax)) hi = mid;
+        else lo = mid + 1;
+      }
+      best = zeroErr;
+      bestZero = true;
+      bestCode = lo;
+      top = lo - 1;
+    }
+    for (let c = top; c >= lowest; c--) {
       const s = g.scaleValue(c);
       let err: number;
       const allZero = s === 0 || g.roundsToZero(c, amax);
@@ -364,24 +391,32 @@ export function quantizeMseFast(
         // a lower bound on this code's error: the values that round to zero here (those below its
         // smallest threshold) and amax's own term; above the bound the code cannot be the lowest
         // error (the lowest error and its smallest code are what the search keeps): skip it
+        if (!(mxv * s >= amax)) {
+          // amax clips to at most max * S * T: a lower bound on this error and every smaller
+          // scale's; above the bound (the error of one code) or the best, the search is over
+          const clip = amax - mxv * s;
+          if (cmp(clip * clip, bound) === 1) break;
+          if (best >= 0) {
+            const d = cmp(clip * clip, best);
+            if (d === 2) {
+              scales[j] = reference(base, elems, base);
+              continue blocks;
+            }
+            if (d > 0) break;
+          }
+        }
         const ea = amax - g.roundedMagnitude(c, amax) * s;
         if (cmp(sq[countBelow(mags, k, g.smallestThreshold(c))] + ea * ea, bound) === 1) continue;
-        if (best >= 0 && !(mxv * s >= amax)) {
-          // amax clips to at most max * S * T: a lower bound on this error and every smaller scale's
-          const clip = amax - mxv * s;
-          const d = cmp(clip * clip, best);
-          if (d === 2) {
-            scales[j] = reference(base, elems, base);
-            continue blocks;
-          }
-          if (d > 0) break;
+        // power-of-two scales one step apart often give a minifloat block the same values (the grid
+        // is the same set shifted): then the error is the best's exactly, and the smaller code wins
+        if (pow2 && bySorted && best >= 0 && !bestZero && bestCode === c + 1 && g.sameSorted(c, bestCode, desc, k)) {
+          bestCode = c;
+          bestScale = s;
+          continue;
         }
-        g.encode(c, base, end, tmp, 0);
-        err = 0;
-        for (let i = 0; i < k; i++) {
-          const e = vals[base + i] - g.elementValue(tmp[i]) * s;
-          err += e * e;
-        }
+        // summed largest first, given up once above the best or the bound (it cannot be the lowest)
+        err = errorOf(c, s, base, end, best >= 0 && best < bound ? best : bound);
+        if (err === Infinity) continue;
       }
       let take: boolean;
       if (best < 0 || (allZero && bestZero)) take = true;
@@ -389,7 +424,15 @@ export function quantizeMseFast(
         let d = cmp(err, best);
         // the same dequantized values under two scales (a power-of-two scale and a minifloat grid
         // that covers both): the same error exactly
-        if (d === 2 && !allZero && !bestZero && sameValues(tmp, s, bestCodes, bestScale)) d = 0;
+        if (d === 2 && !allZero && !bestZero) {
+          if (bySorted) {
+            if (g.sameSorted(c, bestCode, desc, k)) d = 0;
+          } else {
+            g.encode(c, base, end, tmp, 0);
+            g.encode(bestCode, base, end, bestCodes, 0);
+            if (sameValues(tmp, s, bestCodes, bestScale)) d = 0;
+          }
+        }
         if (d === 2) {
           scales[j] = reference(base, elems, base);
           continue blocks;
@@ -401,12 +444,11 @@ export function quantizeMseFast(
         bestZero = allZero;
         bestCode = c;
         bestScale = s;
-        if (!allZero) bestCodes.set(tmp);
       }
     }
     scales[j] = bestCode;
     if (bestZero) g.zeros(base, end, elems);
-    else elems.set(bestCodes, base);
+    else g.encode(bestCode, base, end, elems, base);
   }
 }
 
@@ -427,6 +469,22 @@ interface NvEncoder {
   elementValue(code: number): number;
   /** codes of elements [base, end) against scale code c (non-NaN; a zero scale gives the zeros of the signs) into out[outOff ..] */
   encode(c: number, base: number, end: number, out: Uint8Array, outOff: number): void;
+  /**
+   * encode as `encode` against scale codes a (into outA[outOff ..]) and b (into outB[0 ..]), both
+   * non-NaN, and sum (va - vb) (2 x - va - vb) over the elements with va, vb their dequantized
+   * values: d, the sum in doubles, and mag, the sum of the terms' magnitudes (4over6)
+   */
+  encodeTwo(a: number, b: number, base: number, end: number, outA: Uint8Array, outOff: number, outB: Uint8Array): { d: number; mag: number };
+  /**
+   * The squared error of magnitudes mags[0 .. n) (descending) against scale code c (non-zero
+   * scale), summed in doubles largest first; Infinity as soon as the partial sum is known to exceed
+   * `best` (best < 0: never), with `rel` the relative bound of a sum; squares[i] is the sum of the
+   * squares of the i smallest magnitudes (what the values that round to zero add). Not for INT8's full range
+   * (its negative values round differently from its positive ones).
+   */
+  sortedError(c: number, mags: Float64Array, n: number, best: number, rel: number, squares: Float64Array): number;
+  /** whether magnitudes mags[0 .. n) (descending) dequantize to the same values against scale codes a and b (non-zero scales; as sortedError, not for INT8's full range) */
+  sameSorted(a: number, b: number, mags: Float64Array, n: number): boolean;
   /** the zeros of the values' signs, into out[outBase + i - base] (outBase defaults to 0: out indexed like the values) */
   zeros(base: number, end: number, out: Uint8Array, outBase?: number): void;
   /** whether a value v >= 0 encodes as a zero against scale code c (non-zero scale) */
@@ -539,6 +597,92 @@ function nvEncoder(bits: Uint32Array, nBlocks: number, o: ResolvedQuantizeOption
         if (m < n && th[m] === x && (away || (m & 1) === 1)) m++;
         out[outOff + i - base] = int ? (neg && m !== 0 ? wrap - m : m) : m | (neg * signBit);
       }
+    },
+    encodeTwo(a, b, base, end, outA, outOff, outB) {
+      const sa = scaled[a];
+      const sb = scaled[b];
+      if (sv(a) === 0 || sv(b) === 0 || int) {
+        // a zero scale or INT8 elements: the general encoder, then the difference
+        this.encode(a, base, end, outA, outOff);
+        this.encode(b, base, end, outB, 0);
+        let d = 0;
+        let mag = 0;
+        for (let i = base; i < end; i++) {
+          const va = codeValues[outA[outOff + i - base]] * sa;
+          const vb = codeValues[outB[i - base]] * sb;
+          if (va === vb) continue;
+          const term = (va - vb) * (2 * vals[i] - va - vb);
+          d += term;
+          mag += term < 0 ? -term : term;
+        }
+        return { d, mag };
+      }
+      const ta = thresholds(a);
+      const tb = thresholds(b);
+      let d = 0;
+      let mag = 0;
+      for (let i = base; i < end; i++) {
+        const sign = (bits[i] >>> 31) * signBit;
+        const x = Math.abs(vals[i]);
+        let ma = 0;
+        while (ma < maxMag && ta[ma] < x) ma++;
+        if (ma < maxMag && ta[ma] === x && (away || (ma & 1) === 1)) ma++;
+        let mb = 0;
+        while (mb < maxMag && tb[mb] < x) mb++;
+        if (mb < maxMag && tb[mb] === x && (away || (mb & 1) === 1)) mb++;
+        outA[outOff + i - base] = ma | sign;
+        outB[i - base] = mb | sign;
+        // magnitudes: (va - vb) (2 x - va - vb) is the same with every sign flipped
+        const va = magValues[ma] * sa;
+        const vb = magValues[mb] * sb;
+        if (va === vb) continue;
+        const term = (va - vb) * (2 * x - va - vb);
+        d += term;
+        mag += term < 0 ? -term : term;
+      }
+      return { d, mag };
+    },
+    sortedError(c, mags, n, best, rel, squares) {
+      const sc = scaled[c];
+      const th = thresholds(c);
+      const limit = best < 0 ? Infinity : best + rel * best;
+      const zeroBelow = th[0];
+      let m = n > 0 ? countBelow(th, maxMag, mags[0]) : 0;
+      let err = 0;
+      for (let i = 0; i < n; i++) {
+        const x = mags[i];
+        if (x < zeroBelow || (x === zeroBelow && !away)) {
+          // this value and every smaller one round to zero: their squares, summed once
+          err += squares[n - i];
+          return err - rel * err > limit ? Infinity : err;
+        }
+        // m: the thresholds below x (x falls, so m only falls)
+        while (m > 0 && th[m - 1] >= x) m--;
+        const r = m < maxMag && th[m] === x && (away || (m & 1) === 1) ? m + 1 : m;
+        const e = x - magValues[r] * sc;
+        err += e * e;
+        if (err - rel * err > limit) return Infinity;
+      }
+      return err;
+    },
+    sameSorted(a, b, mags, n) {
+      const sa = scaled[a];
+      const sb = scaled[b];
+      const ta = thresholds(a);
+      const tb = thresholds(b);
+      let ma = n > 0 ? countBelow(ta, maxMag, mags[0]) : 0;
+      let mb = n > 0 ? countBelow(tb, maxMag, mags[0]) : 0;
+      for (let i = 0; i < n; i++) {
+        const x = mags[i];
+        // below both smallest thresholds: this value and every smaller one are zeros under both
+        if ((x < ta[0] || (x === ta[0] && !away)) && (x < tb[0] || (x === tb[0] && !away))) return true;
+        while (ma > 0 && ta[ma - 1] >= x) ma--;
+        while (mb > 0 && tb[mb - 1] >= x) mb--;
+        const ra = ma < maxMag && ta[ma] === x && (away || (ma & 1) === 1) ? ma + 1 : ma;
+        const rb = mb < maxMag && tb[mb] === x && (away || (mb & 1) === 1) ? mb + 1 : mb;
+        if (magValues[ra] * sa !== magValues[rb] * sb) return false;
+      }
+      return true;
     },
     zeros(base, end, out, outBase = 0) {
       for (let i = base; i < end; i++) out[i - outBase] = int ? 0 : (bits[i] >>> 31) * signBit;

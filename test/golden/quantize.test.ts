@@ -8,6 +8,7 @@ import {
   E2M1,
   E8M0,
   E4M3,
+  E5M2,
   INT8,
   UE4M3,
   UE5M3,
@@ -22,6 +23,7 @@ import {
   type ScaleRecipe,
 } from '../../src/index.js';
 import { FIX, TABLES, bitsOf, fix, floorLog2, nearestCode, squaredError, valueOfBits, type FormatTable } from './helpers.js';
+import { studentT } from '../../explore/data.js';
 
 const ONE = 1n << BigInt(FIX);
 
@@ -449,6 +451,34 @@ describe('the mse fast path equals the reference path', () => {
       }
     }
   });
+});
+
+describe('the fast paths equal the reference on heavy-tailed blocks of 32 (the sweeps\' case)', () => {
+  // Student-t(3) values at several magnitudes: blocks whose small values fall below the smallest
+  // element (the zero tail of the sorted error), and power-of-two scales that shift a grid onto itself
+  const values = (seed: number, mag: number): Uint32Array => {
+    const t = studentT(1 << 11, 3, seed);
+    for (let i = 0; i < t.length; i++) t[i] *= mag;
+    return new Uint32Array(t.buffer);
+  };
+  it.each([
+    [E2M1, UE4M3],
+    [E2M1, E8M0],
+    [E4M3, E8M0],
+    [E4M3, UE5M3],
+    [E5M2, E8M0],
+    [INT8, UE4M3],
+  ].map(([elem, scale]) => ({ elem, scale, name: `${elem.name} x ${scale.name}` })))('mse, and 4over6 where it applies: $name', ({ elem, scale }) => {
+    for (const [seed, mag] of [[1, 1], [2, 0.002], [3, 3e-6], [4, 2 ** 100]] as const) {
+      const bits = values(seed, mag);
+      for (const round of ROUNDS) {
+        for (const guard of [false, true]) {
+          expectFastIsReference(bits, { elem, scale, blockSize: 32, recipe: 'mse', round, guard }, `mse ${elem.name} ${scale.name} ${seed} ${round} ${guard}`);
+          if (elem === E2M1 && scale !== E8M0) expectFastIsReference(bits, { elem, scale, blockSize: 32, recipe: '4over6', round, guard }, `4over6 ${seed} ${round} ${guard}`);
+        }
+      }
+    }
+  }, 120_000);
 });
 
 /** Blocks whose squared errors against the scales for amax -> 6 and amax -> 4 are equal (the scales differ). */
