@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FlowFigures, FlowName } from '../generator/synth.js';
+import { UsageError } from '../generator/cli-args.js';
 import { loadData, parseDataSpec } from './data.js';
 import { measure, type ErrorMetrics } from './metrics.js';
 import { pointOptions, type Point, type Sweep } from './sweep.js';
@@ -25,6 +26,17 @@ export class DataCache {
       this.sets.set(name, v);
     }
     return v;
+  }
+}
+
+/** Read every file data set once here, so a missing or malformed file is a one-line usage error before any work starts. */
+export function checkDataFiles(sweep: Sweep): void {
+  for (const name of sweep.data) {
+    const d = parseDataSpec(name);
+    if (d.kind === 'npy') {
+      const bits = loadData(d, sweep.values, sweep.seed);
+      if (bits.length === 0) throw new UsageError(`data set '${name}': the file holds no values`);
+    }
   }
 }
 

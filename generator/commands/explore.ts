@@ -13,7 +13,7 @@ import { writeOutput, type FolderOwner } from '../write-out.js';
 import { count, seconds } from '../../sim/format.js';
 import { charts } from '../../explore/charts.js';
 import { defaultCacheDir } from '../../explore/area.js';
-import { evaluate } from '../../explore/evaluate.js';
+import { checkDataFiles, evaluate } from '../../explore/evaluate.js';
 import { PRESETS } from '../../explore/presets.js';
 import { htmlReport, markdownReport } from '../../explore/report.js';
 import { makeDoc, mergeDocs, parseDoc, toCsv, toRow, type ExploreDoc } from '../../explore/results.js';
@@ -175,6 +175,7 @@ async function run(args: string[]): Promise<number> {
   const cacheText = values.get('--area-cache');
   const cacheDir = cacheText === 'none' ? null : cacheText ?? defaultCacheDir();
   const out = values.get('--out') ?? 'explore-out';
+  checkDataFiles(sweep);
   const { points, skipped } = expandSweep(sweep);
   const mine = shardPoints(points, shard);
   if (mine.length === 0) throw new UsageError(`shard ${shard.index}/${shard.count} holds no point (the sweep has ${points.length})`);

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNpy } from '../../generator/numerics-io/npy.js';
 
 const BIN = join(import.meta.dirname, '../../bin/mxrtl.js');
 let dir: string;
@@ -155,6 +156,31 @@ describe('mxrtl explore --area', () => {
     expect(b.stderr).toMatch(/2 hits, 0 runs/);
     expect(await read(join(dir, 'area-2'), 'results.csv')).toBe(await read(join(dir, 'area-1'), 'results.csv'));
   }, 120_000);
+});
+
+describe('mxrtl explore on the user\'s own tensor', () => {
+  it('quantizes every value of a .npy file and reports the error the golden model gives', async () => {
+    // 1000 values: the E2M1 grid times 2^-3 (exact under floor with E8M0) and a last block holding 7 x 2^-3 (clips to 6 x 2^-3)
+    const grid = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0.5, -1, -1.5, -2, -3, -4, -6, 0];
+    const x = new Float32Array(1000);
+    for (let i = 0; i < 992; i++) x[i] = grid[i % 16] / 8;
+    x[992] = 7 / 8;
+    const f = join(dir, 'w.npy');
+    await writeFile(f, formatNpy('<f4', [10, 100], new Uint8Array(x.buffer)));
+    const out = join(dir, 'npy');
+    const r = await explore('--data', `npy:${f}`, '--elem', 'e2m1', '--scale', 'e8m0', '--recipe', 'floor', '--block', '16', '--out', out);
+    expect(r.exitCode).toBe(0);
+    const [row] = csvRows(await read(out, 'results.csv'));
+    expect(Number(row.values)).toBe(1000);
+    expect(Number(row.blocks)).toBe(63);
+    const sumSq = x.reduce((a, v) => a + v * v, 0);
+    expect(Number(row.rel_mse)).toBeCloseTo((1 / 8) ** 2 / sumSq, 14);
+    expect(Number(row.saturated)).toBe(1 / 1000);
+    expect(Number(row.max_abs_error)).toBe(1 / 8);
+    const bad = await explore('--data', `npy:${join(dir, 'missing.npy')}`, '--block', '16', '--out', join(dir, 'never'));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim().split('\n').length).toBe(1);
+  });
 });
 
 describe('mxrtl explore refuses', () => {
