@@ -330,7 +330,8 @@ export function quantizeMseFast(
   // the errors from the sorted magnitudes (no codes written until the best is known), except with
   // INT8's full range, whose negative values round apart from their magnitudes
   const bySorted = !(isIntFormat(o.elem) && o.int8Range === 'full');
-  const pow2 = isE8M0(o.scale);
+  const pow2Grid = isE8M0(o.scale) && !isIntFormat(o.elem);
+  const twiceMinNormal = isIntFormat(o.elem) ? 0 : 2 * rawValue(decodeElement(o.elem, 1 << o.elem.mbits));
   const desc = new Float64Array(k);
   /** the error of code c (non-zero scale s), or (sorted) Infinity once it is known to exceed `limit` (limit < 0: never) */
   const errorOf = (c: number, s: number, base: number, end: number, limit: number): number => {
@@ -356,6 +357,9 @@ export function quantizeMseFast(
       desc[k - 1 - i] = mags[i];
     }
     const zeroErr = sq[k];
+    let nz = 0;
+    while (mags[nz] === 0) nz++;
+    const minNonzero = mags[nz];
     // an upper bound on the lowest error: the error at the code nearest amax / max_elem
     const guess = g.scaleCode(amax, mxv);
     const cg = guess === g.nan || guess > maxCode ? maxCode : guess < lowest ? lowest : guess;
@@ -407,9 +411,10 @@ export function quantizeMseFast(
         }
         const ea = amax - g.roundedMagnitude(c, amax) * s;
         if (cmp(sq[countBelow(mags, k, g.smallestThreshold(c))] + ea * ea, bound) === 1) continue;
-        // power-of-two scales one step apart often give a minifloat block the same values (the grid
-        // is the same set shifted): then the error is the best's exactly, and the smaller code wins
-        if (pow2 && bySorted && best >= 0 && !bestZero && bestCode === c + 1 && g.sameSorted(c, bestCode, desc, k)) {
+        // power-of-two scales one step apart give a minifloat block the same values when every
+        // non-zero magnitude lies in [2 min_normal, max_elem] times the smaller scale (there the two
+        // grids are one set of points): then the error is the best's exactly, and the smaller code wins
+        if (pow2Grid && best >= 0 && !bestZero && bestCode === c + 1 && minNonzero >= twiceMinNormal * s && amax <= mxv * s) {
           bestCode = c;
           bestScale = s;
           continue;
