@@ -152,6 +152,12 @@ describe('mxrtl explore --area', () => {
     expect(mse.dot_cells).toBe(floor.dot_cells);
     expect(mse.quant_cells).toBe('');
     expect((await readdir(cache)).filter((f) => f.endsWith('.json')).length).toBe(2);
+    // the error-vs-area chart draws the one point with both units, at their summed cells
+    const svg = figure(await read(join(dir, 'area-1'), 'report.html'), 'error-vs-area');
+    const pts = findAll(svg, (x) => x['aria-roledescription'] === 'point');
+    expect(pts.length).toBe(1);
+    expect(pts[0]['aria-label']).toContain(`cost: ${Number(floor.dot_cells) + Number(floor.quant_cells)};`);
+    expect(pts[0]['aria-label']).toMatch(/on the Pareto front: true/);
     const b = await explore(...args, '--out', join(dir, 'area-2'));
     expect(b.stderr).toMatch(/2 hits, 0 runs/);
     expect(await read(join(dir, 'area-2'), 'results.csv')).toBe(await read(join(dir, 'area-1'), 'results.csv'));
