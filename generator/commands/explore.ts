@@ -181,7 +181,17 @@ async function run(args: string[]): Promise<number> {
   if (mine.length === 0) throw new UsageError(`shard ${shard.index}/${shard.count} holds no point (the sweep has ${points.length})`);
   process.stderr.write(`mxrtl explore: ${count(mine.length)} points${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${count(points.length)})` : ''}, ${jobs} job${jobs > 1 ? 's' : ''}${sweep.area.length > 0 ? `, synthesis ${sweep.area.join(', ')}` : ''}\n`);
   const start = performance.now();
-  const { results, cache } = await evaluate(mine, sweep, { jobs, cacheDir, progress: progressLine(), onSynth: (what) => process.stderr.write(`mxrtl explore: synthesized ${what}\n`) });
+  let evaluated;
+  try {
+    evaluated = await evaluate(mine, sweep, { jobs, cacheDir, progress: progressLine(), onSynth: (what) => process.stderr.write(`mxrtl explore: synthesized ${what}\n`) });
+  } catch (e) {
+    // a unit Yosys could not synthesize: said as such, exit 1, nothing written
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!msg.startsWith('synthesis of ')) throw e;
+    process.stderr.write(`mxrtl explore: ${msg}; nothing was written\n`);
+    return 1;
+  }
+  const { results, cache } = evaluated;
   if (sweep.area.length > 0) process.stderr.write(`mxrtl explore: synthesis cache ${cacheDir ?? '(none)'}: ${cache.hits} hit${cache.hits === 1 ? '' : 's'}, ${cache.misses} run${cache.misses === 1 ? '' : 's'}\n`);
   const doc = makeDoc({ preset: preset?.name ?? null, sweep, total: points.length, shard, skipped, results: results.map(toRow) });
   await writeReports(doc, out);
