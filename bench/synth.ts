@@ -5,6 +5,7 @@
  *   node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F]
  *                            [--units dotsum,dot,mul,dequant,mac_array,fused,quant] [--flows generic,ice40,xilinx,ecp5] [--shard i/n]
  *                            [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv]
+ *                            [--adders operator|ripple[,...]]
  *
  * Defaults: k = 32, every element pair (A x B, 36), E8M0 scales, FP32 results, the exact-sum core
  * (dotsum: the k products and the adder tree) and the whole dot product, the generic flow. When the
@@ -15,7 +16,8 @@
  * `--units mac_pe` one of its processing elements; `--units fused` the GPU-compatible fused dot-add
  * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3);
  * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format),
- * once per `--stages` value (0 .. 2).
+ * once per `--stages` value (0 .. 2). `--adders` lists the adder styles of the exact sums (gen --adders)
+ * to synthesize the dot product and the MAC array with, one job each (default operator).
  *
  * Prints a progress line per (unit, flow) to stderr and Markdown tables to stdout. A failed flow
  * shows its error in the table cell; the script then exits 1. Bad arguments exit 2.
@@ -23,13 +25,14 @@
 import { performance } from 'node:perf_hooks';
 import { parseFlags, parseIntArg, UsageError } from '../generator/cli-args.js';
 import { generateConfig } from '../generator/generate.js';
-import { MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MAX_QUANT_STAGES, MIN_BLOCK, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
+import { DEFAULT_ADDERS, MAC_ACCUMULATIONS, MAX_BLOCK, MAX_MAC_STAGES, MAX_QUANT_STAGES, MIN_BLOCK, adderStyle, addersSuffix, elementFormat, makeConfig, parseArray, type MacAccumulationName } from '../generator/units/config.js';
+import type { AdderStyle } from '../generator/raw/add_tree.js';
 import { YOWASP_VERSION, yosys, yosysVersionLine } from '../formal/yosys.js';
 import { FLOW_NAMES, isFlowName, synthesize, type FlowName } from '../generator/synth.js';
 import { ELEMENT_FORMATS } from '../src/index.js';
 
 const USAGE =
-  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv]';
+  'usage: node dist/bench/synth.js [--block K[,K...]] [--pairs all|same|A:B[,A:B...]] [--scale S] [--out-format F] [--units LIST] [--flows LIST] [--shard i/n] [--array RxC] [--stages S[,S...]] [--accum fp32|exact|blackwell|hopper] [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv] [--adders operator|ripple[,...]]';
 
 /** Table columns each flow fills: the generic flow three (cells, flip-flops, depth), the others one. */
 const COLUMNS: Record<FlowName, number> = { generic: 3, ice40: 1, xilinx: 1, ecp5: 1 };
@@ -71,10 +74,12 @@ interface Options {
   readonly gpu: string;
   /** the quantizer's recipe */
   readonly recipe: string;
+  /** the adder styles of the dot product's and the PE's exact sum (each one a job) */
+  readonly adders: AdderStyle[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages', '--accum', '--gpu', '--recipe'], ['--help'], { h: '--help' });
+  const { positional, values } = parseFlags(argv, ['--block', '--pairs', '--scale', '--out-format', '--units', '--flows', '--shard', '--array', '--stages', '--accum', '--gpu', '--recipe', '--adders'], ['--help'], { h: '--help' });
   if (values.has('--help')) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
@@ -108,7 +113,8 @@ function parseOptions(argv: readonly string[]): Options {
   if (units.some((u) => u === 'mac_array' || u === 'mac_pe') && stages.some((x) => x > MAX_MAC_STAGES)) throw new UsageError(`--stages: the MAC array has 0 .. ${MAX_MAC_STAGES} register stages`);
   const accum = values.get('--accum') ?? 'fp32';
   if (!(MAC_ACCUMULATIONS as readonly string[]).includes(accum)) throw new UsageError(`--accum: unknown accumulation '${accum}' (one of: ${MAC_ACCUMULATIONS.join(', ')})`);
-  return { blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName, gpu: values.get('--gpu') ?? 'blackwell', recipe: values.get('--recipe') ?? 'floor' };
+  const adders = [...new Set((values.get('--adders') ?? DEFAULT_ADDERS).split(',').map((x) => adderStyle(x)))];
+  return { adders, blocks, pairs, scale: values.get('--scale') ?? 'e8m0', out: values.get('--out-format') ?? 'fp32', units, flows, shard: { index: Number(sh[1]), count: Number(sh[2]) }, array, stages, accum: accum as MacAccumulationName, gpu: values.get('--gpu') ?? 'blackwell', recipe: values.get('--recipe') ?? 'floor' };
 }
 
 /** A table cell: one line, with no `|` to break the row. */
@@ -120,14 +126,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const banner = await yosys(['-V'], {});
   const version = yosysVersionLine(banner.log) ?? banner.log.trim();
   const rows: string[] = [];
-  const cores: Record<string, { cells: number; depth: number }> = {};
+  /** the exact-sum cores at k = 32 by element format and adder style */
+  const cores = new Map<string, { cells: number; depth: number }>();
   /** generic cells and depth by unit kind, block size and "A:B" */
   const generic = new Map<string, string>();
   let failures = 0;
   // every (block, pair, unit) job, dealt round-robin to the shards
-  const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number }[] = [];
+  const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number; adders: AdderStyle }[] = [];
+  const summed = (unit: UnitKind): boolean => unit === 'dotsum' || unit === 'dot' || unit === 'mac_pe' || unit === 'mac_array';
   for (const k of opts.blocks) {
-    for (const [a, b] of opts.pairs) for (const unit of opts.units) for (const stages of unit === 'mac_array' || unit === 'mac_pe' || unit === 'quant' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages });
+    for (const [a, b] of opts.pairs)
+      for (const unit of opts.units)
+        for (const adders of summed(unit) ? opts.adders : [DEFAULT_ADDERS])
+          for (const stages of unit === 'mac_array' || unit === 'mac_pe' || unit === 'quant' ? opts.stages : [0]) jobs.push({ k, a, b, unit, stages, adders });
   }
   const mine = jobs.filter((_, i) => i % opts.shard.count === opts.shard.index - 1);
   const done = new Set<string>();
@@ -140,7 +151,7 @@ async function main(argv: readonly string[]): Promise<number> {
           : job.unit === 'quant'
             ? { units: ['quant'], quant: { recipe: opts.recipe, stages: job.stages } }
             : {};
-    const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, ...mac }));
+    const g = generateConfig(makeConfig({ elemA: job.a, elemB: job.b, scale: opts.scale, out: opts.out, block: job.k, adders: job.adders, ...mac }));
     const family = job.unit === 'dotsum' ? 'dot' : job.unit === 'mac_pe' ? 'mac_array' : job.unit;
     const units = g.manifest.units.filter((u) => u.family === family);
     for (const u of units) {
@@ -158,8 +169,8 @@ async function main(argv: readonly string[]): Promise<number> {
         cells.push(...result.cells);
         seconds += result.seconds;
         if (result.failed) failures++;
-        if (flow === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores[job.a] = { cells: Number(result.cells[0]), depth: Number(result.cells[2]) };
-        if (flow === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[2]}`);
+        if (flow === 'generic' && !result.failed && job.unit === 'dotsum' && job.k === 32 && job.a === job.b) cores.set(`${job.a}/${job.adders}`, { cells: Number(result.cells[0]), depth: Number(result.cells[2]) });
+        if (flow === 'generic' && !result.failed && units.length === 1) generic.set(`${job.unit}/${job.k}/${job.a}:${job.b}${addersSuffix(job.adders)}`, `${Number(result.cells[0]).toLocaleString('en-US')} / ${result.cells[2]}`);
         process.stderr.write(`synth: [${n + 1}/${mine.length}] ${top} ${flow}: ${result.seconds.toFixed(1)} s  ${result.failed ? result.cells[0] : result.cells.join(', ')}\n`);
       }
       rows.push(`| ${[top, String(job.k), ...cells, seconds.toFixed(1)].map(cell).join(' | ')} |`);
@@ -179,26 +190,29 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const unit of opts.units) {
     if (unit === 'dequant') continue;
     for (const k of opts.blocks) {
-      if (!names.every((a) => names.every((b) => generic.has(`${unit}/${k}/${a}:${b}`)))) continue;
-      lines.push(
-        '',
-        `${unit}, k = ${k}: generic cells / depth, A element format by row, B by column:`,
-        '',
-        `| A \\ B | ${names.map((n) => n.toUpperCase()).join(' | ')} |`,
-        `|---|${names.map(() => '---:').join('|')}|`,
-        ...names.map((a) => `| ${a.toUpperCase()} | ${names.map((b) => generic.get(`${unit}/${k}/${a}:${b}`)).join(' | ')} |`),
-      );
+      for (const adders of opts.adders) {
+        const key = (a: string, b: string): string => `${unit}/${k}/${a}:${b}${addersSuffix(adders)}`;
+        if (!names.every((a) => names.every((b) => generic.has(key(a, b))))) continue;
+        lines.push(
+          '',
+          `${unit}, k = ${k}${opts.adders.length > 1 ? `, --adders ${adders}` : ''}: generic cells / depth, A element format by row, B by column:`,
+          '',
+          `| A \\ B | ${names.map((n) => n.toUpperCase()).join(' | ')} |`,
+          `|---|${names.map(() => '---:').join('|')}|`,
+          ...names.map((a) => `| ${a.toUpperCase()} | ${names.map((b) => generic.get(key(a, b))).join(' | ')} |`),
+        );
+      }
     }
   }
-  const peers = Object.keys(PEER).filter((f) => cores[f]);
+  const peers = Object.keys(PEER).flatMap((f) => opts.adders.filter((st) => cores.has(`${f}/${st}`)).map((st) => ({ f, st, c: cores.get(`${f}/${st}`) as { cells: number; depth: number } })));
   if (peers.length > 0) {
     lines.push(
       '',
       'Exact-sum core (k products and the adder tree, k = 32) next to MX-for-FPGA\'s exact dot product (yowasp 0.55, synth -flatten):',
       '',
-      '| elements | mxrtl cells | depth | MX-for-FPGA cells | depth | cell ratio |',
-      '|---|---|---|---|---|---|',
-      ...peers.map((f) => `| ${f.toUpperCase()} | ${cores[f].cells} | ${cores[f].depth} | ${PEER[f].cells} | ${PEER[f].depth} | ${(cores[f].cells / PEER[f].cells).toFixed(2)} |`),
+      '| elements | --adders | mxrtl cells | depth | MX-for-FPGA cells | depth | cell ratio |',
+      '|---|---|---|---|---|---|---|',
+      ...peers.map(({ f, st, c }) => `| ${f.toUpperCase()} | ${st} | ${c.cells} | ${c.depth} | ${PEER[f].cells} | ${PEER[f].depth} | ${(c.cells / PEER[f].cells).toFixed(2)} |`),
     );
   }
   lines.push('', `total ${total.toFixed(1)} s${failures > 0 ? `; ${failures} flow(s) failed` : ''}`);

@@ -17,6 +17,8 @@ export interface GenerateOptions {
   readonly block?: number;
   readonly outFormat?: string;
   readonly units?: readonly string[];
+  /** operator (default) or ripple: how the dot product's adder tree adds */
+  readonly adders?: string;
   /** a folder to write into (refused, as by mxrtl gen, when it holds files mxrtl did not write) */
   readonly out?: string;
 }
@@ -41,6 +43,7 @@ export async function generate(o: GenerateOptions = {}): Promise<Generated> {
   set('--scale', o.scale);
   set('--block', o.block);
   set('--out-format', o.outFormat);
+  set('--adders', o.adders);
   if (o.units !== undefined) flags.set('--units', o.units.join(','));
   const c = configFromFlags(flags);
   const g = generateConfig(c);

@@ -1,7 +1,7 @@
 /** Generate one configuration into a folder: what `mxrtl gen` does, callable from code and tests. */
 import { flowFiles, type FlowFile } from './filelists.js';
 import { buildManifest, renderFiles, type Manifest, type RenderedFile } from './manifest.js';
-import { DEFAULT_UNITS, type GenConfig } from './units/config.js';
+import { DEFAULT_ADDERS, DEFAULT_UNITS, type GenConfig } from './units/config.js';
 import { generateUnits } from './units/index.js';
 import type { Unit } from './units/unit.js';
 import { writeOutput } from './write-out.js';
@@ -15,7 +15,8 @@ export function genCommandLine(c: GenConfig): string {
   const q = c.quant;
   const qStages = q.stages > 0 && !c.units.includes('mac_array') ? ` --stages ${q.stages}` : '';
   const quant = c.units.includes('quant') ? ` --recipe ${q.recipe}${q.guard ? ' --guard' : ''} --round ${q.round} --in-format ${q.in}${qStages}` : '';
-  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}${quant}`;
+  const adders = c.adders !== DEFAULT_ADDERS ? ` --adders ${c.adders}` : '';
+  return `mxrtl gen ${elems} --scale ${c.scale.name} --block ${c.block} --out-format ${c.out.name}${units}${mac}${gpu}${quant}${adders}`;
 }
 
 /** The units, files and manifest of a configuration, without writing anything. */

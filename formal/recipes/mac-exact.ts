@@ -34,7 +34,7 @@ const CONTROL: readonly FreeInput[] = (['clk', 'reset', 'en', 'first', 'last'] a
 
 function dotRef(u: UnitRef, p: MacParams, top: string, shape?: (m: string) => ModuleShape): UnitRef {
   // the PE's result port has the read-out format; the dot parts planned here end before any rounding
-  const dp = { a: p.a, b: p.b, scale: p.scale, out: p.out, block: p.block };
+  const dp = { a: p.a, b: p.b, scale: p.scale, out: p.out, block: p.block, adders: p.adders };
   return { family: 'dot', top, files: u.files, ports: shape ? portsOf(shape(top)) : [], parameters: dotFamily.generate(dp, '').parameters };
 }
 

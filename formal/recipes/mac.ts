@@ -37,7 +37,7 @@ const W = 32;
 
 function subUnits(u: UnitRef, shape: (m: string) => ModuleShape): { dot: UnitRef; add: UnitRef } {
   const p = macFamily.fromParameters(u.parameters);
-  const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
+  const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block, adders: p.adders };
   const dotTop = dotModuleName(dp);
   const addTop = addModuleName({ format: FP32 });
   return {
@@ -53,7 +53,7 @@ export const macRecipe: Recipe = {
     const retime = p.stages > 0 ? ['retime'] : [];
     if (p.accum === 'exact') return [...exactParts(u), 'array', ...retime];
     if (isFusedAccum(p.accum)) return [...fusedRecipe.parts(fusedRef(u, p)).map((x) => `fused.${x}`), 'pe', 'array'];
-    const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block };
+    const dp = { a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block, adders: p.adders };
     const dot: UnitRef = { family: 'dot', top: dotModuleName(dp), files: u.files, ports: [], parameters: dotFamily.generate(dp, '').parameters };
     const add: UnitRef = { family: 'add', top: addModuleName({ format: FP32 }), files: u.files, ports: [], parameters: {} };
     const readout = p.out !== FP32 ? FP32_READOUT_PARTS : [];

@@ -14,7 +14,7 @@ const HELP = `usage: mxrtl gen [--preset NAME] [--elem FMT | --elem-a FMT --elem
                  [--block K] [--out-format fp32|bf16] [--units LIST] [--out DIR]
                  [--array RxC] [--accum fp32|exact|blackwell|hopper] [--max-blocks N] [--stages S]
                  [--gpu blackwell|blackwell-f4|hopper] [--recipe floor|ceil|nv] [--guard]
-                 [--round rne|away] [--in-format fp32|bf16]
+                 [--round rne|away] [--in-format fp32|bf16] [--adders operator|ripple]
 
 Generate the Verilog units for one MX configuration, one module per file, and manifest.json.
 
@@ -27,6 +27,10 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
   --out-format FMT   result format of the dequantizer, the dot product and the MAC array's read-out (default fp32)
   --units LIST       comma-separated unit families (default ${DEFAULT_UNITS.join(',')}): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
   --out DIR          output folder (default rtl-out)
+  --adders STYLE     how the adder trees of the dot product and the MAC array's PEs add: operator
+                     (default) writes a + b, so the synthesis tool picks the adder (FPGA carry chains);
+                     ripple writes ripple-carry logic (fewer gates in gate-level flows such as Yosys
+                     and ABC; more LUTs on FPGAs); the module names of those units end in _ripple
 
 The MAC array (generated unless --units leaves mac_array out; clocked; FP32 or, with --out-format bf16, BF16 results):
   --array RxC        rows x columns of processing elements, each side 1 .. ${MAX_ARRAY_SIDE}, at most ${MAX_ARRAY_CELLS} (default ${DEFAULT_MAC.rows}x${DEFAULT_MAC.cols})
@@ -65,7 +69,7 @@ are accepted too. Flags given after a preset override it.
 
 The same arguments always give byte-identical files. On bad arguments nothing is written.`;
 
-const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round', '--in-format'];
+const VALUED = ['--block', '--elem', '--elem-a', '--elem-b', '--scale', '--out-format', '--units', '--preset', '--out', '--array', '--accum', '--max-blocks', '--stages', '--gpu', '--recipe', '--round', '--in-format', '--adders'];
 const MAC_FLAGS = ['--array', '--accum', '--max-blocks'];
 
 /** The configuration a gen command line asks for (shared with make regress and the benchmarks). */
@@ -105,7 +109,9 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
       ...(v.has('--guard') ? { guard: true } : {}),
       ...(stages !== undefined && units.includes('quant') ? { stages } : {}),
     },
+    adders: v.get('--adders'),
   });
+  if (v.has('--adders') && !c.units.includes('dot') && !c.units.includes('mac_array')) throw new UsageError('--adders shapes the adder trees of the dot product and the MAC array, which --units leaves out: add dot or mac_array to --units');
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');

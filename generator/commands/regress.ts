@@ -25,7 +25,7 @@ const SCALES = Object.keys(SCALE_FORMATS);
  */
 const FORMAT_FAMILIES = DEFAULT_UNITS.filter((f) => f !== 'add' && f !== 'mac_array');
 
-const cfg = (a: string, b: string, scale: string, block: number, out = 'fp32'): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block, units: FORMAT_FAMILIES });
+const cfg = (a: string, b: string, scale: string, block: number, out = 'fp32', adders?: string): GenConfig => makeConfig({ elemA: a, elemB: b, scale, out, block, units: FORMAT_FAMILIES, adders });
 
 /** The first configuration of a set also generates the units that are the same in every configuration. */
 const firstWithAll = (cs: GenConfig[]): GenConfig[] => cs.map((c, i) => (i === 0 ? { ...c, units: [...DEFAULT_UNITS] } : c));
@@ -33,15 +33,16 @@ const firstWithAll = (cs: GenConfig[]): GenConfig[] => cs.map((c, i) => (i === 0
 /** The configuration lists. */
 export const REGRESS_SETS: Readonly<Record<string, { readonly about: string; readonly configs: () => GenConfig[] }>> = {
   full: {
-    about: 'every element pair x every scale format at k = 32, plus k = 1, 16 and 33 for the same-format pairs',
+    about: 'every element pair x every scale format at k = 32, plus k = 1, 16 and 33 for the same-format pairs, and the same-format pairs with E8M0 scales at k = 32 with ripple-carry adder trees',
     configs: () =>
       firstWithAll([
         ...ELEMS.flatMap((a) => ELEMS.flatMap((b) => SCALES.map((s) => cfg(a, b, s, 32)))),
         ...[1, 16, 33].flatMap((k) => ELEMS.flatMap((a) => SCALES.map((s) => cfg(a, a, s, k)))),
+        ...ELEMS.map((a) => cfg(a, a, 'e8m0', 32, 'fp32', 'ripple')),
       ]),
   },
   ci: {
-    about: 'every same-format pair with E8M0 scales at k = 32, E4M3 x E2M1, INT8 x E4M3, NVFP4 (E2M1, UE4M3, k = 16), and MXFP8 to BF16',
+    about: 'every same-format pair with E8M0 scales at k = 32, E4M3 x E2M1, INT8 x E4M3, NVFP4 (E2M1, UE4M3, k = 16), MXFP8 to BF16, and MXFP8 with ripple-carry adder trees',
     configs: () =>
       firstWithAll([
         ...ELEMS.filter((a) => a !== 'e2m1').map((a) => cfg(a, a, 'e8m0', 32)),
@@ -49,6 +50,7 @@ export const REGRESS_SETS: Readonly<Record<string, { readonly about: string; rea
         cfg('int8', 'e4m3', 'e8m0', 32),
         cfg('e2m1', 'e2m1', 'ue4m3', 16),
         cfg('e4m3', 'e4m3', 'e8m0', 32, 'bf16'),
+        cfg('e4m3', 'e4m3', 'e8m0', 32, 'fp32', 'ripple'),
       ]),
   },
 };

@@ -4,7 +4,7 @@
  * no sum can overflow and the tree's result is the exact sum of its terms.
  */
 import type { VerilogModule } from '../verilog/module.js';
-import { binop, sext, signedBits, type Signal } from '../verilog/signal.js';
+import { binop, sext, signedBits, type Expr, type Signal } from '../verilog/signal.js';
 import type { HwFixed } from './raw_to_fixed.js';
 
 /** One term of the tree: a signal (or a slice of a packed signal, as an expression) and its range. */
@@ -14,7 +14,43 @@ export interface TreeTerm {
   readonly hi: bigint;
 }
 
-export function addTree(m: VerilogModule, prefix: string, terms: readonly TreeTerm[], lsbExp: number): HwFixed {
+/**
+ * How each node adds: `operator` writes a + b (the synthesis tool picks the adder: FPGA carry
+ * chains, a library adder), `ripple` writes ripple-carry logic, which gate-level flows (Yosys and
+ * ABC) map to fewer gates; in a tree the carries of successive levels overlap, so the depth stays
+ * close to that of lookahead adders.
+ */
+export const ADDER_STYLES = ['operator', 'ripple'] as const;
+export type AdderStyle = (typeof ADDER_STYLES)[number];
+
+/**
+ * The w-bit sum of two w-bit values by ripple carry, as a function of the module (one per width):
+ * bit j is x ^ y ^ c, the carry into bit j + 1 is c where x and y differ (propagate) and x where
+ * they agree (generate or kill). The carry out of the top bit is dropped: the sums the tree asks
+ * for cannot overflow.
+ */
+function rippleAdd(m: VerilogModule, a: Expr, b: Expr): Expr {
+  const w = a.width;
+  const name = m.function(`ripple_add_${w}`, () => [
+    `// x + y in ${w} bits, ripple carry (the carry out of bit ${w - 1} is dropped)`,
+    `function [${w - 1}:0] ripple_add_${w};`,
+    `  input [${w - 1}:0] x;`,
+    `  input [${w - 1}:0] y;`,
+    '  reg c;',
+    '  integer j;',
+    '  begin',
+    "    c = 1'b0;",
+    `    for (j = 0; j < ${w}; j = j + 1) begin`,
+    `      ripple_add_${w}[j] = x[j] ^ y[j] ^ c;`,
+    '      c = (x[j] ^ y[j]) ? c : x[j];',
+    '    end',
+    '  end',
+    'endfunction',
+  ]);
+  return { text: `${name}(${a.text}, ${b.text})`, width: w };
+}
+
+export function addTree(m: VerilogModule, prefix: string, terms: readonly TreeTerm[], lsbExp: number, style: AdderStyle = 'operator'): HwFixed {
   if (terms.length === 0) throw new Error('addTree: no terms');
   let level: TreeTerm[] = [...terms];
   let depth = 0;
@@ -32,7 +68,9 @@ export function addTree(m: VerilogModule, prefix: string, terms: readonly TreeTe
       const lo = a.lo + b.lo;
       const hi = a.hi + b.hi;
       const w = signedBits(lo, hi);
-      next.push({ value: m.wire(`${prefix}_l${depth}_${i / 2}`, binop(sext(a.value, w), '+', sext(b.value, w))), lo, hi });
+      const name = `${prefix}_l${depth}_${i / 2}`;
+      const [x, y] = [sext(a.value, w), sext(b.value, w)];
+      next.push({ value: m.wire(name, style === 'ripple' ? rippleAdd(m, x, y) : binop(x, '+', y)), lo, hi });
     }
     level = next;
   }

@@ -1,5 +1,6 @@
 /** What one `mxrtl gen` run generates for: the formats, the block size and the unit families. */
 import { UsageError } from '../cli-args.js';
+import { ADDER_STYLES, type AdderStyle } from '../raw/add_tree.js';
 import {
   ELEMENT_FORMATS,
   FLOAT_FORMATS,
@@ -81,7 +82,12 @@ export interface GenConfig {
   /** the GPU kind of the fused unit (used when the units include fused) */
   readonly gpu: string;
   readonly quant: QuantConfig;
+  /** how the exact sums' adder trees add (the dot product, the MAC array's PEs) */
+  readonly adders: AdderStyle;
 }
+
+/** The adder style when --adders is not given. */
+export const DEFAULT_ADDERS: AdderStyle = 'operator';
 
 /** The configuration as the manifest stores it: format names (the array's options with a mac_array unit). */
 export interface ConfigNames {
@@ -94,6 +100,8 @@ export interface ConfigNames {
   readonly mac?: MacConfig;
   readonly gpu?: string;
   readonly quant?: QuantConfig;
+  /** only when not the default */
+  readonly adders?: AdderStyle;
 }
 
 /** Common configurations, by name (`--preset`). */
@@ -136,7 +144,18 @@ export function checkBlock(block: number): number {
 }
 
 /** A configuration from format names (any accepted spelling); UsageError on a bad one. */
-export function makeConfig(n: { elemA: string; elemB: string; scale: string; out: string; block: number; units?: readonly string[]; mac?: Partial<MacConfig>; gpu?: string; quant?: Partial<QuantConfig> }): GenConfig {
+export function makeConfig(n: {
+  elemA: string;
+  elemB: string;
+  scale: string;
+  out: string;
+  block: number;
+  units?: readonly string[];
+  mac?: Partial<MacConfig>;
+  gpu?: string;
+  quant?: Partial<QuantConfig>;
+  adders?: string;
+}): GenConfig {
   const c: GenConfig = {
     elemA: elementFormat(n.elemA),
     elemB: elementFormat(n.elemB),
@@ -147,8 +166,20 @@ export function makeConfig(n: { elemA: string; elemB: string; scale: string; out
     mac: checkMac({ ...DEFAULT_MAC, ...n.mac }),
     gpu: (n.gpu ?? DEFAULT_GPU).toLowerCase(),
     quant: checkQuant({ ...DEFAULT_QUANT, ...n.quant }),
+    adders: adderStyle(n.adders ?? DEFAULT_ADDERS),
   };
   return c;
+}
+
+export function adderStyle(text: string): AdderStyle {
+  const t = text.toLowerCase();
+  if (!(ADDER_STYLES as readonly string[]).includes(t)) throw new UsageError(`unknown adder style '${text}' (one of: ${ADDER_STYLES.join(', ')})`);
+  return t as AdderStyle;
+}
+
+/** "_ripple" for ripple-carry adder trees, else "": in the names of the modules that hold one. */
+export function addersSuffix(adders: AdderStyle | undefined): string {
+  return adders === undefined || adders === DEFAULT_ADDERS ? '' : `_${adders}`;
 }
 
 export function checkQuant(q: QuantConfig): QuantConfig {
@@ -191,6 +222,7 @@ export function configNames(c: GenConfig): ConfigNames {
     ...(c.units.includes('mac_array') ? { mac: { ...c.mac } } : {}),
     ...(c.units.includes('fused') ? { gpu: c.gpu } : {}),
     ...(c.units.includes('quant') ? { quant: { ...c.quant } } : {}),
+    ...(c.adders !== DEFAULT_ADDERS ? { adders: c.adders } : {}),
   };
 }
 
@@ -206,5 +238,5 @@ export function outSuffix(out: FloatFormat): string {
 
 /** "e2m1_e8m0_k32", "e4m3xe5m2_ue4m3_k16_bf16": names the configuration in reports and caches. */
 export function configTag(c: GenConfig): string {
-  return `${elemsTag(c.elemA, c.elemB)}_${c.scale.name}_k${c.block}${outSuffix(c.out)}`;
+  return `${elemsTag(c.elemA, c.elemB)}_${c.scale.name}_k${c.block}${outSuffix(c.out)}${addersSuffix(c.adders)}`;
 }

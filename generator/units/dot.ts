@@ -12,14 +12,14 @@ import { dotKernel, productTable } from '../../src/dot-kernel.js';
 import { floatBits, floatQuietNan, type FloatFormat } from '../../src/formats/float.js';
 import { elementBits, isE8M0, scaleBits, type ElementFormat, type ScaleFormat } from '../../src/formats/format.js';
 import { article, elementList, floatText, formatSummary, scaleText } from '../../src/text.js';
-import { addTree, type TreeTerm } from '../raw/add_tree.js';
+import { addTree, type AdderStyle, type TreeTerm } from '../raw/add_tree.js';
 import { decodeScale } from '../raw/decode.js';
 import { mulRaw, zeroFlag } from '../raw/mul_raw.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import type { HwRaw } from '../raw/raw.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
 import { any, binop, lit, mux, not, paren, reduce, ref, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
-import { checkBlock, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat } from './config.js';
+import { DEFAULT_ADDERS, adderStyle, addersSuffix, checkBlock, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat } from './config.js';
 import { header } from './header.js';
 import { MUL_PORTS, mulModule } from './mul.js';
 import type { PortValues, Unit, UnitFamily } from './unit.js';
@@ -30,6 +30,8 @@ export interface DotParams {
   readonly scale: ScaleFormat;
   readonly out: FloatFormat;
   readonly block: number;
+  /** how the adder tree adds (default operator) */
+  readonly adders?: AdderStyle;
 }
 
 export const DOT_PORTS = { a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', result: 'result' } as const;
@@ -53,12 +55,12 @@ export const DOT_CUTS = {
   round: (f: 'sign' | 'mag' | 'exp' | 'nan' | 'inf'): string => `round_${f}`,
 } as const;
 
-export function dotsumModuleName(p: Pick<DotParams, 'a' | 'b' | 'block'>): string {
-  return `mx_dotsum_${elemsTag(p.a, p.b)}_k${p.block}`;
+export function dotsumModuleName(p: Pick<DotParams, 'a' | 'b' | 'block' | 'adders'>): string {
+  return `mx_dotsum_${elemsTag(p.a, p.b)}_k${p.block}${addersSuffix(p.adders)}`;
 }
 
 export function dotModuleName(p: DotParams): string {
-  return `mx_dot_${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}${outSuffix(p.out)}`;
+  return `mx_dot_${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}${outSuffix(p.out)}${addersSuffix(p.adders)}`;
 }
 
 /** Sizes of the exact sum, for headers, the manifest and the proofs. */
@@ -78,7 +80,7 @@ function operands(p: Pick<DotParams, 'a' | 'b'>): string[] {
 }
 
 /** The exact sum of k lane products: k multiplier lanes and a width-minimised adder tree. */
-export function dotsumModule(p: Pick<DotParams, 'a' | 'b' | 'block'>, command: string): { module: VerilogModule; lane: VerilogModule; shape: SumShape } {
+export function dotsumModule(p: Pick<DotParams, 'a' | 'b' | 'block' | 'adders'>, command: string): { module: VerilogModule; lane: VerilogModule; shape: SumShape } {
   const lane = mulModule({ a: p.a, b: p.b }, command);
   const k = p.block;
   const wa = elementBits(p.a);
@@ -103,7 +105,8 @@ export function dotsumModule(p: Pick<DotParams, 'a' | 'b' | 'block'>, command: s
   m.section('lane products by lane');
   const terms: TreeTerm[] = [];
   for (let i = 0; i < k; i++) terms.push({ value: m.wire(DOT_CUTS.prod(i), slice(prods, wp * i + wp - 1, wp * i)), lo: lane.lo, hi: lane.hi });
-  const tree = addTree(m, 'sum', terms, lane.lsbExp);
+  const adders = p.adders ?? DEFAULT_ADDERS;
+  const tree = addTree(m, 'sum', terms, lane.lsbExp, adders);
   m.section('outputs');
   const sum = m.output(DOTSUM_PORTS.sum, tree.value.width, `exact sum of the products, two's complement, units of 2^${tree.lsbExp}; 0 from NaN / Inf lanes`);
   m.assign(sum, ref(tree.value));
@@ -140,6 +143,7 @@ export function dotsumModule(p: Pick<DotParams, 'a' | 'b' | 'block'>, command: s
       computes: [`sum = sum_i a_i * b_i * 2^${-tree.lsbExp}, exactly, ${article(String(tree.value.width))} ${tree.value.width}-bit two's complement integer (|sum| <= ${sumMax})`],
       numerics: [
         `Products exact (${wp}-bit two's complement, units of 2^${lane.lsbExp}); their sum exact in an adder tree whose every node is as wide as its range.`,
+        adders === 'ripple' ? 'Each node of the tree adds by ripple carry (ripple_add_* functions; --adders ripple), for gate-level flows.' : 'Each node of the tree is a + b: the synthesis tool picks the adder (--adders operator).',
         'An exact zero sum is 0, whatever the signs of the products.',
         ...(shape.nan ? [`nan = 1 when a product is NaN${shape.inf ? ' or +Inf and -Inf products meet' : ''}.`] : []),
         ...(shape.inf ? ['pinf / ninf = 1 when the sum is +Inf / -Inf (an infinite product, no NaN); sum then ignores those lanes.'] : []),
@@ -315,13 +319,14 @@ function unpack(v: bigint, k: number, w: number): number[] {
 export const dotFamily: UnitFamily<DotParams> = {
   name: 'dot',
   summary: 'dot product of two blocks with their scales, rounded once to the result format',
-  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, out: c.out, block: c.block }],
+  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, out: c.out, block: c.block, adders: c.adders }],
   fromParameters: (r) => ({
     a: elementFormat(String(r.elem_a)),
     b: elementFormat(String(r.elem_b)),
     scale: scaleFormat(String(r.scale)),
     out: floatFormat(String(r.out)),
     block: checkBlock(Number(r.block)),
+    adders: adderStyle(String(r.adders ?? DEFAULT_ADDERS)),
   }),
   generate(p, command): Unit {
     const d = dotModules(p, command);
@@ -338,6 +343,7 @@ export const dotFamily: UnitFamily<DotParams> = {
         prod_bits: d.shape.prodBits,
         prod_lsb: d.shape.prodLsb,
         sum_bits: d.shape.sumBits,
+        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
       },
     };
   },

@@ -22,7 +22,8 @@ import { elementList, floatText, formatSummary, scaleText } from '../../src/text
 import { VerilogModule } from '../verilog/module.js';
 import { any, binop, lit, mux, not, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { ADD_PORTS, addModule } from './add.js';
-import { DEFAULT_MAC, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
+import { DEFAULT_ADDERS, DEFAULT_MAC, adderStyle, addersSuffix, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
+import type { AdderStyle } from '../raw/add_tree.js';
 import { DOT_PORTS, dotModules, dotsumModule, scaledSum, sumInstance, type SumShape } from './dot.js';
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
@@ -38,6 +39,8 @@ export interface MacParams extends MacConfig {
   readonly block: number;
   /** the results' format: FP32, or BF16 (rounded at read-out) */
   readonly out: FloatFormat;
+  /** how the PEs' adder trees add (default operator) */
+  readonly adders?: AdderStyle;
 }
 
 export const MAC_PORTS = {
@@ -66,7 +69,7 @@ export function macLatency(p: Pick<MacParams, 'stages'>): number {
 export const PE_STAGE_REGS = { dot: 'dot_q', en: 'en_q', first: 'first_q', last: 'last_q' } as const;
 
 function tag(p: MacParams): string {
-  return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}`;
+  return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}${addersSuffix(p.adders)}`;
 }
 
 const stageSuffix = (p: MacParams): string => (p.stages > 0 ? `_s${p.stages}` : '');
@@ -530,7 +533,7 @@ export function macModules(p: MacParams, command: string): { top: VerilogModule;
     const top = arrayModule(p, command, pe.module, pe.exact);
     return { top, modules: [core.lane, core.module, pe.module, top], exact: pe.exact };
   }
-  const dot = dotModules({ a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block }, command);
+  const dot = dotModules({ a: p.a, b: p.b, scale: p.scale, out: FP32, block: p.block, adders: p.adders }, command);
   const add = addModule({ format: FP32 }, command);
   const pe = peModule(p, command, dot.top, add);
   const top = arrayModule(p, command, pe, null);
@@ -563,13 +566,14 @@ export function macBeat(p: MacParams, v: PortValues): MacBeat {
 export const macFamily: UnitFamily<MacParams> = {
   name: 'mac_array',
   summary: 'R x C array of MX dot products accumulating block by block, clocked (--array, --accum, --max-blocks)',
-  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, block: c.block, out: c.out, ...c.mac }],
+  instances: (c) => [{ a: c.elemA, b: c.elemB, scale: c.scale, block: c.block, out: c.out, adders: c.adders, ...c.mac }],
   fromParameters: (r) => ({
     a: elementFormat(String(r.elem_a)),
     b: elementFormat(String(r.elem_b)),
     scale: scaleFormat(String(r.scale)),
     block: checkBlock(Number(r.block)),
     out: floatFormat(String(r.out ?? 'fp32')),
+    adders: adderStyle(String(r.adders ?? DEFAULT_ADDERS)),
     ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks), stages: Number(r.stages ?? 0) }),
   }),
   generate(p, command): Unit {
@@ -589,6 +593,7 @@ export const macFamily: UnitFamily<MacParams> = {
         accum: p.accum,
         max_blocks: p.maxBlocks,
         stages: p.stages,
+        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
         ...(d.exact ? { acc_bits: d.exact.accBits, acc_lsb: d.exact.lsbExp, acc_max: String(BigInt(p.maxBlocks) * d.exact.blockMax) } : {}),
         latency: macLatency(p),
         clock: MAC_PORTS.clk,

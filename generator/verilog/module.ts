@@ -72,6 +72,8 @@ export class VerilogModule {
   private readonly ports: Port[] = [];
   private readonly items: Item[] = [];
   private readonly names = new Set<string>();
+  /** Verilog functions, by name: their text, printed after the port list */
+  private readonly functions = new Map<string, readonly string[]>();
   /** the clock of the register stages (registerStages), or null */
   private clock: string | null = null;
 
@@ -84,6 +86,18 @@ export class VerilogModule {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad Verilog name '${name}'`);
     if (this.names.has(name)) throw new Error(`${this.name}: '${name}' declared twice`);
     this.names.add(name);
+  }
+
+  /**
+   * A Verilog function of this module, declared once however often it is asked for: `body` is its
+   * whole text (function ... endfunction), built only the first time. Returns the name.
+   */
+  function(name: string, body: () => readonly string[]): string {
+    if (!this.functions.has(name)) {
+      this.claim(name);
+      this.functions.set(name, body());
+    }
+    return name;
   }
 
   /** A parameter of this module (a value the instantiating design may override). */
@@ -390,6 +404,7 @@ export class VerilogModule {
       out.push(`  ${p.dir.padEnd(6)} wire ${range(p.width).padEnd(9)} ${p.name}${sep}  // ${p.comment}`);
     });
     out.push(');');
+    for (const f of this.functions.values()) out.push('', ...f.map((l) => `  ${l}`));
     for (const it of this.items) {
       switch (it.kind) {
         case 'section':

@@ -113,6 +113,27 @@ describe('mxrtl gen', () => {
     expect(mul).toMatch(/output wire +ninf /);
   });
 
+  it('writes ripple-carry adder trees with --adders ripple: named so, stated in the header and the manifest', async () => {
+    const out = join(dir, 'ripple');
+    expect((await gen('--preset', 'mxfp8', '--units', 'dot', '--adders', 'RIPPLE', '--out', out)).exitCode).toBe(0);
+    expect((await readdir(out)).filter((f) => f.endsWith('.v')).sort()).toEqual(['mx_dot_e4m3_e8m0_k32_ripple.v', 'mx_dotsum_e4m3_k32_ripple.v', 'mx_mul_e4m3.v']);
+    const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(m.config.adders).toBe('ripple');
+    expect(m.units[0].parameters.adders).toBe('ripple');
+    expect(m.command).toMatch(/ --adders ripple$/);
+    const sum = await readFile(join(out, 'mx_dotsum_e4m3_k32_ripple.v'), 'utf8');
+    expect(sum).toContain('Each node of the tree adds by ripple carry');
+    // one function per node width (the sums widen by a bit per level: 38 .. 42 bits), no + in the tree
+    expect([...sum.matchAll(/^ {2}function \[(\d+):0\] ripple_add_(\d+);$/gm)].map((x) => [Number(x[1]) + 1, Number(x[2])])).toEqual([38, 39, 40, 41, 42].map((w) => [w, w]));
+    expect(sum).not.toMatch(/wire .*sum_l\d+_\d+ = .* \+ /);
+    // the default writes a + b, and no adders entry
+    const def = join(dir, 'operator');
+    expect((await gen('--preset', 'mxfp8', '--units', 'dot', '--out', def)).exitCode).toBe(0);
+    const md = JSON.parse(await readFile(join(def, 'manifest.json'), 'utf8'));
+    expect(md.config.adders).toBeUndefined();
+    expect(await readFile(join(def, 'mx_dotsum_e4m3_k32.v'), 'utf8')).toMatch(/wire \[37:0\] sum_l1_0 = \{prod_0\[36\], prod_0\} \+ \{prod_1\[36\], prod_1\};/);
+  });
+
   it('takes presets, and flags after a preset override it', async () => {
     const out = join(dir, 'nvfp4');
     expect((await gen('--preset', 'nvfp4', '--out', out)).exitCode).toBe(0);
@@ -191,6 +212,8 @@ describe('mxrtl gen', () => {
     ['two register stages of the array, not generated yet', ['--units', 'mac_array', '--stages', '2'], /--stages 2: at most 1 register stage is generated yet/],
     ['three register stages of the quantizer', ['--units', 'quant', '--stages', '3'], /--stages must be from 0 to 2/],
     ['register stages without a clocked unit', ['--units', 'dot', '--stages', '1'], /--stages pipelines the MAC array and the quantizer, which --units leaves out/],
+    ['an unknown adder style', ['--adders', 'csa'], /unknown adder style 'csa' \(one of: operator, ripple\)/],
+    ['an adder style without an adder tree', ['--units', 'mul,dequant', '--adders', 'ripple'], /--adders shapes the adder trees of the dot product and the MAC array, which --units leaves out/],
     ['a GPU kind without the fused unit', ['--gpu', 'hopper'], /--gpu chooses the fused unit's instruction: add fused to --units/],
     ['an unknown GPU kind', ['--units', 'fused', '--gpu', 'ampere'], /unknown GPU kind 'ampere' \(one of: blackwell, blackwell-f4, hopper\)/],
     ['kind::mxf4nvf4 with FP8 elements', ['--units', 'fused', '--gpu', 'blackwell-f4', '--elem', 'e4m3', '--block', '64'], /--gpu blackwell-f4: A elements must be e2m1, got e4m3/],

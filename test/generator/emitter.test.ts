@@ -110,6 +110,21 @@ describe('parameters and instances', () => {
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
     expect([lint.exitCode, lint.stderr]).toEqual([0, '']);
   });
+  it('declares a function once, after the ports, however often it is asked for', () => {
+    const m = new VerilogModule('f', []);
+    const a = m.input('a', 2, '');
+    const y = m.output('y', 2, '');
+    let built = 0;
+    const body = (): string[] => {
+      built++;
+      return ['function [1:0] twice;', '  input [1:0] x;', '  twice = {x[0], 1\'b0};', 'endfunction'];
+    };
+    expect(m.function('twice', body)).toBe('twice');
+    m.assign(y, { text: `${m.function('twice', body)}(a)`, width: 2 });
+    expect(built).toBe(1);
+    expect(m.render()).toContain(');\n\n  function [1:0] twice;\n    input [1:0] x;\n    twice = {x[0], 1\'b0};\n  endfunction\n  assign y = twice(a);');
+    expect(() => m.wire('twice', lit(1, 0))).toThrow(/declared twice/);
+  });
   it('refuses unconnected, unknown or mis-sized ports and unknown parameters', () => {
     const l = leaf();
     const top = new VerilogModule('top', []);

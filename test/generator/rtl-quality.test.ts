@@ -68,6 +68,15 @@ const CONFIGS: GenConfig[] = [
   makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 16, units: ['quant'], quant: { recipe: 'nv', guard: true, stages: 2 } }),
   // kind::mxf4nvf4 with both of its scale kinds
   ...['e8m0', 'ue4m3'].map((scale) => makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale, out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4' })),
+  // ripple-carry adder trees: a mixed pair, the widest sum (E5M2), one lane, a MAC array with exact accumulation
+  ...(
+    [
+      ['e4m3', 'e2m1', 'ue4m3', 32],
+      ['e5m2', 'e5m2', 'e8m0', 32],
+      ['int8', 'e2m3', 'e8m0', 1],
+    ] as const
+  ).map(([a, b, scale, block]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mul', 'dot'], adders: 'ripple' })),
+  makeConfig({ elemA: 'e2m1', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 8, units: ['mac_array'], mac: { rows: 2, cols: 1, accum: 'exact', stages: 1 }, adders: 'ripple' }),
 ];
 
 interface Top {
