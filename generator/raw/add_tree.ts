@@ -17,8 +17,8 @@ export interface TreeTerm {
 /**
  * How each node adds: `operator` writes a + b (the synthesis tool picks the adder: FPGA carry
  * chains, a library adder), `ripple` writes ripple-carry logic, which gate-level flows (Yosys and
- * ABC) map to fewer gates; in a tree the carries of successive levels overlap, so the depth stays
- * close to that of lookahead adders.
+ * ABC) map to fewer gates; in a tree the carries of successive levels overlap, so for sums up to
+ * about 40 bits the depth stays at or below that of lookahead adders (wider sums ripple deeper).
  */
 export const ADDER_STYLES = ['operator', 'ripple'] as const;
 export type AdderStyle = (typeof ADDER_STYLES)[number];
