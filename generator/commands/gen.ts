@@ -111,7 +111,10 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     },
     adders: v.get('--adders'),
   });
-  if (v.has('--adders') && !c.units.includes('dot') && !c.units.includes('mac_array')) throw new UsageError('--adders shapes the adder trees of the dot product and the MAC array, which --units leaves out: add dot or mac_array to --units');
+  const summed = c.units.includes('dot') || (c.units.includes('mac_array') && !isFusedAccum(c.mac.accum));
+  if (v.has('--adders') && !summed) {
+    throw new UsageError(`--adders shapes the adder trees of the dot product and the MAC array's PEs (fp32, exact), which ${c.units.includes('mac_array') ? `--accum ${c.mac.accum} and ` : ''}--units leave${c.units.includes('mac_array') ? '' : 's'} out: add dot to --units`);
+  }
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);
   if (v.has('--gpu') && !c.units.includes('fused')) throw new UsageError('--gpu chooses the fused unit\'s instruction: add fused to --units');

@@ -69,7 +69,8 @@ export function macLatency(p: Pick<MacParams, 'stages'>): number {
 export const PE_STAGE_REGS = { dot: 'dot_q', en: 'en_q', first: 'first_q', last: 'last_q' } as const;
 
 function tag(p: MacParams): string {
-  return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}${addersSuffix(p.adders)}`;
+  // the fused accumulations have no adder tree of the dot product's
+  return `${elemsTag(p.a, p.b)}_${p.scale.name}_k${p.block}${isFusedAccum(p.accum) ? '' : addersSuffix(p.adders)}`;
 }
 
 const stageSuffix = (p: MacParams): string => (p.stages > 0 ? `_s${p.stages}` : '');
@@ -593,7 +594,7 @@ export const macFamily: UnitFamily<MacParams> = {
         accum: p.accum,
         max_blocks: p.maxBlocks,
         stages: p.stages,
-        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
+        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS && !isFusedAccum(p.accum) ? { adders: p.adders } : {}),
         ...(d.exact ? { acc_bits: d.exact.accBits, acc_lsb: d.exact.lsbExp, acc_max: String(BigInt(p.maxBlocks) * d.exact.blockMax) } : {}),
         latency: macLatency(p),
         clock: MAC_PORTS.clk,
