@@ -61,7 +61,7 @@ const sl = (name: string, width: number, i: number): string => (width === 1 ? `$
 /** The group module as a dot-product unit of 16 elements, for planDot. */
 function groupRef(u: UnitRef, p: FusedParams, shape?: (m: string) => ModuleShape): UnitRef {
   const top = fusedGroupName(p);
-  const dp = { a: p.a, b: p.b, scale: p.scale ?? undefined, out: FP32, block: FUSED_SHAPES[p.kind].group };
+  const dp = { a: p.a, b: p.b, scale: p.scale ?? undefined, out: FP32, block: FUSED_SHAPES[p.kind].group, adders: p.adders };
   if (!dp.scale) throw new Error(`${p.kind}: groups need a scale format`);
   return { family: 'dot', top, files: u.files, ports: shape ? portsOf(shape(top)) : [], parameters: dotFamily.generate({ ...dp, scale: dp.scale }, '').parameters };
 }

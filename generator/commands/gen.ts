@@ -27,7 +27,8 @@ Generate the Verilog units for one MX configuration, one module per file, and ma
   --out-format FMT   result format of the dequantizer, the dot product and the MAC array's read-out (default fp32)
   --units LIST       comma-separated unit families (default ${DEFAULT_UNITS.join(',')}): ${FAMILY_NAMES.map((f) => `${f} (${FAMILIES[f].summary})`).join(',\n                     ')}
   --out DIR          output folder (default rtl-out)
-  --adders STYLE     how the adder trees of the dot product and the MAC array's PEs add: operator
+  --adders STYLE     how the adder trees of the dot product, the fused dot-add and the MAC array's
+                     PEs (fp32, exact) add: operator
                      (default) writes a + b, so the synthesis tool picks the adder (FPGA carry chains);
                      ripple writes ripple-carry logic (fewer gates in gate-level flows such as Yosys
                      and ABC; more LUTs on FPGAs); the module names of those units end in _ripple
@@ -111,9 +112,9 @@ export function configFromFlags(v: ReadonlyMap<string, string>): GenConfig {
     },
     adders: v.get('--adders'),
   });
-  const summed = c.units.includes('dot') || (c.units.includes('mac_array') && !isFusedAccum(c.mac.accum));
+  const summed = c.units.includes('dot') || c.units.includes('fused') || (c.units.includes('mac_array') && !isFusedAccum(c.mac.accum));
   if (v.has('--adders') && !summed) {
-    throw new UsageError(`--adders shapes the adder trees of the dot product and the MAC array's PEs (fp32, exact), which ${c.units.includes('mac_array') ? `--accum ${c.mac.accum} and ` : ''}--units leave${c.units.includes('mac_array') ? '' : 's'} out: add dot to --units`);
+    throw new UsageError(`--adders shapes the adder trees of the dot product, the fused dot-add and the MAC array's PEs (fp32, exact), which ${c.units.includes('mac_array') ? `--accum ${c.mac.accum} and ` : ''}--units leave${c.units.includes('mac_array') ? '' : 's'} out: add dot to --units`);
   }
   const stray = MAC_FLAGS.find((f) => v.has(f));
   if (stray && !c.units.includes('mac_array')) throw new UsageError(`${stray} shapes the MAC array, which --units leaves out: add mac_array to --units`);

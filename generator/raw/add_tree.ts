@@ -31,18 +31,21 @@ export type AdderStyle = (typeof ADDER_STYLES)[number];
  */
 function rippleAdd(m: VerilogModule, a: Expr, b: Expr): Expr {
   const w = a.width;
-  const name = m.function(`ripple_add_${w}`, () => [
-    `// x + y in ${w} bits, ripple carry (the carry out of bit ${w - 1} is dropped)`,
-    `function [${w - 1}:0] ripple_add_${w};`,
-    `  input [${w - 1}:0] x;`,
-    `  input [${w - 1}:0] y;`,
-    '  reg c;',
-    '  integer j;',
+  const f = `ripple_add_${w}`;
+  // the function's own names start with its name, so that none hides a name of the module
+  const [x, y, c, j] = ['x', 'y', 'c', 'j'].map((v) => `${f}_${v}`);
+  const name = m.function(f, () => [
+    `// ${x} + ${y} in ${w} bits, ripple carry (the carry out of bit ${w - 1} is dropped)`,
+    `function [${w - 1}:0] ${f};`,
+    `  input [${w - 1}:0] ${x};`,
+    `  input [${w - 1}:0] ${y};`,
+    `  reg ${c};`,
+    `  integer ${j};`,
     '  begin',
-    "    c = 1'b0;",
-    `    for (j = 0; j < ${w}; j = j + 1) begin`,
-    `      ripple_add_${w}[j] = x[j] ^ y[j] ^ c;`,
-    '      c = (x[j] ^ y[j]) ? c : x[j];',
+    `    ${c} = 1'b0;`,
+    `    for (${j} = 0; ${j} < ${w}; ${j} = ${j} + 1) begin`,
+    `      ${f}[${j}] = ${x}[${j}] ^ ${y}[${j}] ^ ${c};`,
+    `      ${c} = (${x}[${j}] ^ ${y}[${j}]) ? ${c} : ${x}[${j}];`,
     '    end',
     '  end',
     'endfunction',

@@ -21,13 +21,13 @@ import { E8M0 } from '../../src/formats/e8m0.js';
 import { minifloatEmin, type MinifloatSpec } from '../../src/formats/minifloat.js';
 import { FUSED_NAN, FUSED_SHAPES, fusedDotAdd, fusedElementNames, type FusedKind } from '../../src/fused.js';
 import { elementText, formatSummary, floatText, scaleText } from '../../src/text.js';
-import { addTree, type TreeTerm } from '../raw/add_tree.js';
+import { addTree, type AdderStyle, type TreeTerm } from '../raw/add_tree.js';
 import { maxTree } from '../raw/max_tree.js';
 import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
 import { any, binop, cmp, concat, lit, mux, not, paren, reduce, ref, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
-import { elementFormat, elemsTag, scaleFormat, type GenConfig } from './config.js';
+import { DEFAULT_ADDERS, adderStyle, addersSuffix, elementFormat, elemsTag, scaleFormat, type GenConfig } from './config.js';
 import { dotsumModule, scaledSum, sumInstance } from './dot.js';
 import { UsageError } from '../cli-args.js';
 import { header } from './header.js';
@@ -43,6 +43,8 @@ export interface FusedParams {
   readonly b: MinifloatSpec;
   /** the block scale format; null for hopper (no block scale) */
   readonly scale: ScaleFormat | null;
+  /** how the adder trees add (the sum of the aligned terms; mxf4nvf4's groups): default operator */
+  readonly adders?: AdderStyle;
 }
 
 export const FUSED_PORTS = { a: 'a', b: 'b', scaleA: 'scale_a', scaleB: 'scale_b', c: 'c', d: 'd' } as const;
@@ -75,7 +77,7 @@ const ZERO_EXP = -126;
 const kindTag = (k: FusedRtlKind): string => k.replace(/-/g, '_');
 
 export function fusedModuleName(p: FusedParams): string {
-  return `mx_fused_${elemsTag(p.a, p.b)}_${p.scale ? `${p.scale.name}_` : ''}k${FUSED_SHAPES[p.kind].k}_${kindTag(p.kind)}`;
+  return `mx_fused_${elemsTag(p.a, p.b)}_${p.scale ? `${p.scale.name}_` : ''}k${FUSED_SHAPES[p.kind].k}_${kindTag(p.kind)}${addersSuffix(p.adders)}`;
 }
 
 export function fusedLaneName(p: Pick<FusedParams, 'a' | 'b'>): string {
@@ -83,11 +85,11 @@ export function fusedLaneName(p: Pick<FusedParams, 'a' | 'b'>): string {
 }
 
 export function fusedGroupName(p: FusedParams): string {
-  return `mx_fused_group_${elemsTag(p.a, p.b)}_${(p.scale as ScaleFormat).name}_k${FUSED_SHAPES[p.kind].group}`;
+  return `mx_fused_group_${elemsTag(p.a, p.b)}_${(p.scale as ScaleFormat).name}_k${FUSED_SHAPES[p.kind].group}${addersSuffix(p.adders)}`;
 }
 
 /** The kind's checks on the configuration's formats (UsageError naming what is wrong). */
-export function fusedParams(kind: string, c: Pick<GenConfig, 'elemA' | 'elemB' | 'scale' | 'block'>): FusedParams {
+export function fusedParams(kind: string, c: Pick<GenConfig, 'elemA' | 'elemB' | 'scale' | 'block'> & { readonly adders?: AdderStyle }): FusedParams {
   if (!(FUSED_RTL_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown GPU kind '${kind}' (one of: ${FUSED_RTL_KINDS.join(', ')})`);
   const k = kind as FusedRtlKind;
   const shape = FUSED_SHAPES[k];
@@ -95,11 +97,12 @@ export function fusedParams(kind: string, c: Pick<GenConfig, 'elemA' | 'elemB' |
     if (!shape.elements.includes(f)) throw new UsageError(`--gpu ${k}: ${n} elements must be ${fusedElementNames(k)}, got ${f.name}`);
   }
   if (c.block !== shape.k) throw new UsageError(`--gpu ${k}: the instruction takes ${shape.k} elements per operand: --block ${shape.k}, got ${c.block}`);
-  if (k === 'hopper') return { kind: k, a: c.elemA as MinifloatSpec, b: c.elemB as MinifloatSpec, scale: null };
+  const adders = c.adders !== undefined && c.adders !== DEFAULT_ADDERS ? { adders: c.adders } : {};
+  if (k === 'hopper') return { kind: k, a: c.elemA as MinifloatSpec, b: c.elemB as MinifloatSpec, scale: null, ...adders };
   if (!shape.scales.some((s) => s.format === c.scale)) {
     throw new UsageError(`--gpu ${k}: ${k === 'blackwell' ? 'kind::mxf8f6f4' : 'kind::mxf4nvf4'} takes ${shape.scales.map((s) => `${s.format.name} scales (one per ${s.block} elements)`).join(' or ')}, got ${c.scale.name}`);
   }
-  return { kind: k, a: c.elemA as MinifloatSpec, b: c.elemB as MinifloatSpec, scale: c.scale };
+  return { kind: k, a: c.elemA as MinifloatSpec, b: c.elemB as MinifloatSpec, scale: c.scale, ...adders };
 }
 
 /** Elements per scale code: k for blackwell, 32 (E8M0) or 16 (UE4M3) for blackwell-f4. */
@@ -194,7 +197,7 @@ const scaleMbits = (s: ScaleFormat): number => (isE8M0(s) ? 0 : (s as MinifloatS
 function groupModule(p: FusedParams, command: string) {
   const scale = p.scale as ScaleFormat;
   const g = FUSED_SHAPES[p.kind].group;
-  const core = dotsumModule({ a: p.a, b: p.b, block: g }, command);
+  const core = dotsumModule({ a: p.a, b: p.b, block: g, adders: p.adders }, command);
   const name = fusedGroupName(p);
   const lines: string[] = [];
   const m = new VerilogModule(name, lines);
@@ -530,7 +533,7 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; su
   const cTerm = m.wire(FUSED_CUTS.termC, mux(ref(cSign), binop(lit(cw + 1, 0), '-', zext(ref(cMag), cw + 1)), zext(ref(cMag), cw + 1)));
   terms.push({ value: cTerm, lo: -cmax, hi: cmax });
 
-  const tree = addTree(m, 'sum', terms, -F);
+  const tree = addTree(m, 'sum', terms, -F, p.adders ?? DEFAULT_ADDERS);
   const S = tree.value;
   m.section('the exact sum: sign and magnitude');
   const sNeg = m.wire(FUSED_CUTS.sumNeg, slice(S, S.width - 1));
@@ -610,6 +613,7 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; su
       exp_offset: B,
       ...(p.scale ? { scale: p.scale.name, scale_block: fusedScaleBlock(p) } : {}),
       ...(grouped ? { group: shape.group } : {}),
+      ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
     },
   };
 }
@@ -640,7 +644,8 @@ export const fusedFamily: UnitFamily<FusedParams> = {
     const a = elementFormat(String(r.elem_a));
     const b = elementFormat(String(r.elem_b));
     if (isIntFormat(a) || isIntFormat(b)) throw new Error('INT8 elements');
-    return { kind: kind as FusedRtlKind, a, b, scale: r.scale === undefined ? null : scaleFormat(String(r.scale)) };
+    const adders = adderStyle(String(r.adders ?? DEFAULT_ADDERS));
+    return { kind: kind as FusedRtlKind, a, b, scale: r.scale === undefined ? null : scaleFormat(String(r.scale)), ...(adders !== DEFAULT_ADDERS ? { adders } : {}) };
   },
   generate(p, command): Unit {
     const g = fusedModules(p, command);

@@ -474,6 +474,7 @@ export function isFusedAccum(a: string): a is FusedAccum {
  */
 export function peFusedParams(p: Pick<MacParams, 'accum' | 'a' | 'b' | 'scale' | 'block'>): FusedParams {
   if (!isFusedAccum(p.accum)) throw new Error(`accumulation ${p.accum} has no fused dot-add`);
+  // the array's fused dot-adds keep a + b (--adders shapes the fp32 and exact PEs)
   return { ...fusedParams(p.accum, { elemA: p.a, elemB: p.b, scale: p.scale, block: p.block }), scale: p.scale };
 }
 

@@ -233,10 +233,10 @@ describe('configurations beyond FP4', () => {
 });
 
 describe('the GPU-compatible fused dot-add', () => {
-  const fusedConfig = async (rtl: string, a: string, b: string, gpu: string, scale = 'e8m0'): Promise<void> => {
+  const fusedConfig = async (rtl: string, a: string, b: string, gpu: string, scale = 'e8m0', adders?: string): Promise<void> => {
     const { generateInto } = await import('../../generator/generate.js');
     const { makeConfig } = await import('../../generator/units/config.js');
-    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block: gpu === 'blackwell-f4' ? 64 : 32, units: ['fused'], gpu }));
+    await generateInto(rtl, makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block: gpu === 'blackwell-f4' ? 64 : 32, units: ['fused'], gpu, adders }));
   };
   const PARTS = ['exponents', 'align', 'sum', 'flags', 'round', 'specials'];
   // kind::mxf4nvf4: the group module proven as the dot product's stages (E2M1 products have no flags;
@@ -248,10 +248,12 @@ describe('the GPU-compatible fused dot-add', () => {
     ['e4m3', 'e5m2', 'hopper', 'e8m0', 'mx_fused_e4m3xe5m2_k32_hopper'],
     ['e2m1', 'e2m1', 'blackwell-f4', 'e8m0', 'mx_fused_e2m1_e8m0_k64_blackwell_f4'],
     ['e2m1', 'e2m1', 'blackwell-f4', 'ue4m3', 'mx_fused_e2m1_ue4m3_k64_blackwell_f4'],
-  ])('%s x %s, %s (%s): every obligation proven', async (a, b, gpu, scale, top) => {
-    const rtl = join(dir, `fused-${gpu}-${scale}`);
-    await fusedConfig(rtl, a, b, gpu, scale);
-    const run = await formal(rtl, join(dir, `fused-${gpu}-${scale}-out`));
+    // ripple-carry adder trees: the aligned terms' sum and each group's exact sum
+    ['e2m1', 'e2m1', 'blackwell-f4', 'ue4m3', 'mx_fused_e2m1_ue4m3_k64_blackwell_f4_ripple', 'ripple'],
+  ])('%s x %s, %s (%s): every obligation proven (%s)', async (a, b, gpu, scale, top, adders?: string) => {
+    const rtl = join(dir, `fused-${gpu}-${scale}${adders ? `-${adders}` : ''}`);
+    await fusedConfig(rtl, a, b, gpu, scale, adders);
+    const run = await formal(rtl, join(dir, `fused-${gpu}-${scale}${adders ? `-${adders}` : ''}-out`));
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const parts = [...(gpu === 'blackwell-f4' ? GROUP(scale) : ['lane']), ...PARTS];
     expect(statuses(run.report)).toEqual(Object.fromEntries(parts.map((q) => [`${top}.${q}`, 'proven'])));

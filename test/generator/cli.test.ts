@@ -213,7 +213,7 @@ describe('mxrtl gen', () => {
     ['three register stages of the quantizer', ['--units', 'quant', '--stages', '3'], /--stages must be from 0 to 2/],
     ['register stages without a clocked unit', ['--units', 'dot', '--stages', '1'], /--stages pipelines the MAC array and the quantizer, which --units leaves out/],
     ['an unknown adder style', ['--adders', 'csa'], /unknown adder style 'csa' \(one of: operator, ripple\)/],
-    ['an adder style without an adder tree', ['--units', 'mul,dequant', '--adders', 'ripple'], /--adders shapes the adder trees of the dot product and the MAC array's PEs \(fp32, exact\), which --units leaves out: add dot to --units$/m],
+    ['an adder style without an adder tree', ['--units', 'mul,dequant', '--adders', 'ripple'], /--adders shapes the adder trees of the dot product, the fused dot-add and the MAC array's PEs \(fp32, exact\), which --units leaves out: add dot to --units$/m],
     ['an adder style for an array of fused dot-adds', ['--units', 'mac_array', '--accum', 'blackwell', '--elem', 'e4m3', '--adders', 'ripple'], /which --accum blackwell and --units leave out: add dot to --units$/m],
     ['a GPU kind without the fused unit', ['--gpu', 'hopper'], /--gpu chooses the fused unit's instruction: add fused to --units/],
     ['an unknown GPU kind', ['--units', 'fused', '--gpu', 'ampere'], /unknown GPU kind 'ampere' \(one of: blackwell, blackwell-f4, hopper\)/],

@@ -77,6 +77,8 @@ const CONFIGS: GenConfig[] = [
     ] as const
   ).map(([a, b, scale, block]) => makeConfig({ elemA: a, elemB: b, scale, out: 'fp32', block, units: ['mul', 'dot'], adders: 'ripple' })),
   makeConfig({ elemA: 'e2m1', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 8, units: ['mac_array'], mac: { rows: 2, cols: 1, accum: 'exact', stages: 1 }, adders: 'ripple' }),
+  makeConfig({ elemA: 'e2m1', elemB: 'e2m1', scale: 'ue4m3', out: 'fp32', block: 64, units: ['fused'], gpu: 'blackwell-f4', adders: 'ripple' }),
+  makeConfig({ elemA: 'e5m2', elemB: 'e4m3', scale: 'e8m0', out: 'fp32', block: 32, units: ['fused'], gpu: 'hopper', adders: 'ripple' }),
 ];
 
 interface Top {
