@@ -17,7 +17,7 @@ export interface GenerateOptions {
   readonly block?: number;
   readonly outFormat?: string;
   readonly units?: readonly string[];
-  /** operator (default) or ripple: how the dot product's adder tree adds */
+  /** operator (default) or ripple: how the adder trees add (gen --adders) */
   readonly adders?: string;
   /** a folder to write into (refused, as by mxrtl gen, when it holds files mxrtl did not write) */
   readonly out?: string;

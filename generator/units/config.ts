@@ -82,7 +82,7 @@ export interface GenConfig {
   /** the GPU kind of the fused unit (used when the units include fused) */
   readonly gpu: string;
   readonly quant: QuantConfig;
-  /** how the exact sums' adder trees add (the dot product, the MAC array's PEs) */
+  /** how the exact sums' adder trees add (the dot product, the fused dot-add, the MAC array's fp32 / exact PEs) */
   readonly adders: AdderStyle;
 }
 
@@ -175,6 +175,16 @@ export function adderStyle(text: string): AdderStyle {
   const t = text.toLowerCase();
   if (!(ADDER_STYLES as readonly string[]).includes(t)) throw new UsageError(`unknown adder style '${text}' (one of: ${ADDER_STYLES.join(', ')})`);
   return t as AdderStyle;
+}
+
+/** { adders } when not the default, else {}: a unit's parameter, written only where it says something. */
+export function addersEntry(adders: AdderStyle | undefined): { adders?: AdderStyle } {
+  return adders === undefined || adders === DEFAULT_ADDERS ? {} : { adders };
+}
+
+/** The adder style a unit's manifest parameters name (absent: the default). */
+export function addersParameter(r: Readonly<Record<string, unknown>>): AdderStyle {
+  return adderStyle(String(r.adders ?? DEFAULT_ADDERS));
 }
 
 /** "_ripple" for ripple-carry adder trees, else "": in the names of the modules that hold one. */

@@ -19,7 +19,7 @@ import { roundToFormat, roundingNotes } from '../raw/round.js';
 import type { HwRaw } from '../raw/raw.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
 import { any, binop, lit, mux, not, paren, reduce, ref, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
-import { DEFAULT_ADDERS, adderStyle, addersSuffix, checkBlock, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat } from './config.js';
+import { DEFAULT_ADDERS, addersEntry, addersParameter, addersSuffix, checkBlock, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat } from './config.js';
 import { header } from './header.js';
 import { MUL_PORTS, mulModule } from './mul.js';
 import type { PortValues, Unit, UnitFamily } from './unit.js';
@@ -326,7 +326,7 @@ export const dotFamily: UnitFamily<DotParams> = {
     scale: scaleFormat(String(r.scale)),
     out: floatFormat(String(r.out)),
     block: checkBlock(Number(r.block)),
-    adders: adderStyle(String(r.adders ?? DEFAULT_ADDERS)),
+    adders: addersParameter(r),
   }),
   generate(p, command): Unit {
     const d = dotModules(p, command);
@@ -343,7 +343,7 @@ export const dotFamily: UnitFamily<DotParams> = {
         prod_bits: d.shape.prodBits,
         prod_lsb: d.shape.prodLsb,
         sum_bits: d.shape.sumBits,
-        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
+        ...addersEntry(p.adders),
       },
     };
   },

@@ -27,7 +27,7 @@ import { decodeMinifloat } from '../raw/decode.js';
 import { roundToFormat, roundingNotes } from '../raw/round.js';
 import { VerilogModule, type LaneConnection } from '../verilog/module.js';
 import { any, binop, cmp, concat, lit, mux, not, paren, reduce, ref, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
-import { DEFAULT_ADDERS, adderStyle, addersSuffix, elementFormat, elemsTag, scaleFormat, type GenConfig } from './config.js';
+import { DEFAULT_ADDERS, addersEntry, addersParameter, addersSuffix, elementFormat, elemsTag, scaleFormat, type GenConfig } from './config.js';
 import { dotsumModule, scaledSum, sumInstance } from './dot.js';
 import { UsageError } from '../cli-args.js';
 import { header } from './header.js';
@@ -97,7 +97,7 @@ export function fusedParams(kind: string, c: Pick<GenConfig, 'elemA' | 'elemB' |
     if (!shape.elements.includes(f)) throw new UsageError(`--gpu ${k}: ${n} elements must be ${fusedElementNames(k)}, got ${f.name}`);
   }
   if (c.block !== shape.k) throw new UsageError(`--gpu ${k}: the instruction takes ${shape.k} elements per operand: --block ${shape.k}, got ${c.block}`);
-  const adders = c.adders !== undefined && c.adders !== DEFAULT_ADDERS ? { adders: c.adders } : {};
+  const adders = addersEntry(c.adders);
   if (k === 'hopper') return { kind: k, a: c.elemA as MinifloatSpec, b: c.elemB as MinifloatSpec, scale: null, ...adders };
   if (!shape.scales.some((s) => s.format === c.scale)) {
     throw new UsageError(`--gpu ${k}: ${k === 'blackwell' ? 'kind::mxf8f6f4' : 'kind::mxf4nvf4'} takes ${shape.scales.map((s) => `${s.format.name} scales (one per ${s.block} elements)`).join(' or ')}, got ${c.scale.name}`);
@@ -613,7 +613,7 @@ function fusedModules(p: FusedParams, command: string): { top: VerilogModule; su
       exp_offset: B,
       ...(p.scale ? { scale: p.scale.name, scale_block: fusedScaleBlock(p) } : {}),
       ...(grouped ? { group: shape.group } : {}),
-      ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS ? { adders: p.adders } : {}),
+      ...addersEntry(p.adders),
     },
   };
 }
@@ -644,8 +644,7 @@ export const fusedFamily: UnitFamily<FusedParams> = {
     const a = elementFormat(String(r.elem_a));
     const b = elementFormat(String(r.elem_b));
     if (isIntFormat(a) || isIntFormat(b)) throw new Error('INT8 elements');
-    const adders = adderStyle(String(r.adders ?? DEFAULT_ADDERS));
-    return { kind: kind as FusedRtlKind, a, b, scale: r.scale === undefined ? null : scaleFormat(String(r.scale)), ...(adders !== DEFAULT_ADDERS ? { adders } : {}) };
+    return { kind: kind as FusedRtlKind, a, b, scale: r.scale === undefined ? null : scaleFormat(String(r.scale)), ...addersEntry(addersParameter(r)) };
   },
   generate(p, command): Unit {
     const g = fusedModules(p, command);

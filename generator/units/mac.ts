@@ -22,7 +22,7 @@ import { elementList, floatText, formatSummary, scaleText } from '../../src/text
 import { VerilogModule } from '../verilog/module.js';
 import { any, binop, lit, mux, not, ref, shift, slice, unsignedBits, zext, type Expr, type Signal } from '../verilog/signal.js';
 import { ADD_PORTS, addModule } from './add.js';
-import { DEFAULT_ADDERS, DEFAULT_MAC, adderStyle, addersSuffix, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
+import { DEFAULT_MAC, addersEntry, addersParameter, addersSuffix, checkBlock, checkMac, elementFormat, elemsTag, floatFormat, outSuffix, scaleFormat, type MacAccumulationName, type MacConfig } from './config.js';
 import type { AdderStyle } from '../raw/add_tree.js';
 import { DOT_PORTS, dotModules, dotsumModule, scaledSum, sumInstance, type SumShape } from './dot.js';
 import { decodeMinifloat } from '../raw/decode.js';
@@ -575,7 +575,7 @@ export const macFamily: UnitFamily<MacParams> = {
     scale: scaleFormat(String(r.scale)),
     block: checkBlock(Number(r.block)),
     out: floatFormat(String(r.out ?? 'fp32')),
-    adders: adderStyle(String(r.adders ?? DEFAULT_ADDERS)),
+    adders: addersParameter(r),
     ...checkMac({ rows: Number(r.rows), cols: Number(r.cols), accum: String(r.accum) as MacAccumulationName, maxBlocks: Number(r.max_blocks ?? DEFAULT_MAC.maxBlocks), stages: Number(r.stages ?? 0) }),
   }),
   generate(p, command): Unit {
@@ -595,7 +595,7 @@ export const macFamily: UnitFamily<MacParams> = {
         accum: p.accum,
         max_blocks: p.maxBlocks,
         stages: p.stages,
-        ...(p.adders !== undefined && p.adders !== DEFAULT_ADDERS && !isFusedAccum(p.accum) ? { adders: p.adders } : {}),
+        ...(isFusedAccum(p.accum) ? {} : addersEntry(p.adders)),
         ...(d.exact ? { acc_bits: d.exact.accBits, acc_lsb: d.exact.lsbExp, acc_max: String(BigInt(p.maxBlocks) * d.exact.blockMax) } : {}),
         latency: macLatency(p),
         clock: MAC_PORTS.clk,
