@@ -17,7 +17,7 @@
  * of `--gpu` (k = 32; blackwell-f4: k = 64, with --block 64 --pairs e2m1:e2m1 --scale e8m0|ue4m3);
  * `--units quant` the quantizer of `--recipe` (floor, ceil, or nv with --scale ue4m3|ue5m3; --pairs names its element format),
  * once per `--stages` value (0 .. 2). `--adders` lists the adder styles of the exact sums (gen --adders)
- * to synthesize the dot product and the MAC array with, one job each (default operator).
+ * to synthesize the dot product, the fused dot-add and the MAC array with, one job each (default operator).
  *
  * Prints a progress line per (unit, flow) to stderr and Markdown tables to stdout. A failed flow
  * shows its error in the table cell; the script then exits 1. Bad arguments exit 2.
@@ -133,7 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let failures = 0;
   // every (block, pair, unit) job, dealt round-robin to the shards
   const jobs: { k: number; a: string; b: string; unit: UnitKind; stages: number; adders: AdderStyle }[] = [];
-  const summed = (unit: UnitKind): boolean => unit === 'dotsum' || unit === 'dot' || unit === 'mac_pe' || unit === 'mac_array';
+  const summed = (unit: UnitKind): boolean => unit === 'dotsum' || unit === 'dot' || unit === 'mac_pe' || unit === 'mac_array' || unit === 'fused';
   for (const k of opts.blocks) {
     for (const [a, b] of opts.pairs)
       for (const unit of opts.units)
